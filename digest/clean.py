@@ -1,0 +1,163 @@
+"""Keep the article text, drop the page around it, and note its source and date.
+
+Works line by line on text copied from news pages: a line is a paragraph, a heading,
+or page furniture (captions, embedded posts, navigation, link lists, agency slugs).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Lines that end the article: what follows is a list of links to other pages.
+END_MARKERS = re.compile(
+    r"^(as )?mais (lidas|vistas|populares)( agora| hoje| da semana)?"
+    r"|^(artigos|notícias|matérias|conteúdos?) relacionad[oa]s"
+    r"|^relacionad[oa]s$|^leia (também|mais)$|^veja (também|mais)$|^saiba mais:?$"
+    r"|^(mais notícias|últimas notícias)$",
+    re.IGNORECASE,
+)
+# Whole lines that are page navigation or widgets, never article text.
+NAVIGATION = {
+    "topo", "notícias", "noticias", "today", "hoje", "voltar", "voltar ao topo",
+    "botão voltar ao topo", "menu", "home", "início", "compartilhe", "compartilhar",
+    "publicidade", "continua após a publicidade", "anúncio", "fechar", "ouvir",
+    "ouça este conteúdo", "imprimir", "comentários", "assine", "entrar",
+    "whatsapp", "facebook", "twitter", "telegram", "linkedin", "e-mail", "copiar link",
+}
+# Agency desk slugs such as "ksb/bjt/db/nn/arm/db/am" or "jm/mvv".
+SLUG = re.compile(r"^[a-z]{1,5}(/[a-z]{1,5})+$")
+# A caption: text that ends with a photo or video credit in parentheses.
+CAPTION = re.compile(
+    r"\((?:foto|fotos|vídeo|video|imagem|imagens|reprodução|crédito|créditos)\s*:[^()]*\)",
+    re.IGNORECASE,
+)
+# The signature line of an embedded post: "— Name (@handle) September 3, 2025".
+POST_SIGNATURE = re.compile(r"^[—–-]\s*.{1,80}\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}$")
+POST_LINK = re.compile(r"pic\.twitter\.com/|https?://t\.co/|instagram\.com/p/", re.IGNORECASE)
+SOURCE = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?P<a>.+)$"
+    r"|^(?:fonte|source):\s*(?P<b>.+)$"
+    r"|^com informações d[aeo]s?\s+(?P<c>.+?)\.?$",
+    re.IGNORECASE,
+)
+DATE = re.compile(
+    r"^(?:publicad[oa] em:?\s*|atualizad[oa] em:?\s*)?"
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+    r"(?:(?:\s+|\s*[-,às]+\s*)(?P<H>\d{1,2})\s*[h:]\s*(?P<M>\d{2})(?:min)?)?$",
+    re.IGNORECASE,
+)
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+
+STOPWORDS = {
+    "pt": set("""a o as os um uma de da do das dos em na no nas nos por para com que e é
+        se não ao aos à às pelo pela pelos pelas como mais mas foi são está ser seu sua
+        seus suas também já ele ela eles elas isso este esta esse essa após sobre entre
+        até quando muito disse afirmou nesta neste desde ainda""".split()),
+    "en": set("""the of and to in is that for on with as was by at it from this be are
+        have has had not but or an which their they he she his her will would said
+        says been were its who about after than into can any way do so""".split()),
+    "es": set("""el la los las de del en y que por para con una un es no se su sus al
+        lo como más pero fue este esta ese esa también ya sobre entre hasta cuando muy
+        dijo""".split()),
+}
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, accents kept."""
+    return WORD.findall(text.lower())
+
+
+def _stop_counts(text: str) -> dict[str, int]:
+    tokens = words(text)
+    return {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}
+
+
+def detect_lang(text: str) -> str:
+    """'pt', 'en' or 'es' by stop-word counts; 'pt' when there is too little to tell."""
+    counts = _stop_counts(text)
+    best = max(counts, key=counts.get)
+    if counts[best] < 2 or counts[best] <= counts["pt"]:
+        return "pt"
+    return best
+
+
+def _reads_portuguese(line: str) -> bool:
+    counts = _stop_counts(line)
+    return counts["pt"] > 0 and counts["pt"] >= max(counts.values())
+
+
+@dataclass
+class Cleaned:
+    """Article text as blocks (paragraphs and headings), plus what the page said of itself."""
+
+    blocks: list[str]
+    source: str | None = None
+    published: dt.datetime | None = None
+    breaks: set[int] = field(default_factory=set)  # blocks that open a story (Markdown '# ')
+
+
+def normalize(line: str) -> str:
+    line = unicodedata.normalize("NFC", line)
+    line = re.sub(r"[\u200b-\u200d\ufeff]", "", line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _parse_date(m: re.Match[str]) -> dt.datetime | None:
+    try:
+        return dt.datetime(int(m["y"]), int(m["m"]), int(m["d"]),
+                           int(m["H"] or 0), int(m["M"] or 0))
+    except ValueError:
+        return None
+
+
+def _drop_post(blocks: list[str]) -> None:
+    """Remove an embedded post that ends at the last block: its lines not in Portuguese."""
+    while blocks and (POST_LINK.search(blocks[-1]) or not _reads_portuguese(blocks[-1])):
+        blocks.pop()
+
+
+def clean(text: str, markdown: bool = False) -> Cleaned:
+    """Strip page furniture from an article's text; never drops a body sentence."""
+    out = Cleaned(blocks=[])
+    for raw in text.splitlines():
+        line = normalize(raw)
+        if not line:
+            continue
+        if markdown:
+            line = MD_LINK.sub(r"\1", MD_IMAGE.sub("", line)).strip()
+            heading = MD_HEADING.match(line)
+            if heading:
+                line = heading[2]
+                if len(heading[1]) == 1 and out.blocks:
+                    out.breaks.add(len(out.blocks))
+            line = line.lstrip(">*- ").strip() if line[:2] in {"> ", "* ", "- "} else line
+            if not line:
+                continue
+        lower = line.lower().rstrip(":.")
+        if out.blocks and END_MARKERS.match(lower):
+            break
+        if lower in NAVIGATION or SLUG.match(line) or line.startswith("+ "):
+            continue
+        if (m := SOURCE.match(line)) and len(line.split()) <= 12:
+            out.source = out.source or (m["a"] or m["b"] or m["c"]).strip()
+            continue
+        if m := DATE.match(line):
+            out.published = out.published or _parse_date(m)
+            continue
+        if POST_SIGNATURE.match(line):
+            _drop_post(out.blocks)
+            continue
+        if POST_LINK.search(line):
+            continue
+        if CAPTION.search(line):
+            rest = CAPTION.sub("", line).strip()
+            if not rest or CAPTION.search(line).end() >= len(line.rstrip(". ")):
+                continue  # a caption line: the credit closes it
+            line = re.sub(r"\s+([,.;])", r"\1", rest)
+        out.blocks.append(line)
+    return out

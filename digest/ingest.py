@@ -1,0 +1,62 @@
+"""Find article files and read them as text, skipping what cannot be read."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger("digest")
+
+SUFFIXES = (".txt", ".md")
+
+
+class DigestError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def discover(inputs: Iterable[Path]) -> list[Path]:
+    """The article files named by `inputs` (files, or folders searched recursively)."""
+    found: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in SUFFIXES and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DigestError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def decode(data: bytes, name: str) -> str | None:
+    """Text of a file's bytes: UTF-8, else cp1252 with a warning; None if unreadable."""
+    if not data.strip():
+        log.warning("%s: empty file, skipped", name)
+        return None
+    if b"\x00" in data[:8192]:
+        log.warning("%s: binary file, skipped", name)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        log.warning("%s: neither UTF-8 nor cp1252 text, skipped", name)
+        return None
+    log.warning("%s: not UTF-8, read as cp1252", name)
+    return text
+
+
+def read(path: Path) -> str | None:
+    """The text of one article file, or None (with a warning) when it cannot be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.warning("%s: cannot read (%s), skipped", path, exc.strerror or exc)
+        return None
+    return decode(data, str(path))

