@@ -158,6 +158,6 @@ def clean(text: str, markdown: bool = False) -> Cleaned:
             rest = CAPTION.sub("", line).strip()
             if not rest or CAPTION.search(line).end() >= len(line.rstrip(". ")):
                 continue  # a caption line: the credit closes it
-            line = re.sub(r"\s+([,.;])", r"\1", rest)
+            line = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", rest))
         out.blocks.append(line)
     return out

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
 from pathlib import Path
 
 import click
@@ -13,17 +12,17 @@ from . import __version__
 LANGS = ("pt", "en")
 
 
-class _OneLine(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"digest: {record.levelname.lower()}: {record.getMessage()}"
+class _Stderr(logging.Handler):
+    """One line per message on the current stderr: 'digest: warning: …'."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"digest: {record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
 def _setup_logging() -> None:
     log = logging.getLogger("digest")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_OneLine())
-        log.addHandler(handler)
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
         log.setLevel(logging.INFO)
         log.propagate = False
 

@@ -1,0 +1,93 @@
+import datetime as dt
+
+import pytest
+
+from digest.clean import clean, detect_lang
+from conftest import seed_text
+
+# (seed, a real body sentence that must survive)
+BODY = [
+    ("000", "A conversa entre Putin e Witkoff teve a duração de três horas."),
+    ("000", "Oslo, Copenhague e Estocolmo contribuirão com mais de US$ 400 milhões"),
+    ("001", "Kim, por sua vez, prometeu que a Coreia do Norte"),
+    ("001", "A Coreia do Norte confirmou pela primeira vez, em abril, que havia enviado"),
+    ("002", "Em resposta, Putin agradeceu a participação de soldados norte-coreanos"),
+    ("002", "“Isso, sem dúvida, exige uma resposta do mundo”, declarou o presidente"),
+    ("003", "A comunidade internacional, representada por nomes como o ministro"),
+    ("004", "Kim também concordou em enviar milhares de trabalhadores da construção militar"),
+]
+
+# (seed, boilerplate that must be gone)
+BOILERPLATE = [
+    ("000", "(Foto: reprodução/Gavriil Grigorov/Getty Images Embed)"),
+    ("000", "Encontro entre Putin, à esquerda, e Witkoff, à direita"),
+    ("000", "Pronunciamento de Volodymyr Zelenskyy após ataques"),
+    ("000", "23 mortos no último conflito entre Rússia e Ucrânia."),
+    ("001", "Topo"),
+    ("001", "Notícias"),
+    ("001", "ksb/bjt/db/nn/arm/db/am"),
+    ("001", "Agence France-Presse"),
+    ("001", "As mais lidas agora"),
+    ("001", "Rodriguinho critica Yasmin Brunet"),
+    ("001", "Valdemar pede autorização ao STF para visitar Bolsonaro"),
+    ("001", "12/08/2025 19h48"),
+    ("002", "pic.twitter.com"),
+    ("002", "PUTIN MEETS KIM JONG-UN IN BEIJING"),
+    ("002", "Putin praises role of North Korean military"),
+    ("002", "If North Korea can help Russia"),
+    ("002", "Sputnik (@SputnikInt)"),
+    ("002", "Primeira aparição internacional da filha de Kim Jong-un"),
+    ("003", "Artigos relacionados"),
+    ("003", "Botão Voltar ao topo"),
+    ("004", "Today"),
+]
+
+
+def _text(seed: str) -> str:
+    return "\n".join(clean(seed_text(seed)).blocks)
+
+
+@pytest.mark.parametrize("seed,sentence", BODY)
+def test_body_sentences_survive(seed, sentence):
+    assert sentence in _text(seed)
+
+
+@pytest.mark.parametrize("seed,junk", BOILERPLATE)
+def test_boilerplate_is_removed(seed, junk):
+    blocks = clean(seed_text(seed)).blocks
+    assert not any(junk in b for b in blocks)
+
+
+def test_every_body_paragraph_of_seed_001_is_kept():
+    raw = seed_text("001").split("As mais lidas agora")[0]
+    body = [line for line in raw.splitlines() if len(line.split()) > 12]
+    assert len(body) == 8
+    assert clean(raw).blocks[1:] == body
+
+
+def test_source_and_date_come_from_the_text():
+    cleaned = clean(seed_text("001"))
+    assert cleaned.source == "Agence France-Presse"
+    assert cleaned.published == dt.datetime(2025, 8, 12, 19, 48)
+
+
+def test_inline_caption_is_cut_but_sentence_kept():
+    cleaned = clean("Título da notícia\n\nO prefeito falou (Foto: Agência X) e depois saiu do local.")
+    assert cleaned.blocks[1] == "O prefeito falou e depois saiu do local."
+
+
+def test_markdown_links_images_and_headings():
+    text = "# Primeira\n\n![foto](a.jpg)\nO [prefeito](http://x) falou hoje.\n\n# Segunda\n\nOutro texto."
+    cleaned = clean(text, markdown=True)
+    assert cleaned.blocks == ["Primeira", "O prefeito falou hoje.", "Segunda", "Outro texto."]
+    assert cleaned.breaks == {2}
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("O presidente disse que a reunião foi produtiva e que o acordo está próximo.", "pt"),
+    ("The president said the meeting was productive and that a deal is close.", "en"),
+    ("El presidente dijo que la reunión fue productiva y que el acuerdo está cerca.", "es"),
+    ("Kursk", "pt"),
+])
+def test_detect_lang(text, lang):
+    assert detect_lang(text) == lang

@@ -1,0 +1,88 @@
+import pytest
+
+from digest.clean import clean
+from digest.split import sentences, stories
+from conftest import seed_text
+
+SEED_000_HEADLINES = [
+    "Donald Trump pretende se reunir com Putin e Zelensky na próxima semana",
+    "Rússia ataca área residencial na Ucrânia",
+    "Rússia vê envio de armas como sinal para Ucrânia deixar negociações de paz",
+    "Rússia envia drones e mísseis contra a Ucrânia",
+    "Trump impõe prazo de 50 dias para Rússia fechar trégua na Ucrânia ou enfrentará tarifa de 100%",
+    "Zelensky agradece a Trump pelo envio de armas à Ucrânia",
+    "Após conversa com Trump, Putin lança maior ataque aéreo à Ucrânia desde 2022",
+    "Ataque da Rússia em hospital da Ucrânia deixa nove feridos",
+    "Rússia nega atrasar negociações de paz enquanto intensifica ofensiva na Ucrânia",
+    "Seul afirma que Coreia do Norte pode enviar novas tropas a Rússia em julho",
+]
+
+
+def _stories(seed):
+    return list(stories(clean(seed_text(seed))))
+
+
+def test_seed_000_holds_exactly_ten_stories():
+    assert [title for title, _ in _stories("000")] == SEED_000_HEADLINES
+
+
+@pytest.mark.parametrize("heading,story,following", [
+    ("Encontro entre Putin e Witkoff", 0, "se reuniu com o enviado especial americano"),
+    ("Kremlin diz que pressão afasta diplomacia", 2, "os recentes anúncios de envio"),
+    ("Reação Russa", 4, "A postura de Trump sinaliza uma guinada"),
+    ("Zelensky agradece", 5, "Em vídeo, o presidente da Ucrânia aparece"),
+    ("Rússia responde às críticas de Washington", 8, "Durante visita a Kiev na segunda-feira (30)"),
+    ("Pacto de defesa mútua", 9, "Em relação ao envio de novas tropas"),
+])
+def test_sub_headings_stay_inside_their_story(heading, story, following):
+    found = _stories("000")
+    assert all(title != heading for title, _ in found)
+    assert any(following in p for p in found[story][1])
+    assert all(heading not in p for p in found[story][1])
+
+
+@pytest.mark.parametrize("seed", ["001", "002", "003", "004"])
+def test_single_story_seeds_are_not_split(seed):
+    assert len(_stories(seed)) == 1
+
+
+def test_no_cstnews_article_is_split(cstnews):
+    articles = [p for p in cstnews.rglob("*.txt") if not p.name.endswith(".reference.txt")]
+    assert len(articles) == 70
+    split = [p.name for p in articles if len(list(stories(clean(p.read_text())))) != 1]
+    assert split == []
+
+
+def test_markdown_h1_opens_a_story():
+    cleaned = clean("# Um\n\nTexto um.\n\n## Sub\n\nMais um.\n\n# Dois\n\nTexto dois.", markdown=True)
+    assert [(t, b) for t, b in stories(cleaned)] == [
+        ("Um", ["Texto um.", "Mais um."]), ("Dois", ["Texto dois."])]
+
+
+def test_text_without_headline_gets_a_title_from_its_first_sentence():
+    body = ("O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a "
+            "região central da cidade depois de meses de debate. A votação terminou tarde.")
+    ((title, paragraphs),) = stories(clean(body))
+    assert title == "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para…"
+    assert paragraphs == [body]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("O Sr. Silva chegou. Depois saiu.", ["O Sr. Silva chegou.", "Depois saiu."]),
+    ("A Av. Paulista parou. O trânsito voltou.", ["A Av. Paulista parou.", "O trânsito voltou."]),
+    ("O presidente John F. Kennedy morreu em 1963. Foi em Dallas.",
+     ["O presidente John F. Kennedy morreu em 1963.", "Foi em Dallas."]),
+    ("Foram 15.000 soldados e US$ 2,3 bilhões. Houve 9,4 km de lentidão.",
+     ["Foram 15.000 soldados e US$ 2,3 bilhões.", "Houve 9,4 km de lentidão."]),
+    ("Ele falou nesta quarta-feira (6). O encontro durou três horas.",
+     ["Ele falou nesta quarta-feira (6).", "O encontro durou três horas."]),
+    ("“Sanções não vão mudar nada. Estamos preparados”, disse. Ele saiu.",
+     ["“Sanções não vão mudar nada. Estamos preparados”, disse.", "Ele saiu."]),
+    ("Ele disse: “Acabou.” Depois saiu.", ["Ele disse: “Acabou.”", "Depois saiu."]),
+    ("Vai acabar? Ninguém sabe! Talvez… Veremos.",
+     ["Vai acabar?", "Ninguém sabe!", "Talvez…", "Veremos."]),
+    ("Às 9h30 o trem partiu. 420 drones foram usados.",
+     ["Às 9h30 o trem partiu.", "420 drones foram usados."]),
+])
+def test_sentences(text, expected):
+    assert sentences(text) == expected

@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from digest.model import Article, Story
+from digest.translate import Bergamot, translate_stories, translate_texts
+
+
+class Failing:
+    """A translator backend that fails on texts naming a word, as a broken model would."""
+
+    name = "failing"
+
+    def __init__(self, poison: str):
+        self.poison = poison
+        self.inner = Bergamot()
+
+    def translate(self, texts):
+        if any(self.poison in t for t in texts):
+            raise RuntimeError("model crashed")
+        return self.inner.translate(texts)
+
+
+def _story(title, summary, lang="pt"):
+    story = Story([Article(title, (summary,), Path("x.txt"), lang=lang)])
+    story.summary = summary
+    return story
+
+
+def test_bergamot_translates_portuguese_to_english():
+    (english,) = Bergamot().translate(["O presidente dos Estados Unidos chegou a Moscou."])
+    assert "President" in english or "president" in english
+    assert "Moscow" in english
+
+
+def test_translate_texts_keeps_paragraphs_and_sentences():
+    text = "O trem partiu às nove. Chegou ao meio-dia.\nA viagem foi longa."
+    (english,) = translate_texts([text], Bergamot())
+    lines = english.split("\n")
+    assert len(lines) == 2
+    assert "train" in lines[0].lower() and "noon" in lines[0].lower()
+    assert any(w in lines[1].lower() for w in ("trip", "journey", "travel"))
+
+
+def test_a_failing_story_keeps_its_portuguese_and_says_so():
+    good = _story("Chuva forte em São Paulo", "A chuva causou alagamentos na cidade.")
+    bad = _story("Explosão em Moscou", "Uma explosão atingiu um mercado em Moscou.")
+    translate_stories([good, bad], Failing("Moscou"))
+    assert "rain" in good.summary_en.lower()
+    assert bad.summary_en is None and bad.title_en is None
+    assert any("translation unavailable" in n for n in bad.notes)
+    assert not good.notes
+
+
+def test_english_article_is_kept_as_written():
+    story = _story("Storm hits the coast", "A storm hit the coast on Monday.", lang="en")
+    translate_stories([story], Bergamot())
+    assert story.summary_en == "A storm hit the coast on Monday."
+    assert story.notes == ["Article in English: shown as written."]
+
+
+def test_initials_are_closed_up():
+    (english,) = Bergamot().translate(["O enviado dos Estados Unidos chegou."])
+    assert "U. S." not in english
