@@ -50,6 +50,37 @@ def main() -> None:
     _setup_logging()
 
 
+_words = click.option("--words", "-w", type=click.IntRange(10, 2000), default=60,
+                      show_default=True, help="Word budget of each story's summary.")
+_summarizer = click.option("--summarizer", default="extractive", show_default=True,
+                           help="Summarizer backend.")
+_translator = click.option("--translator", default="bergamot", show_default=True,
+                           help="Translator backend.")
+
+
+def _lang_option(default: str):
+    return click.option("--lang", "-l", default=default, show_default=True, callback=_langs,
+                        help="Languages to show: pt, en or pt,en.")
+
+
+def _user_errors(fn):
+    """Run a command body, turning DigestError into a one-line error and exit status 1."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .ingest import DigestError
+        try:
+            return fn(*args, **kwargs)
+        except DigestError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--input", "-i", "more_inputs", multiple=True, type=click.Path(path_type=Path),
@@ -57,28 +88,110 @@ def main() -> None:
 @click.option("--date", "-d", callback=_date, help="Briefing date, YYYY-MM-DD [default: today].")
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("out"), show_default=True, help="Folder for the briefing.")
-@click.option("--lang", "-l", default="pt,en", show_default=True, callback=_langs,
-              help="Languages of the briefing: pt, en or pt,en.")
-@click.option("--words", "-w", type=click.IntRange(10, 2000), default=60, show_default=True,
-              help="Word budget of each story's summary.")
-@click.option("--summarizer", default="extractive", show_default=True,
-              help="Summarizer backend.")
-@click.option("--translator", default="bergamot", show_default=True,
-              help="Translator backend (pt→en).")
+@_lang_option("pt,en")
+@_words
+@_summarizer
+@_translator
+@_user_errors
 def run(inputs, more_inputs, date, out_dir, lang, words, summarizer, translator) -> None:
     """Write the briefing of the articles in INPUTS (files or folders; default seeds/)
     to OUT/YYYY-MM-DD.md."""
-    from .ingest import DigestError
     from .pipeline import build, write
     from .summarize import get_summarizer
     from .translate import get_translator
 
     paths = list(inputs) + list(more_inputs) or [Path("seeds")]
-    try:
-        briefing = build(
-            paths, date, get_summarizer(summarizer),
-            get_translator(translator) if "en" in lang else None, words, lang)
-        path = write(briefing, out_dir)
-    except DigestError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{path} ({len(briefing.stories)} stories from {briefing.files} files)")
+    briefing = build(paths, date, get_summarizer(summarizer),
+                     get_translator(translator) if "en" in lang else None, words, lang)
+    path = write(briefing, out_dir)
+    click.echo(f"{path} ({_plural(len(briefing.stories), 'story', 'stories')} from "
+               f"{_plural(briefing.files, 'file', 'files')})")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@_words
+@_lang_option("pt")
+@_summarizer
+@_translator
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per story, a line each.")
+@_user_errors
+def summarize(files, words, lang, summarizer, translator, as_json) -> None:
+    """Summarize article FILES (or standard input), cleaned as `digest run` cleans them.
+
+    A file that holds several stories gives one summary per story.
+    """
+    import json
+    import sys
+
+    from .cluster import cluster
+    from .ingest import DigestError, decode
+    from .pipeline import articles_of
+    from .summarize import get_summarizer
+    from .translate import get_translator, translate_stories
+
+    engine = get_summarizer(summarizer)
+    english = get_translator(translator) if "en" in lang else None
+    for path in files or [Path("-")]:
+        name = "<stdin>" if str(path) == "-" else str(path)
+        try:
+            data = sys.stdin.buffer.read() if name == "<stdin>" else path.read_bytes()
+        except OSError as exc:
+            raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        text = decode(data, name)
+        stories = cluster(articles_of(text, path)) if text is not None else []
+        if not stories:
+            raise DigestError(f"{name}: no article text to summarize")
+        for story, summary in zip(stories, engine.summarize(stories, words)):
+            story.summary = summary
+        if english:
+            translate_stories(stories, english)
+        for story in stories:
+            if as_json:
+                click.echo(json.dumps({
+                    "input": name, "title": story.title, "summary": story.summary,
+                    "title_en": story.title_en, "summary_en": story.summary_en,
+                    "words": len(story.summary.split()),
+                    "words_en": len(story.summary_en.split()) if story.summary_en else None,
+                    "lang": story.lang,
+                }, ensure_ascii=False))
+                continue
+            parts = []
+            if "pt" in lang or not story.summary_en:
+                parts += [story.title, story.summary]
+            if "en" in lang and story.summary_en:
+                parts += [story.title_en, story.summary_en]
+            parts += [f"[{note}]" for note in story.notes]
+            click.echo("\n\n".join(parts) + "\n")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@_translator
+@click.option("--src", default="pt", show_default=True, help="Language of the input.")
+@click.option("--tgt", default="en", show_default=True, help="Language of the output.")
+@_user_errors
+def translate(files, translator, src, tgt) -> None:
+    """Translate FILES (or standard input) line for line: N lines in, N lines out.
+
+    Blank lines stay blank and each line is translated on its own (split into sentences
+    and joined again), so the output stays aligned with its source. Output streams.
+    """
+    import sys
+
+    from .ingest import DigestError, read_lines
+    from .translate import get_translator, translate_lines
+
+    engine = get_translator(translator, src, tgt)
+    for path in files or [Path("-")]:
+        if str(path) == "-":
+            stream, name = sys.stdin.buffer, "<stdin>"
+        else:
+            try:
+                stream, name = path.open("rb"), str(path)
+            except OSError as exc:
+                raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        with stream:
+            for line in translate_lines(read_lines(stream, name), engine):
+                click.echo(line)
+                sys.stdout.flush()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger("digest")
 
@@ -60,3 +61,26 @@ def read(path: Path) -> str | None:
         log.warning("%s: cannot read (%s), skipped", path, exc.strerror or exc)
         return None
     return decode(data, str(path))
+
+
+def read_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+    """Decoded lines of a byte stream, as they arrive, without their line ends.
+
+    UTF-8, else cp1252 (warned once); a line that is neither, or binary data, is an error.
+    """
+    warned = False
+    for number, raw in enumerate(stream, 1):
+        if b"\x00" in raw:
+            raise DigestError(f"{name}: binary data on line {number}")
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            try:
+                line = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                raise DigestError(
+                    f"{name}: line {number} is neither UTF-8 nor cp1252 text") from None
+            if not warned:
+                log.warning("%s: not UTF-8, read as cp1252", name)
+                warned = True
+        yield line.rstrip("\r\n")

@@ -10,7 +10,8 @@ from .clean import Cleaned
 ABBREVIATIONS = set("""sr sra srs sras srta dr dra drs dras prof profa profs gen cel cap
     ten sgt maj brig alm gov pres dep sen min des eng arq adv av pç r rod km art arts inc
     ltda cia fig cf pág pp p vol ed ex nº n núm tel obs jan fev mar abr mai jun jul ago
-    set out nov dez seg ter qua qui sex sáb dom s.a a.c d.c p.ex e.g i.e""".split())
+    set out nov dez seg ter qua qui sex sáb dom s.a a.c d.c p.ex e.g i.e
+    mr mrs ms jr st vs""".split())
 
 # A candidate sentence end: terminal punctuation, closing quotes or brackets, space,
 # then something that can open a sentence.

