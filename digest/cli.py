@@ -104,7 +104,9 @@ def run(inputs, more_inputs, date, out_dir, lang, words, summarizer, translator)
     briefing = build(paths, date, get_summarizer(summarizer),
                      get_translator(translator) if "en" in lang else None, words, lang)
     path = write(briefing, out_dir)
+    articles = sum(len(s.articles) for s in briefing.stories)
     click.echo(f"{path} ({_plural(len(briefing.stories), 'story', 'stories')} from "
+               f"{_plural(articles, 'article', 'articles')} in "
                f"{_plural(briefing.files, 'file', 'files')})")
 
 
@@ -195,3 +197,44 @@ def translate(files, translator, src, tgt) -> None:
             for line in translate_lines(read_lines(stream, name), engine):
                 click.echo(line)
                 sys.stdout.flush()
+
+
+@main.command("eval")
+@click.argument("corpus", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--words", "-w", type=click.IntRange(10, 2000), default=120, show_default=True,
+              help="Word budget of each summary.")
+@_summarizer
+@click.option("--save-summaries", type=click.Path(path_type=Path, file_okay=False),
+              help="Write every summary under this folder, to rescore elsewhere.")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@_user_errors
+def eval_(corpus, words, summarizer, save_summaries, as_json) -> None:
+    """Score summaries (ROUGE F1) and story clustering (B-cubed) on a CORPUS folder."""
+    import dataclasses
+    import json
+    import time
+
+    from .evaluate import evaluate
+    from .summarize import get_summarizer
+
+    t0 = time.perf_counter()
+    report = evaluate(corpus, get_summarizer(summarizer), words, save_summaries)
+    seconds = time.perf_counter() - t0
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report) | {"words": words,
+                                                           "seconds": round(seconds, 2)}))
+        return
+    c = report.counts
+    click.echo(f"{corpus}: {c['articles']} articles, {c['stories']} stories, "
+               f"--words {words}, {summarizer}, {seconds:.1f} s")
+    click.echo(f"{'':34}{'ROUGE-1':>9}{'ROUGE-2':>9}{'ROUGE-L':>9}")
+    for name, scores in (("single-document", report.single),
+                         ("single-document, lead baseline", report.single_lead),
+                         ("multi-document", report.multi),
+                         ("multi-document, lead baseline", report.multi_lead)):
+        if scores:
+            click.echo(f"{name:34}" + "".join(f"{scores[k]:9.3f}"
+                                              for k in ("rouge1", "rouge2", "rougeL")))
+    b = report.clustering
+    click.echo(f"clustering (B-cubed): precision {b['precision']:.3f}, "
+               f"recall {b['recall']:.3f}, F1 {b['f1']:.3f}")

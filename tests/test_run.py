@@ -23,7 +23,7 @@ def briefing(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("out")
     result = run("--input", SEEDS, "--date", "2026-11-22", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "14 stories from 5 files" in result.output
+    assert "13 stories from 14 articles in 5 files" in result.output
     return (out / "2026-11-22.md").read_text(encoding="utf-8")
 
 
@@ -31,16 +31,26 @@ def _sections(md: str) -> list[str]:
     return re.split(r"\n---\n", md)[1:-1]
 
 
-def test_seeds_give_fourteen_bilingual_stories(briefing):
+def test_seeds_give_thirteen_bilingual_stories(briefing):
     sections = _sections(briefing)
-    assert len(sections) == 14
+    assert len(sections) == 13
     titles = [re.search(r"^## \d+\. (.+)$", s, re.M)[1] for s in sections]
     assert titles[:10] == SEED_000_HEADLINES
     for section in sections:
         pt, en = re.search(r"^## .+\n\n(.+)\n\n> \*\*.+\*\*\n>\n> (.+)$", section, re.M).groups()
         assert len(pt.split()) > 15 and len(en.split()) > 15
         assert detect_lang(pt) == "pt" and detect_lang(en) == "en"
-        assert re.search(r"^Fonte · Source: .*`seeds/00\d_\w+\.txt`$", section, re.M)
+        assert re.search(r"^Fontes? · Sources?: .*`seeds/00\d_\w+\.txt`$", section, re.M)
+
+
+def test_the_same_event_from_two_sources_is_one_item(briefing):
+    (item,) = [s for s in _sections(briefing) if "001_" in s]
+    assert item.startswith("\n## 11. Putin e líder norte-coreano prometem")
+    assert re.search(r"^Fontes · Sources: Agence France-Presse, 12/08/2025 19:48, "
+                     r"`seeds/001_f1a4ccf0f197fcc1.txt`; `seeds/004_38e46deb90958bc9.txt`$",
+                     item, re.M)
+    # Different meetings of the same leaders stay apart.
+    assert sum("002_" in s or "003_" in s for s in _sections(briefing)) == 2
 
 
 def test_briefing_holds_no_boilerplate(briefing):
@@ -56,18 +66,18 @@ def test_header_dates_and_in_brief(briefing):
     assert "**Domingo, 22 de novembro de 2026** · *Sunday, 22 November 2026*" in briefing
     assert "## Em resumo · In brief" in briefing
     brief = briefing.split("## Em resumo · In brief")[1].split("---")[0]
-    assert len(re.findall(r"^\d+\. ", brief, re.M)) == 14
+    assert len(re.findall(r"^\d+\. ", brief, re.M)) == 13
     assert "Agence France-Presse, 12/08/2025 19:48" in briefing
 
 
 def test_briefing_is_valid_commonmark(briefing):
     tokens = MarkdownIt("commonmark").parse(briefing)
     h2 = [t for t in tokens if t.type == "heading_open" and t.tag == "h2"]
-    assert len(h2) == 15
+    assert len(h2) == 14
     assert not any(t.type in ("html_block", "html_inline") for t in tokens)
     html = MarkdownIt("commonmark").render(briefing)
-    assert html.count("<blockquote>") == 14
-    assert html.count("<li>") == 14
+    assert html.count("<blockquote>") == 13
+    assert html.count("<li>") == 13
 
 
 def test_portuguese_only(tmp_path, seeds):

@@ -1,0 +1,78 @@
+"""`digest eval` on cstnews-dev, and the measures it is built on."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.evaluate import b_cubed, reference, rouge
+
+
+def test_rouge_matches_rouge_score_with_a_unicode_tokenizer():
+    rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+
+    class Unicode:
+        def tokenize(self, text):
+            import re
+            return re.findall(r"\w+", text.lower())
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=Unicode())
+    hyp = "A queda do avião matou 17 pessoas na República Democrática do Congo."
+    ref = "Queda de avião mata 17 pessoas no Congo; avião caiu após tempestade."
+    theirs = {k: v.fmeasure for k, v in scorer.score(ref, hyp).items()}
+    assert rouge(hyp, ref) == pytest.approx(theirs)
+    assert rouge("ação é já", "Ação É JÁ")["rouge1"] == 1.0  # accents kept, case folded
+
+
+def test_b_cubed():
+    assert b_cubed([[0, 1], [2]], [0, 0, 1]) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    split = b_cubed([[0], [1], [2]], [0, 0, 1])
+    assert split["precision"] == 1.0 and split["recall"] == pytest.approx(2 / 3)
+
+
+def test_reference_drops_bookkeeping_lines(tmp_path):
+    ref = tmp_path / "x.reference.txt"
+    ref.write_text("Gist: Israel ataca\n\nTamanho do texto-fonte: 466 palavras\n\n"
+                   "Sumário: A aviação atacou.\n\nTamanho real do sumário: 139 palavras\n")
+    assert reference(ref) == "Israel ataca\nA aviação atacou."
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from conftest import CSTNEWS
+    if not CSTNEWS.is_dir():
+        pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
+    saved = tmp_path_factory.mktemp("saved")
+    result = CliRunner().invoke(main, ["eval", str(CSTNEWS), "--words", "120", "--json",
+                                       "--save-summaries", str(saved)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), saved
+
+
+def test_multi_document_summaries_beat_the_published_systems(report):
+    numbers, _ = report
+    assert numbers["counts"] == {"articles": 70, "stories": 25, "single_refs": 70,
+                                 "multi_refs": 25}
+    assert numbers["multi"]["rouge1"] > 0.518  # best published (ILP), Llama 3.1 405B 0.500
+    assert numbers["multi"]["rouge1"] > numbers["multi_lead"]["rouge1"]
+
+
+def test_single_document_summaries_beat_the_lead_baseline(report):
+    numbers, _ = report
+    assert numbers["single"]["rouge1"] > numbers["single_lead"]["rouge1"]
+
+
+def test_clustering_recovers_the_stories(report):
+    numbers, _ = report
+    assert numbers["clustering"]["f1"] >= 0.95
+
+
+def test_saved_summaries_match_digest_summarize(report):
+    from conftest import CSTNEWS
+    _, saved = report
+    assert len(list(saved.rglob("cluster.txt"))) == 25
+    assert len([p for p in saved.rglob("*.txt") if p.name != "cluster.txt"]) == 70
+    article = CSTNEWS / "c01-mundo-aviaocongo" / "d1-folha.txt"
+    result = CliRunner().invoke(main, ["summarize", str(article), "--words", "120", "--json"])
+    printed = json.loads(result.stdout)["summary"]
+    assert printed == (saved / "c01-mundo-aviaocongo" / "d1-folha.txt").read_text().strip()
