@@ -8,6 +8,7 @@ file that holds several stories lists distinct ones.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -33,33 +34,56 @@ def _vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
     return out
 
 
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+def _similarities(vecs: list[dict[str, float]]) -> list[dict[int, float]]:
+    """Cosine similarity of every pair of vectors that share a word (sparse)."""
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, vec in enumerate(vecs):
+        for t, w in vec.items():
+            postings.setdefault(t, []).append((i, w))
+    sim: list[dict[int, float]] = [{} for _ in vecs]
+    for plist in postings.values():
+        for a, (i, wi) in enumerate(plist):
+            row = sim[i]
+            for j, wj in plist[a + 1:]:
+                row[j] = row.get(j, 0.0) + wi * wj
+    for i, row in enumerate(sim):
+        for j, v in list(row.items()):
+            sim[j][i] = v
+    return sim
 
 
 def cluster(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Story]:
-    """Stories of one or more articles, in the order of each story's first article."""
-    vecs = _vectors(articles)
-    sim = [[_cos(vecs[i], vecs[j]) for j in range(len(articles))] for i in range(len(articles))]
-    groups = [[i] for i in range(len(articles))]
+    """Stories of one or more articles, in the order of each story's first article.
 
-    def link(g: list[int], h: list[int]) -> float:
-        if {articles[i].path for i in g} & {articles[j].path for j in h}:
-            return -1.0
-        return sum(sim[i][j] for i in g for j in h) / (len(g) * len(h))
-
-    while len(groups) > 1:
-        best, pair = threshold, None
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                s = link(groups[x], groups[y])
-                if s > best:
-                    best, pair = s, (x, y)
-        if pair is None:
-            break
-        x, y = pair
-        groups[x] = sorted(groups[x] + groups.pop(y))
-    groups.sort(key=lambda g: g[0])
+    Average-link merging with the Lance-Williams update: the similarity of a merged group
+    to another is the size-weighted mean of its parts' similarities to it, so each merge
+    costs one pass over the groups, and a heap holds the pairs above the threshold.
+    """
+    sim = _similarities(_vectors(articles))
+    members = {i: [i] for i in range(len(articles))}
+    paths = {i: {a.path} for i, a in enumerate(articles)}
+    heap = [(-v, i, j) for i, row in enumerate(sim) for j, v in row.items()
+            if i < j and v > threshold]
+    heapq.heapify(heap)
+    while heap:
+        v, x, y = heapq.heappop(heap)
+        if y not in members or x not in members or sim[x].get(y) != -v or paths[x] & paths[y]:
+            continue  # stale (a part merged since) or two stories of one file
+        nx, ny = len(members[x]), len(members[y])
+        merged: dict[int, float] = {}
+        for k in members:
+            if k in (x, y):
+                continue
+            v = (nx * sim[x].get(k, 0.0) + ny * sim[y].get(k, 0.0)) / (nx + ny)
+            sim[k].pop(y, None)
+            if v:
+                merged[k] = sim[k][x] = v
+                if v > threshold:
+                    heapq.heappush(heap, (-v, min(x, k), max(x, k)))
+            else:
+                sim[k].pop(x, None)
+        sim[x], sim[y] = merged, {}
+        members[x] += members.pop(y)
+        paths[x] |= paths.pop(y)
+    groups = sorted(sorted(g) for g in members.values())
     return [Story([articles[i] for i in g]) for g in groups]
