@@ -51,4 +51,3 @@ class Briefing:
     langs: tuple[str, ...] = ("pt", "en")
     summarizer: str = ""
     translator: str = ""
-    notes: list[str] = field(default_factory=list)
