@@ -135,11 +135,10 @@ def evaluate(corpus: Path, summarizer: Summarizer, words: int,
     report.single, report.single_lead = _mean(single), _mean(single_lead)
     report.multi, report.multi_lead = _mean(multi), _mean(multi_lead)
 
+    # Gold label: the story folder; an article of a flat corpus is its own story.
     items: list[tuple[Article, int]] = [
-        (a, k) for k, p in enumerate(docs) for a in stories[p].articles]
-    gold_of = {p: (folders.index(p.parent) if p.parent != corpus else -1 - k)
-               for k, p in enumerate(docs)}
-    items = [(a, gold_of[a.path]) for a, _ in items]
+        (a, folders.index(p.parent) if p.parent != corpus else -1 - k)
+        for k, p in enumerate(docs) for a in stories[p].articles]
     random.Random(0).shuffle(items)
     index = {id(a): i for i, (a, _) in enumerate(items)}
     found = [[index[id(a)] for a in s.articles] for s in cluster([a for a, _ in items])]
