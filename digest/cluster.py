@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .model import Article, Story
-from .summarize import content_words
+from .summarize import content_words, normalized
 
 # Mean cosine above which two groups report one event. On cstnews-dev, B-cubed F1 is
 # 0.94 at 0.1, 0.99 at 0.15, 0.98 at 0.2, 0.94 at 0.25. 0.2 is taken: at 0.15, on a
@@ -26,12 +26,8 @@ def _vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
     counts = [Counter(content_words(f"{a.title} {a.title} {a.text}")) for a in articles]
     df = Counter(t for c in counts for t in c)
     n = len(articles)
-    out = []
-    for c in counts:
-        vec = {t: (1 + math.log(k)) * math.log(1 + n / df[t]) for t, k in c.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out.append({t: v / norm for t, v in vec.items()})
-    return out
+    return [normalized({t: (1 + math.log(k)) * math.log(1 + n / df[t]) for t, k in c.items()})
+            for c in counts]
 
 
 def _similarities(vecs: list[dict[str, float]]) -> list[dict[int, float]]:

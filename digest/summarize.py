@@ -56,13 +56,14 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def _normalized(vec: dict[str, float]) -> dict[str, float]:
+def normalized(vec: dict[str, float]) -> dict[str, float]:
+    """A weight vector scaled to unit length."""
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
 
 
 def _tfidf(counts: Counter[str], idf: dict[str, float], unseen: float) -> dict[str, float]:
-    return _normalized({t: c * idf.get(t, unseen) for t, c in counts.items()})
+    return normalized({t: c * idf.get(t, unseen) for t, c in counts.items()})
 
 
 class Extractive:
@@ -98,7 +99,7 @@ class Extractive:
         centroid: Counter[str] = Counter()
         for c in cands:
             centroid.update(c.vector)
-        centroid_vec = _normalized(centroid)
+        centroid_vec = normalized(centroid)
         # Headline words missing from the body still count, as rare words.
         headline = _tfidf(Counter(content_words(" ".join(a.title for a in story.articles))),
                           idf, max(idf.values()))
