@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .model import Briefing
+from .model import Briefing, Story
 
 MONTHS_PT = ("janeiro fevereiro março abril maio junho julho agosto setembro outubro "
              "novembro dezembro").split()
@@ -50,6 +51,61 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def both(langs: tuple[str, ...], pt: str, en: str) -> str:
+    """Label text in the briefing's languages: 'Fonte · Source', 'Fonte' or 'Source'."""
+    return " · ".join(text for lang, text in (("pt", pt), ("en", en)) if lang in langs)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a briefing shows of one story: its own text, the English, or both."""
+
+    title: str
+    summary: str | None
+    title_en: str | None
+    summary_en: str | None
+
+
+def shown(story: Story, langs: tuple[str, ...]) -> Shown:
+    """The original unless the briefing is English-only and a translation exists;
+    the English when asked for and the story is not already in English."""
+    english = "en" in langs and story.lang != "en" and story.summary_en is not None
+    original = "pt" in langs or not english
+    return Shown(
+        title=story.title if original else story.title_en,
+        summary=story.summary if original else None,
+        title_en=story.title_en if english and original else None,
+        summary_en=story.summary_en if english else None,
+    )
+
+
+def subject(briefing: Briefing) -> str:
+    """'Resumo diário · Daily briefing — 22/11/2026'."""
+    return f"{both(briefing.langs, 'Resumo diário', 'Daily briefing')} — " \
+           f"{short_date(briefing.date)}"
+
+
+def counts(briefing: Briefing) -> str:
+    """'13 notícias de 5 arquivos · 13 stories from 5 files'."""
+    n, files = len(briefing.stories), briefing.files
+    return both(briefing.langs,
+                f"{n} {'notícia' if n == 1 else 'notícias'} de "
+                f"{files} {'arquivo' if files == 1 else 'arquivos'}",
+                f"{n} {'story' if n == 1 else 'stories'} from "
+                f"{files} {'file' if files == 1 else 'files'}")
+
+
+def colophon(briefing: Briefing) -> str:
+    """How the briefing was made: 'Resumos: extractive · tradução: bergamot · digest 0.1.0'."""
+    b = briefing
+    if "pt" in b.langs:
+        made = f"Resumos: {b.summarizer}" + (f" · tradução: {b.translator}"
+                                             if "en" in b.langs else "")
+    else:
+        made = f"Summaries: {b.summarizer} · translation: {b.translator}"
+    return f"{made} · digest {__version__}"
+
+
 def templates_dir() -> Path:
     """The templates folder: $DIGEST_TEMPLATES, else the one installed with digest."""
     if os.environ.get("DIGEST_TEMPLATES"):
@@ -76,5 +132,9 @@ def environment(autoescape: bool = False):
 def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
     """The briefing rendered through one template."""
     env = environment(autoescape=template.endswith(".html.j2"))
-    text = env.get_template(template).render(b=briefing, version=__version__)
+    text = env.get_template(template).render(
+        b=briefing, subject=subject(briefing), counts=counts(briefing),
+        colophon=colophon(briefing),
+        t=lambda pt, en: both(briefing.langs, pt, en),
+        shown=lambda story: shown(story, briefing.langs))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
