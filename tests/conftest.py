@@ -24,3 +24,18 @@ def cstnews() -> Path:
 def seed_text(prefix: str) -> str:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """Each test starts from an empty digest.toml and no DIGEST_* variables, whatever
+    the machine's own settings."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DIGEST_"):
+            monkeypatch.delenv(name)
+    config = tmp_path_factory.mktemp("config") / "digest.toml"
+    config.write_text("")
+    monkeypatch.setenv("DIGEST_CONFIG", str(config))
+    return config

@@ -1,0 +1,173 @@
+"""Settings: built-in defaults, then `digest.toml`, then DIGEST_* environment variables.
+
+Command-line options override all three. Every setting is declared once, in SETTINGS,
+with its type, default and environment variable; `digest config show` lists them.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .ingest import DigestError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+    env: str | None = None
+    kind: str = "str"  # str, int, bool, list, path, paths
+    choices: tuple[str, ...] = ()
+    secret: bool = False
+
+
+SETTINGS = {s.key: s for s in (
+    Setting("inputs", [], "Article files or folders that `digest run` reads by default.",
+            kind="paths"),
+    Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
+    Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
+    Setting("words", 60, "Word budget of each story's summary.", kind="int"),
+    Setting("summarizer", "extractive", "Summarizer backend."),
+    Setting("translator", "bergamot", "Translator backend."),
+    Setting("format", "md", "What `digest run` writes: md, email or both.",
+            choices=("md", "email", "both")),
+    Setting("email.from", "digest@localhost", "Sender address.", env="DIGEST_FROM"),
+    Setting("email.to", [], "Recipients (a list; DIGEST_TO takes commas).",
+            env="DIGEST_TO", kind="list"),
+    Setting("email.send_empty", False, "Send a briefing that has no stories.", kind="bool"),
+    Setting("smtp.host", "localhost", "SMTP server.", env="DIGEST_SMTP_HOST"),
+    Setting("smtp.port", 0, "SMTP port; 0 means the security's usual one (587, 465, 25).",
+            env="DIGEST_SMTP_PORT", kind="int"),
+    Setting("smtp.security", "starttls", "starttls, tls (implicit TLS) or none (plain).",
+            env="DIGEST_SMTP_SECURITY", choices=("starttls", "tls", "none")),
+    Setting("smtp.user", "", "SMTP login; empty means no login.", env="DIGEST_SMTP_USER"),
+    Setting("smtp.password", "", "SMTP password: from the environment only, never a file.",
+            env="DIGEST_SMTP_PASSWORD", secret=True),
+    Setting("smtp.password_command", "",
+            "A shell command that prints the SMTP password (for cron, e.g. `pass show smtp`)."),
+    Setting("smtp.timeout", 30, "Seconds to wait on the SMTP server.", kind="int"),
+)}
+
+
+def default_path() -> Path:
+    """The platform's config file: ~/.config/digest/digest.toml on Linux."""
+    import platformdirs
+
+    return platformdirs.user_config_path("digest") / "digest.toml"
+
+
+@dataclass
+class Config:
+    """Effective settings, and where each came from ('default', the file, or a variable)."""
+
+    path: Path
+    values: dict[str, Any]
+    sources: dict[str, str]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def show(self) -> list[str]:
+        """'key = value  # source' lines, secrets masked."""
+        import json
+
+        lines = []
+        for key, setting in SETTINGS.items():
+            value = self.values[key]
+            if setting.secret and value:
+                text = '"********"'
+            elif isinstance(value, Path):
+                text = json.dumps(str(value))
+            elif isinstance(value, list):
+                text = json.dumps([str(v) for v in value], ensure_ascii=False)
+            else:
+                text = json.dumps(value, ensure_ascii=False)
+            lines.append(f"{key} = {text}  # {self.sources[key]}")
+        return lines
+
+
+def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
+    """`value` as the setting's type, or a DigestError naming `where` and the key."""
+    def bad(expected: str) -> DigestError:
+        return DigestError(f"{where}: {setting.key} must be {expected}, not {value!r}")
+
+    kind = setting.kind
+    if kind == "int":
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise bad("a whole number")
+        return value
+    if kind == "bool":
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+            value = value.lower() in ("1", "true", "yes")
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if kind in ("list", "paths"):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return [base / Path(v).expanduser() for v in value] if kind == "paths" else value
+    if setting.key == "lang" and isinstance(value, list):
+        value = ",".join(map(str, value))
+    if not isinstance(value, str):
+        raise bad("a string")
+    if setting.choices and value not in setting.choices:
+        raise bad(" or ".join(setting.choices))
+    return base / Path(value).expanduser() if kind == "path" else value
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+    flat = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat |= _flatten(value, f"{prefix}{key}.")
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Settings from `path` (default: the platform's config file, if there is one) and
+    the environment."""
+    import logging
+
+    environ = os.environ if environ is None else environ
+    explicit = path is not None
+    path = Path(path).expanduser() if explicit else default_path()
+    values = {key: s.default for key, s in SETTINGS.items()}
+    sources = dict.fromkeys(SETTINGS, "default")
+    if explicit or path.exists():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise DigestError(f"{path}: cannot read the config file "
+                              f"({exc.strerror or exc})") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DigestError(f"{path}: not valid TOML ({exc})") from None
+        for key, value in _flatten(table).items():
+            setting = SETTINGS.get(key)
+            if setting is None:
+                logging.getLogger("digest").warning("%s: unknown setting %r, ignored", path, key)
+            elif setting.secret:
+                raise DigestError(f"{path}: {key} does not belong in a file; set "
+                                  f"{setting.env} or smtp.password_command instead")
+            else:
+                values[key] = _convert(setting, value, str(path), path.parent.resolve())
+                sources[key] = str(path)
+    for key, setting in SETTINGS.items():
+        if setting.env and environ.get(setting.env):
+            values[key] = _convert(setting, environ[setting.env], setting.env, Path.cwd())
+            sources[key] = setting.env
+    return Config(path, values, sources)
