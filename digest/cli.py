@@ -8,8 +8,18 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import SETTINGS
 
 LANGS = ("pt", "en")
+
+# Which settings give which command's defaults (command-line options still win).
+COMMAND_SETTINGS = {
+    "run": ("out", "lang", "words", "summarizer", "translator", "format"),
+    "send": ("out",),
+    "summarize": ("words", "summarizer", "translator"),
+    "translate": ("translator",),
+    "install": ("out",),
+}
 
 
 class _Stderr(logging.Handler):
@@ -43,28 +53,9 @@ def _date(ctx, param, value: str | None) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-@click.group()
-@click.version_option(__version__, prog_name="digest")
-def main() -> None:
-    """Dated, bilingual (Portuguese + English) daily briefings from news articles."""
-    _setup_logging()
-
-
-_words = click.option("--words", "-w", type=click.IntRange(10, 2000), default=60,
-                      show_default=True, help="Word budget of each story's summary.")
-_summarizer = click.option("--summarizer", default="extractive", show_default=True,
-                           help="Summarizer backend.")
-_translator = click.option("--translator", default="bergamot", show_default=True,
-                           help="Translator backend.")
-
-
-def _lang_option(default: str):
-    return click.option("--lang", "-l", default=default, show_default=True, callback=_langs,
-                        help="Languages to show: pt, en or pt,en.")
-
-
 def _user_errors(fn):
-    """Run a command body, turning DigestError into a one-line error and exit status 1."""
+    """Run a command body, turning DigestError into a one-line error and its exit status
+    (1, or 3 when mail waits in the outbox, 4 when another run holds the folder)."""
     import functools
 
     @functools.wraps(fn)
@@ -73,8 +64,49 @@ def _user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DigestError as exc:
-            raise click.ClickException(str(exc)) from None
+            error = click.ClickException(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 1)
+            raise error from None
     return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="digest")
+@click.option("--config", "-c", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              envvar="DIGEST_CONFIG",
+              help="Settings file [default: digest.toml in your config folder].")
+@click.pass_context
+@_user_errors
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """Dated, bilingual (Portuguese + English) daily briefings from news articles."""
+    from . import config
+
+    _setup_logging()
+    ctx.obj = cfg = config.load(config_path)
+    defaults = {command: {key: cfg[key] for key in keys if cfg.sources[key] != "default"}
+                for command, keys in COMMAND_SETTINGS.items()}
+    defaults["schedule"] = {"install": defaults.pop("install")}
+    ctx.default_map = defaults
+
+
+def _default(key: str):
+    return SETTINGS[key].default
+
+
+_words = click.option("--words", "-w", type=click.IntRange(10, 2000), default=_default("words"),
+                      show_default=True, help="Word budget of each story's summary.")
+_summarizer = click.option("--summarizer", default=_default("summarizer"), show_default=True,
+                           help="Summarizer backend.")
+_translator = click.option("--translator", default=_default("translator"), show_default=True,
+                           help="Translator backend.")
+_out = click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
+                    default=Path(_default("out")), show_default=True,
+                    help="Folder of briefings, outbox/ and sent/.")
+
+
+def _lang_option(default: str):
+    return click.option("--lang", "-l", default=default, show_default=True, callback=_langs,
+                        help="Languages to show: pt, en or pt,en.")
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -86,28 +118,178 @@ def _plural(n: int, one: str, many: str) -> str:
 @click.option("--input", "-i", "more_inputs", multiple=True, type=click.Path(path_type=Path),
               help="An article file or folder (repeatable; same as INPUTS).")
 @click.option("--date", "-d", callback=_date, help="Briefing date, YYYY-MM-DD [default: today].")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("out"), show_default=True, help="Folder for the briefing.")
-@_lang_option("pt,en")
+@_out
+@_lang_option(_default("lang"))
 @_words
 @_summarizer
 @_translator
+@click.option("--format", "-f", "format_", type=click.Choice(SETTINGS["format"].choices),
+              default=_default("format"), show_default=True,
+              help="Write OUT/DATE.md, OUT/DATE.eml (the email), or both.")
+@click.option("--send", is_flag=True, help="Email the briefing too (see `digest send`).")
+@click.option("--force", is_flag=True, help="With --send: send even if DATE was sent before.")
+@click.pass_obj
 @_user_errors
-def run(inputs, more_inputs, date, out_dir, lang, words, summarizer, translator) -> None:
-    """Write the briefing of the articles in INPUTS (files or folders; default seeds/)
-    to OUT/YYYY-MM-DD.md."""
+def run(cfg, inputs, more_inputs, date, out, lang, words, summarizer, translator, format_,
+        send, force) -> None:
+    """Write the briefing of the articles in INPUTS (files or folders; default: the
+    `inputs` setting, else seeds/) to OUT/YYYY-MM-DD.md, and with --send, email it."""
+    from .deliver import compose, locked
     from .pipeline import build, write
+    from .store import write_atomic
     from .summarize import get_summarizer
     from .translate import get_translator
 
-    paths = list(inputs) + list(more_inputs) or [Path("seeds")]
-    briefing = build(paths, date, get_summarizer(summarizer),
-                     get_translator(translator) if "en" in lang else None, words, lang)
-    path = write(briefing, out_dir)
-    articles = sum(len(s.articles) for s in briefing.stories)
-    click.echo(f"{path} ({_plural(len(briefing.stories), 'story', 'stories')} from "
-               f"{_plural(articles, 'article', 'articles')} in "
-               f"{_plural(briefing.files, 'file', 'files')})")
+    paths = list(inputs) + list(more_inputs) or cfg["inputs"] or [Path("seeds")]
+    with locked(out):
+        briefing = build(paths, date, get_summarizer(summarizer),
+                         get_translator(translator) if "en" in lang else None, words, lang)
+        written = []
+        if format_ in ("md", "both"):
+            written.append(write(briefing, out))
+        if format_ in ("email", "both") or send:
+            message = compose(briefing, cfg["email.from"], cfg["email.to"])
+            written.append(write_atomic(out / f"{date.isoformat()}.eml", message.as_bytes()))
+        articles = sum(len(s.articles) for s in briefing.stories)
+        click.echo(f"{', '.join(map(str, written))} "
+                   f"({_plural(len(briefing.stories), 'story', 'stories')} from "
+                   f"{_plural(articles, 'article', 'articles')} in "
+                   f"{_plural(briefing.files, 'file', 'files')})")
+        if send:
+            if not briefing.stories and not cfg["email.send_empty"]:
+                click.echo(f"no stories for {date}: no email "
+                           "(email.send_empty = true sends one anyway)")
+                message = None
+            _send(cfg, out, date, message, [], force, dry_run=False)
+
+
+@main.command()
+@click.option("--date", "-d", callback=_date, help="Briefing date, YYYY-MM-DD [default: today].")
+@click.option("--to", "-t", multiple=True, help="Recipient (repeatable) [default: email.to].")
+@_out
+@click.option("--force", is_flag=True, help="Send even if the date was sent before.")
+@click.option("--dry-run", "-n", is_flag=True, help="Say what would be sent; send nothing.")
+@click.pass_obj
+@_user_errors
+def send(cfg, date, to, out, force, dry_run) -> None:
+    """Email the briefing OUT/DATE.eml, and first whatever waits in OUT/outbox/.
+
+    A date already sent is not sent again unless --force. A message the server does not
+    take stays in the outbox (exit status 3); the next send or scheduled run retries it.
+    """
+    from .deliver import Mailroom, locked, read_message
+    from .ingest import DigestError
+
+    path = out / f"{date.isoformat()}.eml"
+    room = Mailroom(out)
+    with locked(out):
+        message = read_message(path) if path.exists() else None
+        if room.is_waiting(date) and not (to or force):
+            message = None  # queued already: that one goes, as it was
+        elif message is None and not room.waiting():
+            raise DigestError(f"{path}: no email briefing for {date}; "
+                              "`digest run --format email` writes one")
+        _send(cfg, out, date, message, list(to), force, dry_run)
+
+
+def _send(cfg, out: Path, date, message, to: list[str], force: bool, dry_run: bool) -> None:
+    """Queue `message` as DATE's briefing (unless sent before), then send the outbox."""
+    from .deliver import Mailroom, readdress, recipients
+
+    room = Mailroom(out)
+    if message is not None and room.was_sent(date) and not force:
+        click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
+                   "it again (--force does)")
+        message = None
+    if message is not None:
+        readdress(message, cfg["email.from"], to or cfg["email.to"] or recipients(message))
+        if dry_run:
+            click.echo(f"would send {date} to {', '.join(recipients(message)) or 'nobody'}: "
+                       f"{message['Subject']}")
+        else:
+            room.queue(message, date)
+    if dry_run:
+        for path in room.waiting():
+            click.echo(f"would send {path} (waiting)")
+        return
+    for path, addresses in room.flush(cfg):
+        click.echo(f"sent {path.stem} to {', '.join(addresses)}")
+
+
+@main.group()
+def schedule() -> None:
+    """The daily run in your crontab: install, show, remove."""
+
+
+_tabfile = click.option("--tabfile", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Edit this crontab file instead of your crontab.")
+
+
+@schedule.command()
+@click.option("--at", "at", required=True, help="Time of day, HH:MM (24-hour, local time).")
+@click.option("--send", is_flag=True, help="Email the briefing on each run.")
+@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(path_type=Path),
+              help="Article folder the run reads (repeatable) [default: inputs setting].")
+@_out
+@click.option("--log", type=click.Path(path_type=Path, dir_okay=False),
+              help="Log file the run appends to [default: OUT/digest.log].")
+@_tabfile
+@click.pass_obj
+@_user_errors
+def install(cfg, at, send, inputs, out, log, tabfile) -> None:
+    """Run `digest run` every day at --at; installing again replaces the entry."""
+    import datetime as dt
+
+    from . import schedule as cron
+    from .ingest import DigestError
+
+    try:
+        when = dt.time.fromisoformat(at)
+    except ValueError:
+        raise DigestError(f"--at {at!r}: use HH:MM, e.g. 07:00") from None
+    if not inputs and not cfg["inputs"]:
+        raise DigestError("say which articles to read: --input DIR, or inputs in "
+                          f"{cfg.path}")
+    config = cfg.path if cfg.path.exists() else None
+    log = log or out / "digest.log"
+    log.parent.mkdir(parents=True, exist_ok=True)  # the shell opens it before digest starts
+    click.echo(cron.install(when, cron.command(inputs, out, log, config, send), tabfile))
+
+
+@schedule.command()
+@_tabfile
+@_user_errors
+def show(tabfile) -> None:
+    """Print the digest entry, if there is one."""
+    from . import schedule as cron
+
+    entries = cron.show(tabfile)
+    click.echo("\n".join(entries) if entries else "no digest entry")
+
+
+@schedule.command()
+@_tabfile
+@_user_errors
+def remove(tabfile) -> None:
+    """Remove the digest entry."""
+    from . import schedule as cron
+
+    click.echo("removed the digest entry" if cron.remove(tabfile) else "no digest entry")
+
+
+@main.group("config")
+def config_() -> None:
+    """The effective settings."""
+
+
+@config_.command("show")
+@click.pass_obj
+def config_show(cfg) -> None:
+    """Print every setting, its value (secrets masked) and where it came from."""
+    state = "" if cfg.path.exists() else " (not found: built-in defaults)"
+    click.echo(f"# {cfg.path}{state}")
+    for line in cfg.show():
+        click.echo(line)
 
 
 @main.command()

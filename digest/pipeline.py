@@ -8,7 +8,6 @@ from pathlib import Path
 
 from . import clean, ingest, split
 from .cluster import cluster
-from .ingest import DigestError
 from .model import Article, Briefing
 from .render import render
 from .store import write_atomic
@@ -57,7 +56,7 @@ def build(
     """A briefing of the articles found in `inputs`."""
     articles, files = load(inputs)
     if not articles:
-        raise DigestError("no article could be read from the inputs given")
+        log.warning("no article could be read from the inputs given; the briefing is empty")
     stories = cluster(articles)
     for story, summary in zip(stories, summarizer.summarize(stories, words)):
         story.summary = summary

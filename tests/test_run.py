@@ -101,7 +101,8 @@ def test_rerun_replaces_the_file_and_leaves_no_temp(tmp_path, seeds):
     target.write_text("old")
     assert run(seeds / "004_38e46deb90958bc9.txt", "-d", "2026-11-22", "-o", tmp_path).exit_code == 0
     assert target.read_text().startswith("# Resumo diário")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-22.md"]
+    # The briefing, and the lock that keeps two runs apart; no temporary file.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".digest.lock", "2026-11-22.md"]
 
 
 def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
@@ -127,12 +128,15 @@ def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
     assert "2 notícias de 2 arquivos" in md
 
 
-def test_no_readable_article_is_an_error(tmp_path):
+def test_no_readable_article_gives_an_empty_briefing_and_a_warning(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n")
-    result = CliRunner().invoke(main, ["run", str(tmp_path), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert "no article could be read" in result.stderr
-    assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(main, ["run", str(tmp_path), "-d", "2026-11-22", "-l", "pt",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == ("digest: warning: no article could be read from "
+                                              "the inputs given; the briefing is empty")
+    md = (tmp_path / "out" / "2026-11-22.md").read_text()
+    assert "0 notícias de 0 arquivos" in md and "Em resumo" not in md
 
 
 def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):

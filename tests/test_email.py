@@ -1,0 +1,344 @@
+"""The briefing by email: a real SMTP server (aiosmtpd) on 127.0.0.1, real messages."""
+import email
+import email.policy
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import zlib
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from digest.cli import main
+from digest.deliver import locked
+
+DATE = "2026-11-22"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.refuse = None
+        self.port = free_port()
+        self.controller = None
+
+    def start(self, **options):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return self.refuse
+        self.envelopes.append(envelope)
+        return "250 2.0.0 OK"
+
+    def messages(self):
+        return [email.message_from_bytes(e.original_content, policy=email.policy.default)
+                for e in self.envelopes]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A plain SMTP server on 127.0.0.1, and the environment pointing digest at it."""
+    inbox = Inbox()
+    inbox.start()
+    monkeypatch.setenv("DIGEST_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DIGEST_SMTP_PORT", str(inbox.port))
+    monkeypatch.setenv("DIGEST_SMTP_SECURITY", "none")
+    monkeypatch.setenv("DIGEST_FROM", "Digest <digest@example.org>")
+    monkeypatch.setenv("DIGEST_TO", "ana@example.org, bruno@example.org")
+    yield inbox
+    inbox.stop()
+
+
+def digest(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_send(out, *more):
+    return digest("run", "--input", SEEDS, "--date", DATE, "--out", out, "--send", *more)
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory):
+    """One bilingual `digest run --send` against a local server: (result, inbox, out)."""
+    mp = pytest.MonkeyPatch()
+    config = tmp_path_factory.mktemp("cfg") / "digest.toml"
+    config.write_text("")
+    mp.setenv("DIGEST_CONFIG", str(config))
+    inbox = Inbox()
+    inbox.start()
+    for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
+                        "DIGEST_SMTP_SECURITY": "none", "DIGEST_FROM": "digest@example.org",
+                        "DIGEST_TO": "ana@example.org"}.items():
+        mp.setenv(name, value)
+    out = tmp_path_factory.mktemp("out")
+    result = run_send(out)
+    inbox.stop()
+    mp.undo()
+    return result, inbox, out
+
+
+def test_run_send_delivers_one_two_part_utf8_message(delivered):
+    result, inbox, out = delivered
+    assert result.exit_code == 0, result.output
+    assert f"sent {DATE} to ana@example.org" in result.output
+    (msg,) = inbox.messages()
+    assert inbox.envelopes[0].rcpt_tos == ["ana@example.org"]
+    assert msg["Subject"] == "Resumo diário · Daily briefing — 22/11/2026"
+    assert msg["From"] == "digest@example.org" and msg["To"] == "ana@example.org"
+    assert msg["Date"].datetime is not None
+    assert re.fullmatch(r"<.+@example\.org>", msg["Message-ID"])
+    assert msg.get_content_type() == "multipart/alternative"
+    text, html = msg.get_payload()
+    assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+    assert text.get_content_charset() == html.get_content_charset() == "utf-8"
+    for part in (text.get_content(), html.get_content()):
+        assert "Putin e líder norte-coreano prometem" in part
+        assert "Putin and North Korean leader" in part
+        assert "Domingo, 22 de novembro de 2026" in part
+    assert "Fontes · Sources: Agence France-Presse, 12/08/2025 19:48" in text.get_content()
+    # What was sent is what digest kept: out/DATE.eml, then out/sent/DATE.eml.
+    assert (out / "sent" / f"{DATE}.eml").read_bytes() == inbox.envelopes[0].original_content
+    assert not list((out / "outbox").iterdir())
+    # --send adds the email form to the Markdown one.
+    assert (out / f"{DATE}.eml").exists() and (out / f"{DATE}.md").exists()
+
+
+def test_html_part_needs_nothing_remote(delivered):
+    _, inbox, _ = delivered
+    html = inbox.messages()[0].get_payload()[1].get_content()
+    assert not re.search(r"""(src|href)\s*=|url\(|<link|<script|<style""", html, re.I)
+    assert 'name="viewport"' in html and "max-width:640px" in html
+    assert html.count('<h2 style=') == 14  # "Em resumo", then 13 stories
+
+
+def test_a_second_run_the_same_day_sends_nothing(delivered, smtp, tmp_path):
+    shutil.copytree(delivered[2], tmp_path / "out")
+    result = run_send(tmp_path / "out", "--lang", "pt")
+    assert result.exit_code == 0, result.output
+    assert f"{DATE} was sent before" in result.output
+    assert smtp.envelopes == []
+    result = run_send(tmp_path / "out", "--lang", "pt", "--force")
+    assert result.exit_code == 0 and len(smtp.envelopes) == 1
+    assert smtp.envelopes[0].rcpt_tos == ["ana@example.org", "bruno@example.org"]
+    first = delivered[1].messages()[0]
+    assert smtp.messages()[0]["Message-ID"] != first["Message-ID"]
+
+
+def test_article_text_is_escaped_in_html(smtp, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "<script>alert('x')</script> invade a redação\n\n"
+        "O texto da notícia fala de <b>negrito</b> e de R&D nesta segunda-feira, "
+        "segundo os editores do jornal que publicou a reportagem completa.\n")
+    result = digest("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+                    "--send")
+    assert result.exit_code == 0, result.output
+    html = smtp.messages()[0].get_payload()[1].get_content()
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; invade a redação" in html
+    assert "&lt;b&gt;negrito&lt;/b&gt; e de R&amp;D" in html
+    assert "<script>alert('x')</script> invade" in smtp.messages()[0].get_payload()[0].get_content()
+
+
+def test_server_down_keeps_the_message_until_it_is_back(smtp, tmp_path):
+    smtp.stop()
+    out = tmp_path / "out"
+    result = run_send(out, "--lang", "pt")
+    assert result.exit_code == 3
+    (error,) = result.stderr.splitlines()
+    assert error.startswith(f"Error: cannot reach the SMTP server 127.0.0.1:{smtp.port} (")
+    assert f"1 message waits in {out / 'outbox'}" in error
+    waiting = (out / "outbox" / f"{DATE}.eml").read_bytes()
+
+    smtp.start()
+    result = digest("send", "--date", DATE, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [e.original_content for e in smtp.envelopes] == [waiting]
+    assert not (out / "outbox" / f"{DATE}.eml").exists()
+
+    result = digest("send", "--date", DATE, "--out", out)
+    assert result.exit_code == 0 and "was sent before" in result.output
+    assert len(smtp.envelopes) == 1
+
+
+def test_a_refused_message_waits_and_goes_once_accepted(smtp, tmp_path):
+    smtp.refuse = "552 5.3.4 Message size exceeds fixed limit"
+    out = tmp_path / "out"
+    result = run_send(out, "--lang", "pt")
+    assert result.exit_code == 3
+    assert "552 5.3.4 Message size exceeds fixed limit" in result.stderr
+    assert (out / "outbox" / f"{DATE}.eml").exists()
+    smtp.refuse = None
+    # The next scheduled run sends what waits, and does not send the day twice.
+    result = run_send(out, "--lang", "pt")
+    assert result.exit_code == 0, result.output
+    assert len(smtp.messages()) == 1 and smtp.envelopes[0].rcpt_tos == [
+        "ana@example.org", "bruno@example.org"]
+    assert run_send(out, "--lang", "pt").exit_code == 0 and len(smtp.envelopes) == 1
+
+
+def test_starttls_is_required_unless_turned_off(smtp, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIGEST_SMTP_SECURITY", "starttls")
+    result = run_send(tmp_path / "out", "--lang", "pt")
+    assert result.exit_code == 3
+    assert "does not offer STARTTLS; not sending in the clear" in result.stderr
+    assert smtp.envelopes == []
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="needs openssl for a test certificate")
+def test_starttls_and_login_with_the_password_from_the_environment(monkeypatch, tmp_path):
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-pw", handled=False)
+
+    inbox = Inbox()
+    inbox.start(tls_context=context, require_starttls=True, authenticator=authenticator)
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
+        for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
+                            "DIGEST_SMTP_USER": "ana", "DIGEST_SMTP_PASSWORD": "wrong",
+                            "DIGEST_TO": "ana@example.org"}.items():
+            monkeypatch.setenv(name, value)
+        out = tmp_path / "out"
+        result = run_send(out, "--lang", "pt")
+        assert result.exit_code == 3 and "login as 'ana' refused (535" in result.stderr
+        monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
+        result = digest("send", "-d", DATE, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert len(inbox.envelopes) == 1 and logins[-1] == (b"ana", b"s3cret-pw")
+        shown = digest("config", "show").output
+        assert 'smtp.password = "********"  # DIGEST_SMTP_PASSWORD' in shown
+        for text in [shown, result.output, result.stderr]:
+            assert "s3cret" not in text
+        for path in out.rglob("*"):
+            assert not path.is_file() or b"s3cret" not in path.read_bytes()
+    finally:
+        inbox.stop()
+
+
+def test_password_command_serves_cron(smtp, isolated_settings, tmp_path):
+    from aiosmtpd.smtp import AuthResult
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append(auth_data.password)
+        return AuthResult(success=True)
+
+    smtp.stop()
+    smtp.start(authenticator=authenticator, auth_require_tls=False)
+    isolated_settings.write_text('[smtp]\nuser = "ana"\n'
+                                 'password_command = "echo from-the-keyring"\n')
+    assert run_send(tmp_path / "out", "--lang", "pt").exit_code == 0
+    assert logins == [b"from-the-keyring"] and len(smtp.envelopes) == 1
+
+
+def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypatch, tmp_path):
+    monkeypatch.delenv("DIGEST_TO")
+    result = run_send(tmp_path / "out", "--lang", "pt")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: email.to: no recipients; set `to` under [email] "
+                                     "in digest.toml, DIGEST_TO, or --to")
+    assert (tmp_path / "out" / f"{DATE}.eml").exists()
+    result = digest("send", "-d", DATE, "-o", tmp_path / "out", "--to", "carla@example.org")
+    assert result.exit_code == 0, result.output
+    assert smtp.envelopes[0].rcpt_tos == ["carla@example.org"]
+    assert smtp.messages()[0]["To"] == "carla@example.org"
+
+
+def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
+    out = tmp_path / "out"
+    assert digest("run", SEEDS, "-d", DATE, "-o", out, "-l", "pt", "-f", "email").exit_code == 0
+    result = digest("send", "-d", DATE, "-o", out, "--dry-run")
+    assert result.exit_code == 0
+    assert result.output == (f"would send {DATE} to ana@example.org, bruno@example.org: "
+                             "Resumo diário — 22/11/2026\n")
+    assert smtp.envelopes == [] and not (out / "outbox").exists()
+
+
+def test_send_without_a_briefing_says_how_to_make_one(smtp, tmp_path):
+    result = digest("send", "-d", DATE, "-o", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {tmp_path / (DATE + '.eml')}: no email briefing "
+                                     f"for {DATE}; `digest run --format email` writes one")
+
+
+def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_path):
+    (tmp_path / "in").mkdir()
+    result = digest("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    assert result.exit_code == 0, result.output
+    assert f"no stories for {DATE}: no email" in result.output and smtp.envelopes == []
+    isolated_settings.write_text("[email]\nsend_empty = true\n")
+    result = digest("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    assert result.exit_code == 0, result.output
+    assert "0 notícias de 0 arquivos · 0 stories from 0 files" in \
+        smtp.messages()[0].get_payload()[0].get_content()
+
+
+def test_a_second_run_waits_for_the_first(smtp, tmp_path):
+    out = tmp_path / "out"
+    with locked(out):
+        result = run_send(out, "--lang", "pt")
+    assert result.exit_code == 4
+    assert f"another digest run is working in {out}" in result.stderr
+    assert smtp.envelopes == [] and not (out / f"{DATE}.eml").exists()
+
+
+def _png_pixels(path):
+    """The raw scanlines of a PNG (8-bit RGB/RGBA), enough to tell blank from drawn."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return zlib.decompress(idat)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_html_email_renders_in_a_browser(delivered, tmp_path):
+    html = email.message_from_bytes(delivered[1].envelopes[0].original_content,
+                                    policy=email.policy.default).get_payload()[1].get_content()
+    page = tmp_path / "email.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "email.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=400,900",
+                    f"--screenshot={shot}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    pixels = _png_pixels(shot)
+    # A phone-width page of text: many distinct shades, far from one flat colour.
+    assert len(set(pixels)) > 100
+    assert pixels.count(max(set(pixels), key=pixels.count)) < 0.9 * len(pixels)

@@ -1,0 +1,110 @@
+"""`digest schedule`: the cron entry, in a real tab file and the real crontab."""
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from digest.cli import main
+
+OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"
+
+
+def digest(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def entries(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "# digest: daily briefing" in line]
+
+
+def test_install_twice_writes_one_entry_and_keeps_the_rest(tmp_path):
+    tab = tmp_path / "crontab"
+    tab.write_text(OTHER)
+    out = tmp_path / "briefings"
+    for at in ("06:30", "07:00"):
+        result = digest("schedule", "install", "--at", at, "--send", "--input", SEEDS,
+                        "--out", out, "--tabfile", tab)
+        assert result.exit_code == 0, result.output
+    text = tab.read_text()
+    assert text.startswith(OTHER)
+    (line,) = entries(text)
+    assert line.startswith("0 7 * * * ")
+    command = line[len("0 7 * * * "):line.index(" # digest")]
+    args = shlex.split(command)
+    assert Path(args[0]).is_absolute() and os.access(args[0], os.X_OK)
+    assert args[args.index("run"):] == ["run", f"--input={SEEDS}", f"--out={out}", "--send",
+                                       ">>", str(out / "digest.log"), "2>&1"]
+    assert result.output.strip() == line
+
+    assert digest("schedule", "show", "--tabfile", tab).output.strip() == line
+    assert digest("schedule", "remove", "--tabfile", tab).output.strip() == \
+        "removed the digest entry"
+    assert tab.read_text() == OTHER
+    assert digest("schedule", "show", "--tabfile", tab).output.strip() == "no digest entry"
+
+
+def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings):
+    """cron's way: /bin/sh, a bare environment, the home folder as working folder."""
+    isolated_settings.write_text('lang = "pt"\n')
+    tab, out = tmp_path / "crontab", tmp_path / "out 100%"
+    assert digest("schedule", "install", "--at", "07:00", "--input", SEEDS, "--out", out,
+                  "--tabfile", tab).exit_code == 0
+    (line,) = entries(tab.read_text())
+    assert str(isolated_settings) in line  # the settings file in use, by absolute path
+    command = line[len("0 7 * * * "):line.index(" # digest")].replace(r"\%", "%")
+    home = tmp_path / "home"
+    home.mkdir()
+    done = subprocess.run(["/bin/sh", "-c", command], cwd=home, capture_output=True,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"})
+    assert done.returncode == 0, done.stderr
+    briefings = list(out.glob("*.md"))
+    assert len(briefings) == 1 and "Resumo diário" in briefings[0].read_text()
+    assert f"{briefings[0]} (13 stories from 14 articles in 5 files)" in \
+        (out / "digest.log").read_text()
+
+
+@pytest.mark.parametrize("args, error", [
+    (["--at", "7am", "--input", "seeds"], "Error: --at '7am': use HH:MM, e.g. 07:00"),
+    (["--at", "07:00"], "Error: say which articles to read: --input DIR, or inputs in "),
+])
+def test_install_errors_are_one_line(tmp_path, args, error):
+    result = digest("schedule", "install", *args, "--tabfile", tmp_path / "tab")
+    assert result.exit_code == 1 and result.stderr.startswith(error)
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "tab").exists()
+
+
+def test_inputs_from_the_settings_need_no_input_option(tmp_path, isolated_settings):
+    isolated_settings.write_text(f'inputs = ["{SEEDS}"]\n')
+    result = digest("schedule", "install", "--at", "07:00", "--out", tmp_path / "out",
+                    "--tabfile", tmp_path / "tab")
+    assert result.exit_code == 0, result.output
+    (line,) = entries((tmp_path / "tab").read_text())
+    assert "--input" not in line and f"--config {isolated_settings}" in line
+
+
+@pytest.mark.skipif(not shutil.which("crontab"), reason="no crontab program here")
+def test_the_real_crontab(tmp_path):
+    listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
+    before = listed.stdout if listed.returncode == 0 else None
+    try:
+        for _ in range(2):
+            result = digest("schedule", "install", "--at", "07:15", "--input", SEEDS,
+                            "--out", tmp_path)
+            assert result.exit_code == 0, result.output
+        now = subprocess.run(["crontab", "-l"], capture_output=True, text=True).stdout
+        (line,) = entries(now)
+        assert line.startswith("15 7 * * * ")
+        assert digest("schedule", "show").output.strip() == line
+        assert digest("schedule", "remove").exit_code == 0
+        now = subprocess.run(["crontab", "-l"], capture_output=True, text=True).stdout
+        assert entries(now) == []
+    finally:
+        if before is None:
+            subprocess.run(["crontab", "-r"], capture_output=True)
+        else:
+            subprocess.run(["crontab", "-"], input=before, text=True, check=True)
