@@ -134,8 +134,13 @@ def _closed(sentence: str) -> str:
 SUMMARIZERS = {"extractive": Extractive}
 
 
-def get_summarizer(name: str) -> Summarizer:
-    """The summarizer called `name`: 'extractive' (embedded, the default)."""
+def get_summarizer(name: str, **options) -> Summarizer:
+    """The summarizer called `name`: 'extractive' (embedded, the default), or
+    'hf:MODEL' (a transformers model id or folder; `options` go to it)."""
     if name in SUMMARIZERS:
         return SUMMARIZERS[name]()
-    raise DigestError(f"unknown summarizer {name!r}: choose from {', '.join(SUMMARIZERS)}")
+    if name.startswith("hf:") and name[3:]:
+        from .hf import HFSummarizer
+        return HFSummarizer(name[3:], **options)
+    raise DigestError(f"unknown summarizer {name!r}: choose from "
+                      f"{', '.join(SUMMARIZERS)} or hf:MODEL")

@@ -40,7 +40,7 @@ class Bergamot:
     def __init__(self, src: str = "pt", tgt: str = "en", threads: int | None = None):
         if (src, tgt) not in self.PAIRS:
             raise DigestError(f"translator bergamot: no {src}→{tgt} model (it has pt→en, en→pt)")
-        self.direction = f"{src}-{tgt}"
+        self.direction = self.settings = f"{src}-{tgt}"
         self.threads = threads or os.cpu_count() or 1
         self._engine = None
 
@@ -73,11 +73,16 @@ class Bergamot:
 TRANSLATORS = {"bergamot": Bergamot}
 
 
-def get_translator(name: str, src: str = "pt", tgt: str = "en") -> Translator:
-    """The translator called `name` for src→tgt: 'bergamot' (embedded, the default)."""
+def get_translator(name: str, src: str = "pt", tgt: str = "en", **options) -> Translator:
+    """The translator called `name` for src→tgt: 'bergamot' (embedded, the default), or
+    'hf:MODEL' (a transformers model id or folder for that pair; `options` go to it)."""
     if name in TRANSLATORS:
         return TRANSLATORS[name](src, tgt)
-    raise DigestError(f"unknown translator {name!r}: choose from {', '.join(TRANSLATORS)}")
+    if name.startswith("hf:") and name[3:]:
+        from .hf import HFTranslator
+        return HFTranslator(name[3:], **options)
+    raise DigestError(f"unknown translator {name!r}: choose from "
+                      f"{', '.join(TRANSLATORS)} or hf:MODEL")
 
 
 def segments(text: str) -> list[list[str]]:

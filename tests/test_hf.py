@@ -1,0 +1,191 @@
+"""hf: backends on tiny T5 and MarianMT models the tests build themselves, loaded and run
+through the same code as a model from the hub, driven through the CLI."""
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from conftest import SEEDS  # noqa: E402
+from digest.cli import main  # noqa: E402
+from models import build_marian, build_t5  # noqa: E402
+
+DATE = "2026-11-22"
+SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+
+
+@pytest.fixture(scope="session")
+def t5(tmp_path_factory):
+    return build_t5(tmp_path_factory.mktemp("t5"), SEED_TEXT, initializer_factor=5.0)
+
+
+@pytest.fixture(scope="session")
+def marian(tmp_path_factory):
+    return build_marian(tmp_path_factory.mktemp("marian"), SEED_TEXT, init_std=0.5)
+
+
+@pytest.fixture(autouse=True)
+def empty_hub(tmp_path, monkeypatch):
+    """No model comes from the network or from the machine's own cache."""
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return tmp_path / "hub"
+
+
+def digest(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
+    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "--summarizer", f"hf:{t5}",
+                    "--translator", f"hf:{marian}")
+    assert result.exit_code == 0, result.output
+    assert "13 stories from 14 articles in 5 files" in result.output
+    md = (tmp_path / f"{DATE}.md").read_text()
+    sections = re.split(r"\n---\n", md)[1:-1]
+    assert len(sections) == 13
+    for section in sections:
+        pt, title_en, en = re.search(
+            r"^## .+\n\n(.+)\n\n> \*\*(.+)\*\*\n>\n> (.+)$", section, re.M).groups()
+        assert pt.strip() and title_en.strip() and en.strip()
+        assert len(pt.split()) <= 60 + 1
+    assert md.rstrip().endswith(f"*Resumos: hf:{t5} · tradução: hf:{marian} · digest 0.1.0*")
+    # Not on a terminal: no progress bars, no library chatter; one line on long stories.
+    assert result.stderr == ("digest: info: 13 of 13 stories are longer than the model's "
+                             "128-token input: each is summarized in parts (up to 16), then "
+                             "the parts' summaries together\n")
+
+
+def test_batched_output_equals_one_at_a_time(t5, marian):
+    def summaries(batch):
+        result = digest("summarize", *sorted(SEEDS.glob("*.txt")), "--json", "-l", "pt",
+                        "--words", 15, "--summarizer", f"hf:{t5}", "--batch-size", batch)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["summary"] for line in result.stdout.splitlines()]
+
+    one, batched = summaries(1), summaries(16)
+    assert len(one) == 14 and len(set(one)) > 7  # the stories' summaries differ
+    assert batched == one
+
+    lines = [l for l in SEED_TEXT.splitlines()[:60]]
+    def translated(batch):
+        result = CliRunner().invoke(main, ["translate", "--translator", f"hf:{marian}",
+                                           "--batch-size", str(batch)],
+                                    input="\n".join(lines) + "\n")
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()
+
+    one = translated(1)
+    assert len(one) == len(lines) and len(set(one)) > 10
+    assert translated(32) == one
+
+
+def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
+    from digest.hf import HFSummarizer
+
+    seed = next(SEEDS.glob("000_*.txt"))
+    result = digest("summarize", seed, "-l", "pt", "--summarizer", f"hf:{t5}")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"digest: info: 10 of 10 stories are longer than the model's "
+                        r"128-token input: each is summarized in parts \(up to \d+\), then "
+                        r"the parts' summaries together\n", result.stderr)
+    # The parts hold every word of the text, in order, each within the model's input.
+    summarizer = HFSummarizer(str(t5))
+    text = "Primeira frase do texto. " * 5 + " ".join(
+        f"A frase número {i} fala de um assunto diferente e importante." for i in range(80))
+    parts = summarizer.chunks(text)
+    assert len(parts) > 3 and all(len(p) <= 128 for p in parts)
+    decoded = " ".join(summarizer.engine.tokenizer.decode(p, skip_special_tokens=True)
+                       .removeprefix("summarize: ") for p in parts)
+    assert decoded.split() == text.split()
+
+
+def test_missing_model_falls_back_and_says_so(tmp_path):
+    name = "recogna-nlp/ptt5-base-summ-xlsum"
+    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt",
+                    "--summarizer", f"hf:{name}")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"digest: warning: model '{name}' is not in the local cache (HF_HUB_OFFLINE is "
+        f"set): run `digest models pull {name}` where huggingface.co is reachable, or give a "
+        "local folder: hf:/path/to/model; using the embedded extractive instead\n")
+    md = (tmp_path / f"{DATE}.md").read_text()
+    assert md.rstrip().endswith(
+        f"*Nota: hf:{name} unavailable: summaries by the embedded extractive*")
+    assert "*Resumos: extractive · digest 0.1.0*" in md
+
+    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path / "strict", "-l", "pt",
+                    "--summarizer", f"hf:{name}", "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: model '{name}' is not in the local cache")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "strict" / f"{DATE}.md").exists()
+
+
+def test_download_failure_is_one_line(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port on loopback that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    result = digest("models", "pull", "Helsinki-NLP/opus-mt-ROMANCE-en")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: model 'Helsinki-NLP/opus-mt-ROMANCE-en' could not be downloaded (")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_hub_model_in_the_cache_is_found_offline(t5, empty_hub, tmp_path):
+    """The cache layout huggingface_hub writes: refs/main names the snapshot."""
+    name = "recogna-nlp/ptt5-base-summ-xlsum"
+    repo = empty_hub / "models--recogna-nlp--ptt5-base-summ-xlsum"
+    shutil.copytree(t5, repo / "snapshots" / "0123abc")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abc")
+
+    listed = digest("models", "list").output
+    assert re.search(rf"^\* {name} +summarize +223M +0\.9 GB +MIT +yes$", listed, re.M)
+    assert re.search(r"^\* Helsinki-NLP/opus-mt-ROMANCE-en .* no$", listed, re.M)
+
+    result = digest("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l", "pt",
+                    "--summarizer", f"hf:{name}")
+    assert result.exit_code == 0, result.output
+    from_cache = json.loads(result.stdout)["summary"]
+    direct = json.loads(digest("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l",
+                               "pt", "--summarizer", f"hf:{t5}").stdout)["summary"]
+    assert from_cache and from_cache == direct  # same weights, same prompt
+
+    info = digest("models", "info", name).output
+    assert f"location: {repo / 'snapshots' / '0123abc'}" in info
+    assert "config: model_type t5, vocab_size" in info
+    assert "prompt (summarize): 'summarize: {text}'" in info
+
+
+def test_a_prompt_file_replaces_the_models_prompt(t5, tmp_path):
+    seed = next(SEEDS.glob("002_*.txt"))
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Resuma a notícia: {text}\n")
+
+    def summary(*more):
+        result = digest("summarize", seed, "--json", "-l", "pt", "--summarizer",
+                        f"hf:{t5}", *more)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["summary"]
+
+    assert summary("--summarizer-prompt", prompt) != summary()
+    result = digest("summarize", seed, "--summarizer", f"hf:{t5}",
+                    "--summarizer-prompt", tmp_path / "nope.txt")
+    assert result.exit_code == 2 and "nope.txt' does not exist" in result.stderr
+
+
+def test_not_a_model_folder_is_a_clear_error(tmp_path):
+    result = digest("summarize", next(SEEDS.glob("002_*.txt")), "--summarizer",
+                    f"hf:{tmp_path}")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path}: not a model folder (no config.json)\n"
