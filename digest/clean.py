@@ -26,6 +26,9 @@ NAVIGATION = {
     "ouça este conteúdo", "imprimir", "comentários", "assine", "entrar",
     "whatsapp", "facebook", "twitter", "telegram", "linkedin", "e-mail", "copiar link",
 }
+# Ad lines: "Publicidade: assine já…", "Conteúdo patrocinado — …".
+AD = re.compile(r"^(publicidade|an[úu]ncio|patrocinado|conte[úu]do patrocinado)\s*[:\-–—|]",
+                re.IGNORECASE)
 # Agency desk slugs such as "ksb/bjt/db/nn/arm/db/am" or "jm/mvv".
 SLUG = re.compile(r"^[a-z]{1,5}(/[a-z]{1,5})+$")
 # A caption: text that ends with a photo or video credit in parentheses.
@@ -121,6 +124,38 @@ def _drop_post(blocks: list[str]) -> None:
         blocks.pop()
 
 
+def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
+    """The main text of a news page (title first, a paragraph a line) and what the page
+    says of itself (source: site and author; published), by trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url if url and "://" in url else None,
+                                      with_metadata=True, include_comments=False,
+                                      include_tables=False)
+    if doc is None or not doc.text:
+        return "", {}
+    lines = doc.text.splitlines()
+    if doc.title:
+        heads = [normalize(line) for line in lines[:4]]
+        if normalize(doc.title) in heads:  # what comes before the headline is page furniture
+            lines = lines[heads.index(normalize(doc.title)):]
+        else:
+            lines.insert(0, doc.title)
+    meta: dict = {}
+    site = doc.sitename
+    if site and re.fullmatch(r"[\w-]+(\.[\w-]+)+(:\d+)?", site):
+        site = None  # a host name, not the publication's name
+    byline = ", ".join(x for x in (doc.author, site) if x)
+    if byline:
+        meta["source"] = byline
+    if doc.date:
+        try:
+            meta["published"] = dt.datetime.fromisoformat(doc.date)
+        except ValueError:
+            pass
+    return "\n".join(lines), meta
+
+
 def clean(text: str, markdown: bool = False) -> Cleaned:
     """Strip page furniture from an article's text; never drops a body sentence."""
     out = Cleaned(blocks=[])
@@ -141,7 +176,7 @@ def clean(text: str, markdown: bool = False) -> Cleaned:
         lower = line.lower().rstrip(":.")
         if out.blocks and END_MARKERS.match(lower):
             break
-        if lower in NAVIGATION or SLUG.match(line) or line.startswith("+ "):
+        if lower in NAVIGATION or SLUG.match(line) or AD.match(line) or line.startswith("+ "):
             continue
         if (m := SOURCE.match(line)) and len(line.split()) <= 12:
             out.source = out.source or (m["a"] or m["b"] or m["c"]).strip()

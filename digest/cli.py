@@ -13,11 +13,14 @@ from .config import SETTINGS
 LANGS = ("pt", "en")
 
 # Which settings give which command's defaults (command-line options still win).
+_MODEL_SETTINGS = ("device", "batch_size", "summarizer_prompt", "translator_prompt")
 COMMAND_SETTINGS = {
-    "run": ("out", "lang", "words", "summarizer", "translator", "format"),
+    "run": ("out", "lang", "words", "summarizer", "translator", "format", "strict",
+            *_MODEL_SETTINGS),
     "send": ("out",),
-    "summarize": ("words", "summarizer", "translator"),
-    "translate": ("translator",),
+    "summarize": ("words", "summarizer", "translator", *_MODEL_SETTINGS),
+    "translate": ("translator", *_MODEL_SETTINGS),
+    "eval": ("summarizer", *_MODEL_SETTINGS),
     "install": ("out",),
 }
 
@@ -104,6 +107,29 @@ _out = click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=Fal
                     help="Folder of briefings, outbox/ and sent/.")
 
 
+def _model_options(fn):
+    """--device, --batch-size and the prompt files: what hf: backends take."""
+    path = click.Path(path_type=Path, dir_okay=False, exists=True)
+    for option in (
+        click.option("--translator-prompt", type=path,
+                     help="Prompt file for an hf: translator ('… {text}')."),
+        click.option("--summarizer-prompt", type=path,
+                     help="Prompt file for an hf: summarizer ('… {text}')."),
+        click.option("--batch-size", type=click.IntRange(1, 4096), show_default=True,
+                     default=_default("batch_size"), help="Texts per batch for hf: models."),
+        click.option("--device", default=_default("device"), show_default=True,
+                     help="Where hf: models run: auto (CUDA when present), cpu, cuda, mps."),
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _hf(options: dict, which: str) -> dict:
+    """The hf: backend options for the summarizer or the translator."""
+    return {"device": options["device"], "batch_size": options["batch_size"],
+            "prompt": options[f"{which}_prompt"]}
+
+
 def _lang_option(default: str):
     return click.option("--lang", "-l", default=default, show_default=True, callback=_langs,
                         help="Languages to show: pt, en or pt,en.")
@@ -117,7 +143,11 @@ def _plural(n: int, one: str, many: str) -> str:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--input", "-i", "more_inputs", multiple=True, type=click.Path(path_type=Path),
               help="An article file or folder (repeatable; same as INPUTS).")
+@click.option("--url", "urls", multiple=True, help="An article page to read (repeatable).")
+@click.option("--feed", "feeds", multiple=True, help="An RSS/Atom feed to read (repeatable).")
 @click.option("--date", "-d", callback=_date, help="Briefing date, YYYY-MM-DD [default: today].")
+@click.option("--all", "everything", is_flag=True,
+              help="Include articles that went into earlier briefings too.")
 @_out
 @_lang_option(_default("lang"))
 @_words
@@ -128,39 +158,95 @@ def _plural(n: int, one: str, many: str) -> str:
               help="Write OUT/DATE.md, OUT/DATE.eml (the email), or both.")
 @click.option("--send", is_flag=True, help="Email the briefing too (see `digest send`).")
 @click.option("--force", is_flag=True, help="With --send: send even if DATE was sent before.")
+@click.option("--strict", is_flag=True,
+              help="Fail if an hf: model is unavailable, instead of using the embedded one.")
+@_model_options
 @click.pass_obj
 @_user_errors
-def run(cfg, inputs, more_inputs, date, out, lang, words, summarizer, translator, format_,
-        send, force) -> None:
-    """Write the briefing of the articles in INPUTS (files or folders; default: the
-    `inputs` setting, else seeds/) to OUT/YYYY-MM-DD.md, and with --send, email it."""
+def run(cfg, inputs, more_inputs, urls, feeds, date, everything, out, lang, words, summarizer,
+        translator, format_, send, force, strict, **models) -> None:
+    """Write the briefing of what is new in INPUTS (files or folders), --url pages and
+    --feed feeds (default: the inputs, urls and feeds settings, else seeds/) to
+    OUT/YYYY-MM-DD.md, and with --send, email it.
+
+    An article goes into one day's briefing: the first run that reads it, or a re-run of
+    that day. Summaries and translations are kept, so a re-run is quick.
+    """
     from .deliver import compose, locked
-    from .pipeline import build, write
+    from .fetch import Limits, Pages, fetch
+    from .pipeline import build, load, write
+    from .state import CachedSummarizer, CachedTranslator, State
     from .store import write_atomic
     from .summarize import get_summarizer
     from .translate import get_translator
 
-    paths = list(inputs) + list(more_inputs) or cfg["inputs"] or [Path("seeds")]
+    paths = list(inputs) + list(more_inputs)
+    if not (paths or urls or feeds):
+        paths, urls, feeds = cfg["inputs"], cfg["urls"], cfg["feeds"]
+        if not (paths or urls or feeds):
+            paths = [Path("seeds")]
+    notes: list[str] = []
     with locked(out):
-        briefing = build(paths, date, get_summarizer(summarizer),
-                         get_translator(translator) if "en" in lang else None, words, lang)
+        state = State()
+        engine = _load(get_summarizer, summarizer, _default("summarizer"), "summaries",
+                       strict, notes, **_hf(models, "summarizer"))
+        english = _load(get_translator, translator, _default("translator"), "translation",
+                        strict, notes, **_hf(models, "translator")) if "en" in lang else None
+        limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"],
+                        cfg["fetch.max_mb"] * 2**20)
+        pages = fetch(list(urls), list(feeds), Pages(state.folder / "pages"), limits) \
+            if urls or feeds else []
+        read = load(paths, pages)
+        state.add(read)
+        chosen = state.for_briefing(date, everything)
+        held = 0 if everything else state.elsewhere(read, date)
+        if held:
+            logging.getLogger("digest").info(
+                "%s went into earlier briefings and %s left out (--all includes them)",
+                _plural(held, "article read", "articles read"), "is" if held == 1 else "are")
+        summaries = CachedSummarizer(engine, state)
+        translations = CachedTranslator(english, state) if english else None
+        briefing = build(chosen, date, summaries, translations, words, lang)
+        briefing.notes += notes
         written = []
         if format_ in ("md", "both"):
             written.append(write(briefing, out))
         if format_ in ("email", "both") or send:
             message = compose(briefing, cfg["email.from"], cfg["email.to"])
             written.append(write_atomic(out / f"{date.isoformat()}.eml", message.as_bytes()))
+        state.assign(chosen, date)
+        state.close()
         articles = sum(len(s.articles) for s in briefing.stories)
+        cached = [f"{_plural(n, one, many)} from the cache" for n, one, many in (
+            (summaries.hits, "summary", "summaries"),
+            (translations.hits if translations else 0, "translation", "translations")) if n]
         click.echo(f"{', '.join(map(str, written))} "
                    f"({_plural(len(briefing.stories), 'story', 'stories')} from "
                    f"{_plural(articles, 'article', 'articles')} in "
-                   f"{_plural(briefing.files, 'file', 'files')})")
+                   f"{_plural(briefing.files, 'file', 'files')}"
+                   + "".join(f"; {c}" for c in cached) + ")")
         if send:
             if not briefing.stories and not cfg["email.send_empty"]:
                 click.echo(f"no stories for {date}: no email "
                            "(email.send_empty = true sends one anyway)")
                 message = None
             _send(cfg, out, date, message, [], force, dry_run=False)
+
+
+def _load(get, name: str, fallback: str, what: str, strict: bool, notes: list[str],
+          **options):
+    """The backend `name`; if it is an hf: model that cannot be had, the embedded one,
+    said on stderr and noted for the briefing (unless `strict`)."""
+    from .hf import ModelUnavailable
+
+    try:
+        return get(name, **options)
+    except ModelUnavailable as exc:
+        if strict:
+            raise
+        logging.getLogger("digest").warning("%s; using the embedded %s instead", exc, fallback)
+        notes.append(f"{name} unavailable: {what} by the embedded {fallback}")
+        return get(fallback)
 
 
 @main.command()
@@ -277,6 +363,63 @@ def remove(tabfile) -> None:
     click.echo("removed the digest entry" if cron.remove(tabfile) else "no digest entry")
 
 
+@main.group()
+def models() -> None:
+    """Seq2seq models for --summarizer hf:NAME and --translator hf:NAME."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """The recommended models, their size and licence, and whether they are cached."""
+    from .hf import MODELS, cached
+
+    rows = [("model", "task", "params", "download", "licence", "cached")]
+    rows += [(("* " if m.default else "  ") + m.name, m.task, m.params, m.size, m.licence,
+              "yes" if cached(m.name) else "no") for m in MODELS.values()]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    click.echo("* the default for its task. Use one as --summarizer hf:NAME or "
+               "--translator hf:NAME.")
+
+
+@models.command()
+@click.argument("name")
+@_user_errors
+def pull(name) -> None:
+    """Download NAME into the Hugging Face cache, for use offline."""
+    from .hf import pull as download
+
+    click.echo(download(name))
+
+
+@models.command()
+@click.argument("name")
+@_user_errors
+def info(name) -> None:
+    """What is known of NAME: its card entry, where it is, its shape and its prompt."""
+    import json
+
+    from .hf import MODELS, cached, prompt_for
+
+    known = MODELS.get(name)
+    if known:
+        click.echo(f"{name}: {known.note}")
+        click.echo(f"task {known.task}, {known.params} parameters, {known.size} download, "
+                   f"licence {known.licence}")
+    where = Path(name).expanduser() if Path(name).expanduser().is_dir() else cached(name)
+    click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
+    if where and (where / "config.json").is_file():
+        config = json.loads((where / "config.json").read_text(encoding="utf-8"))
+        shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
+                                        "encoder_layers", "max_position_embeddings")
+                 if k in config}
+        click.echo("config: " + ", ".join(f"{k} {v}" for k, v in shape.items()))
+    task = known.task if known else "summarize"
+    model_type = shape.get("model_type", "") if where else ""
+    click.echo(f"prompt ({task}): {prompt_for(task, name, model_type, None)!r}")
+
+
 @main.group("config")
 def config_() -> None:
     """The effective settings."""
@@ -298,9 +441,10 @@ def config_show(cfg) -> None:
 @_lang_option("pt")
 @_summarizer
 @_translator
+@_model_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story, a line each.")
 @_user_errors
-def summarize(files, words, lang, summarizer, translator, as_json) -> None:
+def summarize(files, words, lang, summarizer, translator, as_json, **models) -> None:
     """Summarize article FILES (or standard input), cleaned as `digest run` cleans them.
 
     A file that holds several stories gives one summary per story.
@@ -314,8 +458,8 @@ def summarize(files, words, lang, summarizer, translator, as_json) -> None:
     from .summarize import get_summarizer
     from .translate import get_translator, translate_stories
 
-    engine = get_summarizer(summarizer)
-    english = get_translator(translator) if "en" in lang else None
+    engine = get_summarizer(summarizer, **_hf(models, "summarizer"))
+    english = get_translator(translator, **_hf(models, "translator")) if "en" in lang else None
     for path in files or [Path("-")]:
         name = "<stdin>" if str(path) == "-" else str(path)
         try:
@@ -354,8 +498,9 @@ def summarize(files, words, lang, summarizer, translator, as_json) -> None:
 @_translator
 @click.option("--src", default="pt", show_default=True, help="Language of the input.")
 @click.option("--tgt", default="en", show_default=True, help="Language of the output.")
+@_model_options
 @_user_errors
-def translate(files, translator, src, tgt) -> None:
+def translate(files, translator, src, tgt, **models) -> None:
     """Translate FILES (or standard input) line for line: N lines in, N lines out.
 
     Blank lines stay blank and each line is translated on its own (split into sentences
@@ -366,7 +511,7 @@ def translate(files, translator, src, tgt) -> None:
     from .ingest import DigestError, read_lines
     from .translate import get_translator, translate_lines
 
-    engine = get_translator(translator, src, tgt)
+    engine = get_translator(translator, src, tgt, **_hf(models, "translator"))
     for path in files or [Path("-")]:
         if str(path) == "-":
             stream, name = sys.stdin.buffer, "<stdin>"
@@ -389,8 +534,9 @@ def translate(files, translator, src, tgt) -> None:
 @click.option("--save-summaries", type=click.Path(path_type=Path, file_okay=False),
               help="Write every summary under this folder, to rescore elsewhere.")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@_model_options
 @_user_errors
-def eval_(corpus, words, summarizer, save_summaries, as_json) -> None:
+def eval_(corpus, words, summarizer, save_summaries, as_json, **models) -> None:
     """Score summaries (ROUGE F1) and story clustering (B-cubed) on a CORPUS folder."""
     import dataclasses
     import json
@@ -400,7 +546,8 @@ def eval_(corpus, words, summarizer, save_summaries, as_json) -> None:
     from .summarize import get_summarizer
 
     t0 = time.perf_counter()
-    report = evaluate(corpus, get_summarizer(summarizer), words, save_summaries)
+    report = evaluate(corpus, get_summarizer(summarizer, **_hf(models, "summarizer")), words,
+                      save_summaries)
     seconds = time.perf_counter() - t0
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(report) | {"words": words,

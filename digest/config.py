@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .hf import BATCH_SIZE
 from .ingest import DigestError
 
 if sys.version_info >= (3, 11):
@@ -33,11 +34,23 @@ class Setting:
 SETTINGS = {s.key: s for s in (
     Setting("inputs", [], "Article files or folders that `digest run` reads by default.",
             kind="paths"),
+    Setting("urls", [], "Article pages (URLs) that `digest run` reads.", kind="list"),
+    Setting("feeds", [], "RSS or Atom feeds whose articles `digest run` reads.", kind="list"),
+    Setting("fetch.timeout", 20, "Seconds to wait for a web server.", kind="int"),
+    Setting("fetch.retries", 2, "Retries of a URL that failed in a way that may pass.",
+            kind="int"),
+    Setting("fetch.max_mb", 5, "Largest page or feed read, in MB.", kind="int"),
     Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
     Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
     Setting("words", 60, "Word budget of each story's summary.", kind="int"),
     Setting("summarizer", "extractive", "Summarizer backend."),
     Setting("translator", "bergamot", "Translator backend."),
+    Setting("device", "auto", "Where hf: models run: auto (CUDA when present), cpu, cuda, mps."),
+    Setting("batch_size", BATCH_SIZE, "Texts per batch for hf: models.", kind="int"),
+    Setting("summarizer_prompt", None, "Prompt file for an hf: summarizer.", kind="path"),
+    Setting("translator_prompt", None, "Prompt file for an hf: translator.", kind="path"),
+    Setting("strict", False, "Fail instead of falling back when an hf: model is missing.",
+            kind="bool"),
     Setting("format", "md", "What `digest run` writes: md, email or both.",
             choices=("md", "email", "both")),
     Setting("email.from", "digest@localhost", "Sender address.", env="DIGEST_FROM"),

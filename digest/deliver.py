@@ -27,7 +27,7 @@ from .config import Config
 from .ingest import DigestError
 from .model import Briefing
 from .render import render, subject
-from .store import write_atomic
+from .store import remove_leftovers, write_atomic
 
 log = logging.getLogger("digest")
 
@@ -215,7 +215,8 @@ def _connect(config: Config) -> Iterator[smtplib.SMTP]:
 
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold OUT/.digest.lock for the duration, or raise Busy if another run holds it."""
+    """Hold OUT/.digest.lock for the duration, or raise Busy if another run holds it.
+    Temporary files left in OUT by a killed run are removed first."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / ".digest.lock"
     with path.open("a+") as f:
@@ -225,6 +226,8 @@ def locked(out: Path) -> Iterator[None]:
             raise Busy(f"{path}: another digest run is working in {out}; "
                        "try again when it has finished") from None
         try:
+            for folder in (out, out / "outbox", out / "sent"):
+                remove_leftovers(folder)
             yield
         finally:
             _unlock(f.fileno())

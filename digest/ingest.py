@@ -8,7 +8,8 @@ from typing import BinaryIO
 
 log = logging.getLogger("digest")
 
-SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 
 
 class DigestError(Exception):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Article:
-    """One story's text as read from one file (a file may hold several)."""
+    """One story's text as read from one file or page (one may hold several)."""
 
     title: str
     paragraphs: tuple[str, ...]
-    path: Path
+    path: Path | str  # a file, or the URL of a page
     source: str | None = None
     published: dt.datetime | None = None
     lang: str = "pt"
@@ -51,3 +51,4 @@ class Briefing:
     langs: tuple[str, ...] = ("pt", "en")
     summarizer: str = ""
     translator: str = ""
+    notes: list[str] = field(default_factory=list)  # how the run departed from its settings

@@ -43,8 +43,10 @@ def markdown_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
 
 
-def display_path(path: Path) -> str:
-    """A path relative to the working folder when it lies below it."""
+def display_path(path: Path | str) -> str:
+    """A path relative to the working folder when it lies below it; a URL as it is."""
+    if isinstance(path, str):
+        return path
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

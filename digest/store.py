@@ -21,3 +21,11 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete temporary files that a killed write_atomic left in `folder` (call it only
+    while holding the folder's lock, so that no write is under way)."""
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)

@@ -91,3 +91,11 @@ def test_markdown_links_images_and_headings():
 ])
 def test_detect_lang(text, lang):
     assert detect_lang(text) == lang
+
+
+def test_ad_lines_go_and_sentences_about_ads_stay():
+    blocks = clean("Mercado de mídia cresce\nPublicidade: assine já por R$ 1,90\n"
+                   "Publicidade digital cresceu 12% neste ano, segundo a associação.\n"
+                   "Conteúdo patrocinado — Conheça o novo carro\n").blocks
+    assert blocks == ["Mercado de mídia cresce",
+                      "Publicidade digital cresceu 12% neste ano, segundo a associação."]

@@ -80,9 +80,6 @@ def run_send(out, *more):
 def delivered(tmp_path_factory):
     """One bilingual `digest run --send` against a local server: (result, inbox, out)."""
     mp = pytest.MonkeyPatch()
-    config = tmp_path_factory.mktemp("cfg") / "digest.toml"
-    config.write_text("")
-    mp.setenv("DIGEST_CONFIG", str(config))
     inbox = Inbox()
     inbox.start()
     for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),

@@ -1,0 +1,181 @@
+"""What digest has read and made, kept between runs: one SQLite database (WAL) in the
+data folder ($DIGEST_HOME, else the platform's: ~/.local/share/digest on Linux).
+
+- `articles`: every article ever read, by the SHA-256 of its cleaned text, with where it
+  was first read, when, and the date of the briefing it went into (NULL: none yet).
+  The text is kept, so a day's briefing can be made again from here alone.
+- `cache`: summaries and translations, keyed by what they were made from and how.
+
+Each write is one transaction, so a run killed at any point leaves the database whole.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .model import Article, Story
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    hash TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    article TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    briefing TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_briefing ON articles (briefing);
+CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def home() -> Path:
+    """The data folder: $DIGEST_HOME, else the platform's user data folder."""
+    if os.environ.get("DIGEST_HOME"):
+        return Path(os.environ["DIGEST_HOME"]).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("digest")
+
+
+def digest_of(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str)
+                          .encode("utf-8")).hexdigest()
+
+
+def article_hash(a: Article) -> str:
+    """The identity of an article: its text, wherever it came from."""
+    return digest_of(a.title, a.paragraphs)
+
+
+def _dump(a: Article) -> str:
+    return json.dumps({"title": a.title, "paragraphs": a.paragraphs, "path": str(a.path),
+                       "source": a.source, "lang": a.lang,
+                       "published": a.published.isoformat() if a.published else None},
+                      ensure_ascii=False)
+
+
+def _load(text: str) -> Article:
+    d = json.loads(text)
+    path = d["path"] if "://" in d["path"] else Path(d["path"])
+    published = dt.datetime.fromisoformat(d["published"]) if d["published"] else None
+    return Article(d["title"], tuple(d["paragraphs"]), path, d["source"], published,
+                   d["lang"])
+
+
+class State:
+    """The database of one data folder."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder or home()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.folder / "state.db", timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, articles: Iterable[Article]) -> None:
+        """Record articles not seen before (the same text from elsewhere is not new)."""
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT OR IGNORE INTO articles (hash, origin, article, first_seen) "
+                "VALUES (?, ?, ?, ?)",
+                ((article_hash(a), str(a.path), _dump(a), now) for a in articles))
+
+    def for_briefing(self, date: dt.date, everything: bool = False) -> list[Article]:
+        """The articles of the briefing for `date`: those already in it and those in no
+        briefing yet (or every article, with `everything`), in the order first read."""
+        rows = self.db.execute(
+            "SELECT article FROM articles" + ("" if everything else
+                                              " WHERE briefing IS NULL OR briefing = ?")
+            + " ORDER BY rowid", () if everything else (date.isoformat(),))
+        return [_load(text) for text, in rows]
+
+    def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:
+        """How many of these articles went into the briefing of another date."""
+        hashes = [article_hash(a) for a in articles]
+        found = 0
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            found += self.db.execute(
+                f"SELECT COUNT(*) FROM articles WHERE hash IN ({','.join('?' * len(chunk))})"
+                " AND briefing IS NOT NULL AND briefing != ?",
+                (*chunk, date.isoformat())).fetchone()[0]
+        return found
+
+    def assign(self, articles: Iterable[Article], date: dt.date) -> None:
+        """Mark articles as in the briefing for `date` (those in none yet)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE articles SET briefing = ? WHERE hash = ? AND briefing IS NULL",
+                ((date.isoformat(), article_hash(a)) for a in articles))
+
+    def get(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            found.update(self.db.execute(
+                f"SELECT key, value FROM cache WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return found
+
+    def put(self, items: dict[str, str]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?)", items.items())
+
+
+class CachedSummarizer:
+    """A summarizer whose summaries are kept: a story summarized before, from the same
+    articles with the same backend and settings, is not summarized again."""
+
+    def __init__(self, inner, state: State):
+        self.inner, self.state, self.name = inner, state, inner.name
+        self.hits = 0
+
+    def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
+        how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
+        keys = [digest_of("summary", how, [article_hash(a) for a in s.articles])
+                for s in stories]
+        found = self.state.get(keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        self.hits += len(stories) - len(missing)
+        if missing:
+            made = self.inner.summarize([stories[i] for i in missing], words)
+            new = {keys[i]: text for i, text in zip(missing, made)}
+            self.state.put(new)
+            found.update(new)
+        return [found[k] for k in keys]
+
+
+class CachedTranslator:
+    """A translator whose translations are kept, sentence by sentence."""
+
+    def __init__(self, inner, state: State):
+        self.inner, self.state, self.name = inner, state, inner.name
+        self.hits = 0
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        how = (self.inner.name, getattr(self.inner, "settings", ""), __version__)
+        keys = [digest_of("translation", how, t) for t in texts]
+        found = self.state.get(keys)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        self.hits += len(keys) - len(missing)
+        if missing:
+            text_of = dict(zip(keys, texts))
+            made = self.inner.translate([text_of[k] for k in missing])
+            new = dict(zip(missing, made))
+            self.state.put(new)
+            found.update(new)
+        return [found[k] for k in keys]

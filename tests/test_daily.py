@@ -1,0 +1,279 @@
+"""Day-over-day runs: each briefing holds what is new; re-running a day reproduces it;
+HTML pages, URLs and feeds from a real HTTP server on 127.0.0.1; kept state."""
+import http.server
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from digest.cli import main
+
+SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
+
+
+def digest(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",
+         date: str = "2026-11-21") -> bytes:
+    """A news page as sites serve them: navigation, an ad, the article, related links."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
+<title>{title} | {site}</title><meta property="og:site_name" content="{site}">
+<meta property="article:published_time" content="{date}T08:30:00-03:00">
+<meta name="author" content="Ana Souza"></head><body>
+<header><nav><a href="/">Início</a> <a href="/politica">Política</a> <a href="/esportes">Esportes</a></nav></header>
+<div class="ad">Publicidade: assine o Jornal Exemplo por R$ 1,90 no primeiro mês</div>
+<article><h1>{title}</h1>{body}</article>
+<aside><h3>Leia também</h3><ul><li><a href="/x">Trânsito tem lentidão recorde na capital</a></li>
+<li><a href="/y">Previsão do tempo para o fim de semana</a></li></ul></aside>
+<footer>© {site}. Todos os direitos reservados.</footer></body></html>""".encode()
+
+
+RAIN = page("Chuva forte alaga ruas de São Paulo nesta sexta-feira", [
+    "Uma chuva forte atingiu a cidade de São Paulo na manhã desta sexta-feira (21), "
+    "alagando ruas da zona sul e provocando a queda de árvores em vários bairros.",
+    "Segundo a Defesa Civil, o volume de água chegou a 80 milímetros em duas horas, o "
+    "maior registrado neste ano. Não houve feridos, de acordo com o órgão.",
+    "A prefeitura informou que equipes trabalham para desobstruir as vias e que o "
+    "rodízio de veículos está suspenso até o fim do dia."])
+VACCINE = page("Ministério amplia vacinação contra a gripe para todas as idades", [
+    "O Ministério da Saúde anunciou nesta sexta-feira (21) que a vacinação contra a gripe "
+    "passa a valer para todas as faixas etárias em todo o país a partir de segunda-feira.",
+    "A decisão foi tomada porque ainda sobram doses nos estoques dos estados, segundo a "
+    "pasta, que pede aos postos que ampliem o horário de atendimento."])
+PORT_STRIKE = page("Greve de estivadores paralisa o porto de Santos pelo segundo dia", [
+    "A greve dos estivadores paralisou pelo segundo dia consecutivo nesta sexta-feira (21) "
+    "as operações do porto de Santos, o maior da América Latina.",
+    "Os trabalhadores pedem reajuste salarial de 12% e melhores condições de segurança; "
+    "a autoridade portuária diz que negocia com o sindicato."])
+
+
+def rss(*links: str) -> bytes:
+    items = "".join(f"<item><title>t</title><link>{l}</link></item>" for l in links)
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Exemplo</title>'
+            f"{items}</channel></rss>").encode()
+
+
+def atom(*links: str) -> bytes:
+    entries = "".join(f'<entry><title>t</title><link href="{l}"/><id>{l}</id></entry>'
+                      for l in links)
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>Exemplo</title>{entries}</feed>").encode()
+
+
+class Site:
+    """A small news site on 127.0.0.1: pages, feeds, and the ways servers fail."""
+
+    def __init__(self):
+        self.routes = {}
+        self.hits = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.hits.append(self.path)
+                route = site.routes.get(self.path)
+                if route == "slow":
+                    time.sleep(3)
+                    route = RAIN
+                if isinstance(route, int):
+                    self.send_error(route)
+                    return
+                if route is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(route)))
+                self.end_headers()
+                try:
+                    self.wfile.write(route)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site(isolated_settings):
+    s = Site()
+    isolated_settings.write_text("[fetch]\ntimeout = 1\nretries = 1\nmax_mb = 1\n")
+    yield s
+    s.close()
+
+
+def briefing(out, date):
+    return (out / f"{date}.md").read_text(encoding="utf-8")
+
+
+def titles(md: str) -> list[str]:
+    import re
+    return re.findall(r"^## \d+\. (.+)$", md, re.M)
+
+
+def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for key in ("002", "003"):
+        shutil.copy(SEED[key], inbox)
+    first = digest("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
+    assert first.exit_code == 0 and "(2 stories from 2 articles in 2 files)" in first.stdout
+    day1 = briefing(out, "2026-11-21")
+
+    shutil.copy(SEED["001"], inbox)
+    shutil.copy(SEED["003"], inbox / "the-same-article-again.txt")
+    second = digest("run", inbox, "-d", "2026-11-22", "-o", out, "-l", "pt")
+    assert second.exit_code == 0, second.output
+    assert "(1 story from 1 article in 1 file)" in second.stdout
+    assert second.stderr == ("digest: info: 2 articles read went into earlier briefings and "
+                             "are left out (--all includes them)\n")
+    assert titles(briefing(out, "2026-11-22")) == [
+        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA']
+
+    # Re-running a day gives the same briefing, byte for byte, from the cache.
+    again = digest("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
+    assert again.exit_code == 0 and "2 summaries from the cache" in again.stdout
+    assert briefing(out, "2026-11-21") == day1
+    # --all takes everything read so far.
+    every = digest("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt", "--all")
+    assert "(3 stories from 3 articles in 3 files" in every.stdout
+
+
+def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
+    out = tmp_path / "out"
+    cold = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
+    assert cold.exit_code == 0 and "from the cache" not in cold.stdout
+    md = briefing(out, "2026-11-22")
+    warm = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
+    assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 13 summaries from "
+                                "the cache; 44 translations from the cache)\n")
+    assert briefing(out, "2026-11-22") == md
+
+
+def test_pages_and_feeds_from_a_local_server(site, tmp_path):
+    site.routes = {"/rain.html": RAIN, "/vaccine.html": VACCINE, "/port.html": PORT_STRIKE,
+                   "/feed.xml": rss(f"{site.url}/rain.html", "/vaccine.html"),
+                   "/atom.xml": atom(f"{site.url}/vaccine.html", f"{site.url}/port.html"),
+                   "/broken.xml": b"<rss><channel><item><title>oops</titl",
+                   "/gone.html": 404, "/error.html": 500, "/slow.html": "slow",
+                   "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>"}
+    out = tmp_path / "out"
+    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+                    "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml",
+                    "--feed", f"{site.url}/broken.xml",
+                    *[x for u in ("gone", "error", "slow", "big")
+                      for x in ("--url", f"{site.url}/{u}.html")])
+    assert result.exit_code == 0, result.output
+    warnings = sorted(result.stderr.splitlines())
+    assert warnings == sorted([
+        f"digest: warning: {site.url}/broken.xml: not an RSS or Atom feed with links "
+        "(unclosed token at line 2, column 31)",
+        f"digest: warning: {site.url}/gone.html: HTTP 404 Not Found",
+        f"digest: warning: {site.url}/error.html: HTTP 500 Internal Server Error "
+        "(tried 2 times)",
+        f"digest: warning: {site.url}/slow.html: timed out (tried 2 times)",
+        f"digest: warning: {site.url}/big.html: larger than 1 MB, skipped",
+    ]), result.stderr
+    md = briefing(out, "2026-11-21")
+    # vaccine.html is in both feeds: read once, one story.
+    assert titles(md) == ["Chuva forte alaga ruas de São Paulo nesta sexta-feira",
+                          "Ministério amplia vacinação contra a gripe para todas as idades",
+                          "Greve de estivadores paralisa o porto de Santos pelo segundo dia"]
+    assert site.hits.count("/vaccine.html") == 1
+    for junk in ("Início", "Publicidade", "Leia também", "Trânsito tem lentidão",
+                 "Todos os direitos"):
+        assert junk not in md
+    # Author, site and date from the page's metadata; the URL as its origin.
+    assert f"Fonte: Ana Souza, Jornal Exemplo, 21/11/2026, `{site.url}/rain.html`" in md
+
+    # Day two: the feeds gained one article; only it is new. The old pages are not
+    # fetched again, and day one can be made again with the server gone.
+    site.routes["/feed.xml"] = rss(f"{site.url}/rain.html", "/vaccine.html", "/new.html")
+    site.routes["/new.html"] = page("Metrô de São Paulo terá nova linha até 2030", [
+        "O governo de São Paulo anunciou nesta sábado (22) a construção de uma nova linha "
+        "de metrô ligando a zona leste ao centro, com entrega prevista para 2030."])
+    site.hits.clear()
+    result = digest("run", "-d", "2026-11-22", "-o", out, "-l", "pt",
+                    "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml")
+    assert result.exit_code == 0, result.output
+    assert titles(briefing(out, "2026-11-22")) == ["Metrô de São Paulo terá nova linha até 2030"]
+    assert sorted(site.hits) == ["/atom.xml", "/feed.xml", "/new.html"]
+    day1 = briefing(out, "2026-11-21")
+    site.close()
+    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+                    "--feed", f"{site.url}/feed.xml")
+    assert result.exit_code == 0
+    assert "feed.xml: " in result.stderr  # the feed itself cannot be read now...
+    assert briefing(out, "2026-11-21") == day1  # ...but the day is rebuilt as it was
+
+
+def test_html_files_are_extracted(tmp_path):
+    (tmp_path / "rain.html").write_bytes(RAIN)
+    result = digest("run", tmp_path, "-d", "2026-11-21", "-o", tmp_path / "out", "-l", "pt")
+    assert result.exit_code == 0, result.output
+    md = briefing(tmp_path / "out", "2026-11-21")
+    assert titles(md) == ["Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
+    assert "80 milímetros" in md and "Publicidade" not in md
+
+
+def test_urls_and_feeds_from_the_settings(site, isolated_settings, tmp_path):
+    site.routes = {"/rain.html": RAIN, "/feed.xml": rss("/vaccine.html"),
+                   "/vaccine.html": VACCINE}
+    isolated_settings.write_text(f'urls = ["{site.url}/rain.html"]\n'
+                                 f'feeds = ["{site.url}/feed.xml"]\n')
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt")
+    assert result.exit_code == 0, result.output
+    assert len(titles(briefing(tmp_path, "2026-11-21"))) == 2
+
+
+def _synthetic(folder, n):
+    """n distinct articles from the seeds' paragraphs."""
+    from digest.pipeline import load
+    paragraphs = [p for a in load([SEEDS]) for p in a.paragraphs if len(p.split()) > 12]
+    folder.mkdir()
+    for i in range(n):
+        body = [paragraphs[(i * 7 + k) % len(paragraphs)] for k in range(4)]
+        (folder / f"{i:04d}.txt").write_text(
+            f"Notícia número {i} sobre a guerra e a diplomacia\n\n" + "\n\n".join(body)
+            + f"\n\nEste é o texto próprio da notícia {i}, publicada nesta sexta-feira.")
+
+
+def test_a_killed_run_leaves_no_half_briefing_and_no_corrupt_state(tmp_path):
+    _synthetic(tmp_path / "in", 300)
+    home, out = tmp_path / "home", tmp_path / "out"
+    env = {**__import__("os").environ, "DIGEST_HOME": str(home)}
+    command = [sys.executable, "-m", "digest", "run", str(tmp_path / "in"), "-d",
+               "2026-11-22", "-o", str(out)]
+    for delay in (0.3, 1.0, 2.0):  # while reading, translating, writing (roughly)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        md = out / "2026-11-22.md"
+        assert not md.exists() or md.read_text().rstrip().endswith("digest 0.1.0*")
+        db = sqlite3.connect(home / "state.db")
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        db.close()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "articles in 300 files" in done.stdout
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
