@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .config import SETTINGS
+from .config import load as load_settings
 
 LANGS = ("pt", "en")
 
@@ -82,10 +83,8 @@ def _user_errors(fn):
 @_user_errors
 def main(ctx: click.Context, config_path: Path | None) -> None:
     """Dated, bilingual (Portuguese + English) daily briefings from news articles."""
-    from . import config
-
     _setup_logging()
-    ctx.obj = cfg = config.load(config_path)
+    ctx.obj = cfg = load_settings(config_path)
     defaults = {command: {key: cfg[key] for key in keys if cfg.sources[key] != "default"}
                 for command, keys in COMMAND_SETTINGS.items()}
     defaults["schedule"] = {"install": defaults.pop("install")}
@@ -96,29 +95,26 @@ def _default(key: str):
     return SETTINGS[key].default
 
 
-_words = click.option("--words", "-w", type=click.IntRange(10, 2000), default=_default("words"),
-                      show_default=True, help="Word budget of each story's summary.")
-_summarizer = click.option("--summarizer", default=_default("summarizer"), show_default=True,
-                           help="Summarizer backend.")
-_translator = click.option("--translator", default=_default("translator"), show_default=True,
-                           help="Translator backend.")
-_out = click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-                    default=Path(_default("out")), show_default=True,
-                    help="Folder of briefings, outbox/ and sent/.")
+def _setting(*names: str, key: str, **kwargs):
+    """An option whose default and help are those of the setting `key`."""
+    return click.option(*names, default=_default(key), show_default=True,
+                        help=SETTINGS[key].help, **kwargs)
+
+
+_words = _setting("--words", "-w", key="words", type=click.IntRange(10, 2000))
+_summarizer = _setting("--summarizer", key="summarizer")
+_translator = _setting("--translator", key="translator")
+_out = _setting("--out", "-o", key="out", type=click.Path(path_type=Path, file_okay=False))
 
 
 def _model_options(fn):
     """--device, --batch-size and the prompt files: what hf: backends take."""
     path = click.Path(path_type=Path, dir_okay=False, exists=True)
     for option in (
-        click.option("--translator-prompt", type=path,
-                     help="Prompt file for an hf: translator ('… {text}')."),
-        click.option("--summarizer-prompt", type=path,
-                     help="Prompt file for an hf: summarizer ('… {text}')."),
-        click.option("--batch-size", type=click.IntRange(1, 4096), show_default=True,
-                     default=_default("batch_size"), help="Texts per batch for hf: models."),
-        click.option("--device", default=_default("device"), show_default=True,
-                     help="Where hf: models run: auto (CUDA when present), cpu, cuda, mps."),
+        _setting("--translator-prompt", key="translator_prompt", type=path),
+        _setting("--summarizer-prompt", key="summarizer_prompt", type=path),
+        _setting("--batch-size", key="batch_size", type=click.IntRange(1, 4096)),
+        _setting("--device", key="device"),
     ):
         fn = option(fn)
     return fn
@@ -153,13 +149,11 @@ def _plural(n: int, one: str, many: str) -> str:
 @_words
 @_summarizer
 @_translator
-@click.option("--format", "-f", "format_", type=click.Choice(SETTINGS["format"].choices),
-              default=_default("format"), show_default=True,
-              help="Write OUT/DATE.md, OUT/DATE.eml (the email), or both.")
+@_setting("--format", "-f", "format_", key="format",
+          type=click.Choice(SETTINGS["format"].choices))
 @click.option("--send", is_flag=True, help="Email the briefing too (see `digest send`).")
 @click.option("--force", is_flag=True, help="With --send: send even if DATE was sent before.")
-@click.option("--strict", is_flag=True,
-              help="Fail if an hf: model is unavailable, instead of using the embedded one.")
+@_setting("--strict", key="strict", is_flag=True)
 @_model_options
 @click.pass_obj
 @_user_errors

@@ -122,8 +122,11 @@ def pull(name: str, how: str = "") -> Path:
     """Download a hub model into the cache (with progress on a terminal)."""
     try:
         from huggingface_hub import snapshot_download
+        from huggingface_hub.utils import disable_progress_bars
     except ImportError:
         raise ModelUnavailable(_NEEDS_EXTRA) from None
+    if not sys.stderr.isatty():
+        disable_progress_bars()  # no bars in cron logs
     try:
         return Path(snapshot_download(name, ignore_patterns=SKIP))
     except Exception as exc:  # network, missing repo, auth: one line, whatever the cause
