@@ -194,6 +194,9 @@ def run(cfg, inputs, more_inputs, urls, feeds, date, everything, out, lang, word
         state.add(read)
         chosen = state.for_briefing(date, everything)
         held = 0 if everything else state.elsewhere(read, date)
+        if not read and not chosen:
+            logging.getLogger("digest").warning(
+                "no article could be read from the inputs given; the briefing is empty")
         if held:
             logging.getLogger("digest").info(
                 "%s went into earlier briefings and %s left out (--all includes them)",

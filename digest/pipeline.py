@@ -65,8 +65,6 @@ def build(
     langs: Sequence[str] = ("pt", "en"),
 ) -> Briefing:
     """A briefing of these articles: grouped into stories, summarized, translated."""
-    if not articles:
-        log.warning("no article could be read from the inputs given; the briefing is empty")
     stories = cluster(list(articles))
     for story, summary in zip(stories, summarizer.summarize(stories, words)):
         story.summary = summary

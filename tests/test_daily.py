@@ -152,6 +152,11 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
     again = digest("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
     assert again.exit_code == 0 and "2 summaries from the cache" in again.stdout
     assert briefing(out, "2026-11-21") == day1
+    # Nothing new: an empty briefing, and no word of unreadable inputs.
+    quiet = digest("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt")
+    assert "(0 stories from 0 articles in 0 files)" in quiet.stdout
+    assert quiet.stderr == ("digest: info: 3 articles read went into earlier briefings and "
+                            "are left out (--all includes them)\n")
     # --all takes everything read so far.
     every = digest("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt", "--all")
     assert "(3 stories from 3 articles in 3 files" in every.stdout
