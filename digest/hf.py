@@ -73,10 +73,6 @@ MODELS = {m.name: m for m in (
 )}
 
 
-def default_model(task: str) -> str:
-    return next(m.name for m in MODELS.values() if m.task == task and m.default)
-
-
 def hub_cache() -> Path:
     """The Hugging Face hub cache folder, as huggingface_hub finds it."""
     if os.environ.get("HF_HUB_CACHE"):
