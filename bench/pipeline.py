@@ -105,7 +105,7 @@ def measure_lexrank(folder: Path) -> dict:
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
-    articles, _ = pipeline.load([folder])
+    articles = pipeline.load([folder])
     summarizer = LexRankSummarizer(Stemmer("portuguese"))
     summarizer.stop_words = get_stop_words("portuguese")
     t0 = time.perf_counter()
