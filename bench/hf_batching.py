@@ -137,7 +137,9 @@ def main() -> None:
         tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
         articles = make_articles(args.n, tokenizer, 512)
         if args.tokens is None:
-            args.tokens = HFSummarizer(str(model_dir)).budget(articles, args.words)
+            args.tokens = HFSummarizer.budget(
+                sum(len(tokenizer(a).input_ids) for a in articles),
+                sum(len(a.split()) for a in articles), args.words)
         lengths = sorted(len(tokenizer("summarize: " + a).input_ids) for a in articles)
         (Path(tmp) / "articles.json").write_text(json.dumps(articles))
         results = {}

@@ -329,16 +329,16 @@ class HFSummarizer:
         limit = engine.max_input
         return [e[:limit - 1] + e[-1:] if len(e) > limit else e for e in encoded]
 
-    def budget(self, texts: Sequence[str], words: int) -> int:
-        """New tokens for a summary of `words` words, at these texts' tokens per word."""
-        ratio = max(1.0, sum(len(self.engine.tokenizer(t).input_ids) for t in texts)
-                    / max(1, sum(len(t.split()) for t in texts)))
-        return math.ceil(words * ratio * 1.2) + 8
+    @staticmethod
+    def budget(tokens: int, text_words: int, words: int) -> int:
+        """New tokens for a summary of `words` words, at the input's tokens per word."""
+        return math.ceil(words * max(1.0, tokens / max(1, text_words)) * 1.2) + 8
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         texts = ["\n".join(a.text for a in s.articles) for s in stories]
-        budget = self.budget(texts, words)
         todo = {i: self.chunks(t) for i, t in enumerate(texts)}
+        budget = self.budget(sum(len(p) for parts in todo.values() for p in parts),
+                             sum(len(t.split()) for t in texts), words)
         long = [len(parts) for parts in todo.values() if len(parts) > 1]
         if long:
             log.info("%d of %d stories are longer than the model's %d-token input: each is "

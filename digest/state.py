@@ -103,15 +103,10 @@ class State:
 
     def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:
         """How many of these articles went into the briefing of another date."""
-        hashes = [article_hash(a) for a in articles]
-        found = 0
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            found += self.db.execute(
-                f"SELECT COUNT(*) FROM articles WHERE hash IN ({','.join('?' * len(chunk))})"
-                " AND briefing IS NOT NULL AND briefing != ?",
-                (*chunk, date.isoformat())).fetchone()[0]
-        return found
+        return sum(n for n, in self._rows(
+            "SELECT COUNT(*) FROM articles WHERE hash IN ({marks})"
+            " AND briefing IS NOT NULL AND briefing != ?",
+            [article_hash(a) for a in articles], date.isoformat()))
 
     def assign(self, articles: Iterable[Article], date: dt.date) -> None:
         """Mark articles as in the briefing for `date` (those in none yet)."""
@@ -121,14 +116,25 @@ class State:
                 "UPDATE articles SET briefing = ? WHERE hash = ? AND briefing IS NULL",
                 ((date.isoformat(), article_hash(a)) for a in articles))
 
-    def get(self, keys: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _rows(self, sql: str, keys: Sequence[str], *params) -> list[tuple]:
+        """The rows of `sql`, its `{marks}` standing for `keys`, 500 keys a query."""
+        rows: list[tuple] = []
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
-            found.update(self.db.execute(
-                f"SELECT key, value FROM cache WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
-        return found
+            rows += self.db.execute(sql.format(marks=",".join("?" * len(chunk))),
+                                    (*chunk, *params)).fetchall()
+        return rows
+
+    def through(self, keys: Sequence[str], items: Sequence, make) -> tuple[list[str], int]:
+        """The cached value of each key; those missing made from their items by
+        `make(items)` (once per key) and kept. Also returns how many were cached."""
+        found = dict(self._rows("SELECT key, value FROM cache WHERE key IN ({marks})", keys))
+        todo = {k: item for k, item in zip(keys, items) if k not in found}
+        if todo:
+            new = dict(zip(todo, make(list(todo.values()))))
+            self.put(new)
+            found.update(new)
+        return [found[k] for k in keys], len(keys) - len(todo)
 
     def put(self, items: dict[str, str]) -> None:
         with self.db:
@@ -136,46 +142,34 @@ class State:
             self.db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?)", items.items())
 
 
-class CachedSummarizer:
-    """A summarizer whose summaries are kept: a story summarized before, from the same
-    articles with the same backend and settings, is not summarized again."""
+class _Kept:
+    """A backend wrapped so that what it makes is kept in the state's cache."""
 
     def __init__(self, inner, state: State):
         self.inner, self.state, self.name = inner, state, inner.name
-        self.hits = 0
+        self.hits = 0  # results taken from the cache
+
+
+class CachedSummarizer(_Kept):
+    """A summarizer whose summaries are kept: a story summarized before, from the same
+    articles with the same backend and settings, is not summarized again."""
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
         keys = [digest_of("summary", how, [article_hash(a) for a in s.articles])
                 for s in stories]
-        found = self.state.get(keys)
-        missing = [i for i, k in enumerate(keys) if k not in found]
-        self.hits += len(stories) - len(missing)
-        if missing:
-            made = self.inner.summarize([stories[i] for i in missing], words)
-            new = {keys[i]: text for i, text in zip(missing, made)}
-            self.state.put(new)
-            found.update(new)
-        return [found[k] for k in keys]
+        out, hits = self.state.through(keys, stories,
+                                       lambda todo: self.inner.summarize(todo, words))
+        self.hits += hits
+        return out
 
 
-class CachedTranslator:
+class CachedTranslator(_Kept):
     """A translator whose translations are kept, sentence by sentence."""
-
-    def __init__(self, inner, state: State):
-        self.inner, self.state, self.name = inner, state, inner.name
-        self.hits = 0
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), __version__)
         keys = [digest_of("translation", how, t) for t in texts]
-        found = self.state.get(keys)
-        missing = list(dict.fromkeys(k for k in keys if k not in found))
-        self.hits += len(keys) - len(missing)
-        if missing:
-            text_of = dict(zip(keys, texts))
-            made = self.inner.translate([text_of[k] for k in missing])
-            new = dict(zip(missing, made))
-            self.state.put(new)
-            found.update(new)
-        return [found[k] for k in keys]
+        out, hits = self.state.through(keys, texts, self.inner.translate)
+        self.hits += hits
+        return out

@@ -54,16 +54,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def aim(mp: pytest.MonkeyPatch, inbox: Inbox, sender: str, to: str) -> None:
+    """Point digest at the plain SMTP server of `inbox`."""
+    for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
+                        "DIGEST_SMTP_SECURITY": "none", "DIGEST_FROM": sender,
+                        "DIGEST_TO": to}.items():
+        mp.setenv(name, value)
+
+
 @pytest.fixture
 def smtp(monkeypatch):
     """A plain SMTP server on 127.0.0.1, and the environment pointing digest at it."""
     inbox = Inbox()
     inbox.start()
-    monkeypatch.setenv("DIGEST_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("DIGEST_SMTP_PORT", str(inbox.port))
-    monkeypatch.setenv("DIGEST_SMTP_SECURITY", "none")
-    monkeypatch.setenv("DIGEST_FROM", "Digest <digest@example.org>")
-    monkeypatch.setenv("DIGEST_TO", "ana@example.org, bruno@example.org")
+    aim(monkeypatch, inbox, "Digest <digest@example.org>", "ana@example.org, bruno@example.org")
     yield inbox
     inbox.stop()
 
@@ -82,10 +86,7 @@ def delivered(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     inbox = Inbox()
     inbox.start()
-    for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
-                        "DIGEST_SMTP_SECURITY": "none", "DIGEST_FROM": "digest@example.org",
-                        "DIGEST_TO": "ana@example.org"}.items():
-        mp.setenv(name, value)
+    aim(mp, inbox, "digest@example.org", "ana@example.org")
     out = tmp_path_factory.mktemp("out")
     result = run_send(out)
     inbox.stop()
