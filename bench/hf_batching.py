@@ -44,7 +44,7 @@ def make_articles(n: int, tokenizer, limit: int) -> list[str]:
     whole paragraphs that fit the model's input with the prompt."""
     from digest.pipeline import load
 
-    articles, _ = load([ROOT / "seeds"])
+    articles = load([ROOT / "seeds"])
     paragraphs = [p for a in articles for p in a.paragraphs if len(p.split()) > 8]
     rng = random.Random(20261122)
     out = []
@@ -88,9 +88,10 @@ def run_naive(model_dir: Path, articles: list[str], tokens: int) -> list[str]:
 
 
 def run_ours(model_dir: Path, articles: list[str], tokens: int, batch_size: int) -> list[str]:
+    from digest.backends import Options
     from digest.hf import HFSummarizer
 
-    engine = HFSummarizer(str(model_dir), batch_size=batch_size).engine
+    engine = HFSummarizer(Options(model=str(model_dir), batch_size=batch_size)).engine
     inputs = [engine.encode(text) for text in articles]  # whole: they fit (checked below)
     assert all(len(i) <= engine.max_input for i in inputs)
     return engine.generate(inputs, tokens, min_new_tokens=tokens)

@@ -57,15 +57,15 @@ def peak_rss_mb() -> float:
 
 
 def measure_pipeline(folder: Path, words: int) -> dict:
+    from digest.backends import load
     from digest.render import render
-    from digest.summarize import get_summarizer
-    from digest.translate import get_translator, segments
+    from digest.translate import segments
 
     t0 = time.perf_counter()
     articles = pipeline.load([folder])
     t1 = time.perf_counter()
-    briefing = pipeline.build(articles, dt.date(2026, 11, 22), get_summarizer("extractive"),
-                              get_translator("bergamot"), words)
+    briefing = pipeline.build(articles, dt.date(2026, 11, 22), load("summarizer", "extractive"),
+                              load("translator", "bergamot"), words)
     t2 = time.perf_counter()
     render(briefing)
     t3 = time.perf_counter()
@@ -73,7 +73,7 @@ def measure_pipeline(folder: Path, words: int) -> dict:
     from digest.cluster import cluster
     stories_ = cluster(articles)
     t4 = time.perf_counter()
-    get_summarizer("extractive").summarize(stories_, words)
+    load("summarizer", "extractive").summarize(stories_, words)
     t5 = time.perf_counter()
     texts = [t for s in briefing.stories for t in (s.title, s.summary)]
     unique = list(dict.fromkeys(x for t in texts for p in segments(t) for x in p))

@@ -1,3 +1,38 @@
-"""digest: a dated, bilingual (Portuguese + English) daily briefing from news articles."""
+"""digest: a dated, bilingual (Portuguese + English) daily briefing from news articles.
+
+The whole daily run is one call, what `digest run` does:
+
+    import digest
+    result = digest.run(["seeds"], date="2026-11-22", out="out")
+    print(result)                       # out/2026-11-22.md (13 stories from …)
+
+Its stages, for callers who want only some of them: `load` (ingest, clean, split),
+`build` (cluster, summarize, translate), `render`; the records they pass are `Article`,
+`Story` and `Briefing`. Names are imported on first use, so `import digest` is light.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_API = {
+    "run": "pipeline", "Result": "pipeline", "load": "pipeline", "build": "pipeline",
+    "articles_of": "pipeline", "render": "render", "Article": "model", "Story": "model",
+    "Briefing": "model", "DigestError": "errors", "Options": "backends",
+}
+__all__ = ["__version__", *_API]
+
+if TYPE_CHECKING:
+    from .backends import Options
+    from .errors import DigestError
+    from .model import Article, Briefing, Story
+    from .pipeline import Result, articles_of, build, load, run
+    from .render import render
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module 'digest' has no attribute {name!r}")

@@ -2,26 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .config import SETTINGS
+from .config import SETTINGS, Config, langs_of
 from .config import load as load_settings
 
-LANGS = ("pt", "en")
-
 # Which settings give which command's defaults (command-line options still win).
-_MODEL_SETTINGS = ("device", "batch_size", "summarizer_prompt", "translator_prompt")
 COMMAND_SETTINGS = {
-    "run": ("out", "lang", "words", "summarizer", "translator", "format", "strict",
-            *_MODEL_SETTINGS),
+    "run": ("out", "lang", "words", "summarizer", "translator", "format", "strict", "device",
+            "batch_size", "summarizer_prompt", "translator_prompt"),
     "send": ("out",),
-    "summarize": ("words", "summarizer", "translator", *_MODEL_SETTINGS),
-    "translate": ("translator", *_MODEL_SETTINGS),
-    "eval": ("summarizer", *_MODEL_SETTINGS),
+    "summarize": ("words", "summarizer", "translator", "device", "batch_size",
+                  "summarizer_prompt", "translator_prompt"),
+    "translate": ("translator", "device", "batch_size", "translator_prompt"),
+    "eval": ("summarizer", "device", "batch_size", "summarizer_prompt"),
     "install": ("out",),
 }
 
@@ -41,14 +42,16 @@ def _setup_logging() -> None:
         log.propagate = False
 
 
-def _langs(ctx, param, value: str) -> tuple[str, ...]:
-    langs = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
-    if not langs or any(lang not in LANGS for lang in langs):
-        raise click.BadParameter(f"{value!r}: use pt, en or pt,en")
-    return langs
+def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from .errors import DigestError
+
+    try:
+        return langs_of(value)
+    except DigestError:
+        raise click.BadParameter(f"{value!r}: use pt, en or pt,en") from None
 
 
-def _date(ctx, param, value: str | None) -> dt.date:
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
@@ -57,21 +60,24 @@ def _date(ctx, param, value: str | None) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def _user_errors(fn):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(fn: F) -> F:
     """Run a command body, turning DigestError into a one-line error and its exit status
-    (1, or 3 when mail waits in the outbox, 4 when another run holds the folder)."""
-    import functools
+    (1, or 3 when mail waits in the outbox, 4 when another run holds a folder)."""
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from .ingest import DigestError
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import DigestError
+
         try:
             return fn(*args, **kwargs)
         except DigestError as exc:
             error = click.ClickException(str(exc))
-            error.exit_code = getattr(exc, "exit_code", 1)
+            error.exit_code = exc.exit_code
             raise error from None
-    return wrapper
+    return wrapper  # type: ignore[return-value]
 
 
 @click.group()
@@ -85,17 +91,18 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     """Dated, bilingual (Portuguese + English) daily briefings from news articles."""
     _setup_logging()
     ctx.obj = cfg = load_settings(config_path)
-    defaults = {command: {key: cfg[key] for key in keys if cfg.sources[key] != "default"}
-                for command, keys in COMMAND_SETTINGS.items()}
+    defaults: dict[str, Any] = {
+        command: {key: cfg[key] for key in keys if cfg.sources[key] != "default"}
+        for command, keys in COMMAND_SETTINGS.items()}
     defaults["schedule"] = {"install": defaults.pop("install")}
     ctx.default_map = defaults
 
 
-def _default(key: str):
+def _default(key: str) -> Any:
     return SETTINGS[key].default
 
 
-def _setting(*names: str, key: str, **kwargs):
+def _setting(*names: str, key: str, **kwargs: Any) -> Callable[[F], F]:
     """An option whose default and help are those of the setting `key`."""
     return click.option(*names, default=_default(key), show_default=True,
                         help=SETTINGS[key].help, **kwargs)
@@ -107,32 +114,34 @@ _translator = _setting("--translator", key="translator")
 _out = _setting("--out", "-o", key="out", type=click.Path(path_type=Path, file_okay=False))
 
 
-def _model_options(fn):
-    """--device, --batch-size and the prompt files: what hf: backends take."""
+def _model_options(*roles: str) -> Callable[[F], F]:
+    """--device, --batch-size, and a prompt file for each of `roles` ('summarizer',
+    'translator'): what model backends take."""
     path = click.Path(path_type=Path, dir_okay=False, exists=True)
-    for option in (
-        _setting("--translator-prompt", key="translator_prompt", type=path),
-        _setting("--summarizer-prompt", key="summarizer_prompt", type=path),
-        _setting("--batch-size", key="batch_size", type=click.IntRange(1, 4096)),
-        _setting("--device", key="device"),
-    ):
-        fn = option(fn)
-    return fn
+    options = [_setting(f"--{role}-prompt", key=f"{role}_prompt", type=path) for role in roles]
+    options += [_setting("--batch-size", key="batch_size", type=click.IntRange(1, 4096)),
+                _setting("--device", key="device")]
+
+    def decorate(fn: F) -> F:
+        for option in options:
+            fn = option(fn)
+        return fn
+    return decorate
 
 
-def _hf(options: dict, which: str) -> dict:
-    """The hf: backend options for the summarizer or the translator."""
-    return {"device": options["device"], "batch_size": options["batch_size"],
-            "prompt": options[f"{which}_prompt"]}
+def _backend(kind: str, name: str, models: dict[str, Any], src: str = "pt",
+             tgt: str = "en") -> Any:
+    """The backend `name` with the model options a command was given."""
+    from .backends import Options, load
+
+    return load(kind, name, Options(src=src, tgt=tgt, device=models["device"],
+                                    batch_size=models["batch_size"],
+                                    prompt=models.get(f"{kind}_prompt")))
 
 
-def _lang_option(default: str):
+def _lang_option(default: str) -> Callable[[F], F]:
     return click.option("--lang", "-l", default=default, show_default=True, callback=_langs,
                         help="Languages to show: pt, en or pt,en.")
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @main.command()
@@ -154,11 +163,13 @@ def _plural(n: int, one: str, many: str) -> str:
 @click.option("--send", is_flag=True, help="Email the briefing too (see `digest send`).")
 @click.option("--force", is_flag=True, help="With --send: send even if DATE was sent before.")
 @_setting("--strict", key="strict", is_flag=True)
-@_model_options
+@_model_options("summarizer", "translator")
 @click.pass_obj
 @_user_errors
-def run(cfg, inputs, more_inputs, urls, feeds, date, everything, out, lang, words, summarizer,
-        translator, format_, send, force, strict, **models) -> None:
+def run(cfg: Config, inputs: tuple[Path, ...], more_inputs: tuple[Path, ...],
+        urls: tuple[str, ...], feeds: tuple[str, ...], date: dt.date, everything: bool,
+        send: bool, force: bool, format_: str, lang: tuple[str, ...],
+        **settings: Any) -> None:
     """Write the briefing of what is new in INPUTS (files or folders), --url pages and
     --feed feeds (default: the inputs, urls and feeds settings, else seeds/) to
     OUT/YYYY-MM-DD.md, and with --send, email it.
@@ -166,84 +177,14 @@ def run(cfg, inputs, more_inputs, urls, feeds, date, everything, out, lang, word
     An article goes into one day's briefing: the first run that reads it, or a re-run of
     that day. Summaries and translations are kept, so a re-run is quick.
     """
-    from .deliver import compose, locked
-    from .fetch import Limits, Pages, fetch
-    from .pipeline import build, load, write
-    from .state import CachedSummarizer, CachedTranslator, State
-    from .store import write_atomic
-    from .summarize import get_summarizer
-    from .translate import get_translator
+    from .pipeline import run as run_digest
 
-    paths = list(inputs) + list(more_inputs)
-    if not (paths or urls or feeds):
-        paths, urls, feeds = cfg["inputs"], cfg["urls"], cfg["feeds"]
-        if not (paths or urls or feeds):
-            paths = [Path("seeds")]
-    notes: list[str] = []
-    with locked(out):
-        state = State()
-        engine = _load(get_summarizer, summarizer, _default("summarizer"), "summaries",
-                       strict, notes, **_hf(models, "summarizer"))
-        english = _load(get_translator, translator, _default("translator"), "translation",
-                        strict, notes, **_hf(models, "translator")) if "en" in lang else None
-        limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"],
-                        cfg["fetch.max_mb"] * 2**20)
-        pages = fetch(list(urls), list(feeds), Pages(state.folder / "pages"), limits) \
-            if urls or feeds else []
-        read = load(paths, pages)
-        state.add(read)
-        chosen = state.for_briefing(date, everything)
-        held = 0 if everything else state.elsewhere(read, date)
-        if not read and not chosen:
-            logging.getLogger("digest").warning(
-                "no article could be read from the inputs given; the briefing is empty")
-        if held:
-            logging.getLogger("digest").info(
-                "%s went into earlier briefings and %s left out (--all includes them)",
-                _plural(held, "article read", "articles read"), "is" if held == 1 else "are")
-        summaries = CachedSummarizer(engine, state)
-        translations = CachedTranslator(english, state) if english else None
-        briefing = build(chosen, date, summaries, translations, words, lang)
-        briefing.notes += notes
-        written = []
-        if format_ in ("md", "both"):
-            written.append(write(briefing, out))
-        if format_ in ("email", "both") or send:
-            message = compose(briefing, cfg["email.from"], cfg["email.to"])
-            written.append(write_atomic(out / f"{date.isoformat()}.eml", message.as_bytes()))
-        state.assign(chosen, date)
-        state.close()
-        articles = sum(len(s.articles) for s in briefing.stories)
-        cached = [f"{_plural(n, one, many)} from the cache" for n, one, many in (
-            (summaries.hits, "summary", "summaries"),
-            (translations.hits if translations else 0, "translation", "translations")) if n]
-        click.echo(f"{', '.join(map(str, written))} "
-                   f"({_plural(len(briefing.stories), 'story', 'stories')} from "
-                   f"{_plural(articles, 'article', 'articles')} in "
-                   f"{_plural(briefing.files, 'file', 'files')}"
-                   + "".join(f"; {c}" for c in cached) + ")")
-        if send:
-            if not briefing.stories and not cfg["email.send_empty"]:
-                click.echo(f"no stories for {date}: no email "
-                           "(email.send_empty = true sends one anyway)")
-                message = None
-            _send(cfg, out, date, message, [], force, dry_run=False)
-
-
-def _load(get, name: str, fallback: str, what: str, strict: bool, notes: list[str],
-          **options):
-    """The backend `name`; if it is an hf: model that cannot be had, the embedded one,
-    said on stderr and noted for the briefing (unless `strict`)."""
-    from .hf import ModelUnavailable
-
-    try:
-        return get(name, **options)
-    except ModelUnavailable as exc:
-        if strict:
-            raise
-        logging.getLogger("digest").warning("%s; using the embedded %s instead", exc, fallback)
-        notes.append(f"{name} unavailable: {what} by the embedded {fallback}")
-        return get(fallback)
+    result = run_digest([*inputs, *more_inputs], urls=urls, feeds=feeds, date=date,
+                        everything=everything, send=send, force=force, settings=cfg,
+                        format=format_, lang=",".join(lang), **settings)
+    click.echo(str(result))
+    for path, addresses in result.sent:
+        click.echo(f"sent {path.stem} to {', '.join(addresses)}")
 
 
 @main.command()
@@ -254,49 +195,44 @@ def _load(get, name: str, fallback: str, what: str, strict: bool, notes: list[st
 @click.option("--dry-run", "-n", is_flag=True, help="Say what would be sent; send nothing.")
 @click.pass_obj
 @_user_errors
-def send(cfg, date, to, out, force, dry_run) -> None:
+def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool,
+         dry_run: bool) -> None:
     """Email the briefing OUT/DATE.eml, and first whatever waits in OUT/outbox/.
 
     A date already sent is not sent again unless --force. A message the server does not
     take stays in the outbox (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import Mailroom, locked, read_message
-    from .ingest import DigestError
+    from .deliver import Mailroom, read_message, readdress, recipients
+    from .errors import DigestError
+    from .store import locked
 
     path = out / f"{date.isoformat()}.eml"
     room = Mailroom(out)
-    with locked(out):
+    with locked(out, "output folder"):
         message = read_message(path) if path.exists() else None
         if room.is_waiting(date) and not (to or force):
             message = None  # queued already: that one goes, as it was
         elif message is None and not room.waiting():
             raise DigestError(f"{path}: no email briefing for {date}; "
                               "`digest run --format email` writes one")
-        _send(cfg, out, date, message, list(to), force, dry_run)
-
-
-def _send(cfg, out: Path, date, message, to: list[str], force: bool, dry_run: bool) -> None:
-    """Queue `message` as DATE's briefing (unless sent before), then send the outbox."""
-    from .deliver import Mailroom, readdress, recipients
-
-    room = Mailroom(out)
-    if message is not None and room.was_sent(date) and not force:
-        click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
-                   "it again (--force does)")
-        message = None
-    if message is not None:
-        readdress(message, cfg["email.from"], to or cfg["email.to"] or recipients(message))
+        if message is not None and room.was_sent(date) and not force:
+            click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
+                       "it again (--force does)")
+            message = None
         if dry_run:
-            click.echo(f"would send {date} to {', '.join(recipients(message)) or 'nobody'}: "
-                       f"{message['Subject']}")
-        else:
-            room.queue(message, date)
-    if dry_run:
-        for path in room.waiting():
-            click.echo(f"would send {path} (waiting)")
-        return
-    for path, addresses in room.flush(cfg):
-        click.echo(f"sent {path.stem} to {', '.join(addresses)}")
+            if message is not None:
+                readdress(message, cfg["email.from"],
+                          list(to) or cfg["email.to"] or recipients(message))
+                click.echo(f"would send {date} to "
+                           f"{', '.join(recipients(message)) or 'nobody'}: "
+                           f"{message['Subject']}")
+            for waiting in room.waiting():
+                click.echo(f"would send {waiting} (waiting)")
+            return
+        if message is not None:
+            room.enqueue(message, date, cfg, list(to), force=True)
+        for sent, addresses in room.flush(cfg):
+            click.echo(f"sent {sent.stem} to {', '.join(addresses)}")
 
 
 @main.group()
@@ -319,12 +255,11 @@ _tabfile = click.option("--tabfile", type=click.Path(path_type=Path, dir_okay=Fa
 @_tabfile
 @click.pass_obj
 @_user_errors
-def install(cfg, at, send, inputs, out, log, tabfile) -> None:
+def install(cfg: Config, at: str, send: bool, inputs: tuple[Path, ...], out: Path,
+            log: Path | None, tabfile: Path | None) -> None:
     """Run `digest run` every day at --at; installing again replaces the entry."""
-    import datetime as dt
-
     from . import schedule as cron
-    from .ingest import DigestError
+    from .errors import DigestError
 
     try:
         when = dt.time.fromisoformat(at)
@@ -342,7 +277,7 @@ def install(cfg, at, send, inputs, out, log, tabfile) -> None:
 @schedule.command()
 @_tabfile
 @_user_errors
-def show(tabfile) -> None:
+def show(tabfile: Path | None) -> None:
     """Print the digest entry, if there is one."""
     from . import schedule as cron
 
@@ -353,11 +288,33 @@ def show(tabfile) -> None:
 @schedule.command()
 @_tabfile
 @_user_errors
-def remove(tabfile) -> None:
+def remove(tabfile: Path | None) -> None:
     """Remove the digest entry."""
     from . import schedule as cron
 
     click.echo("removed the digest entry" if cron.remove(tabfile) else "no digest entry")
+
+
+def _table(rows: list[tuple[str, ...]]) -> None:
+    """Print rows as columns, the first row a header."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+@main.command("backends")
+@_user_errors
+def backends_() -> None:
+    """The installed summarizers and translators, and the package that provides each."""
+    from .backends import registered, takes_model
+
+    rows = [("kind", "name", "provided by")]
+    for kind in ("summarizer", "translator"):
+        for name, entry in registered(kind).items():
+            dist = entry.dist
+            rows.append((kind, f"{name}:MODEL" if takes_model(entry.load()) else name,
+                         f"{entry.value}" + (f" ({dist.name} {dist.version})" if dist else "")))
+    _table(rows)
 
 
 @main.group()
@@ -370,12 +327,9 @@ def models_list() -> None:
     """The recommended models, their size and licence, and whether they are cached."""
     from .hf import MODELS, cached
 
-    rows = [("model", "task", "params", "download", "licence", "cached")]
-    rows += [(("* " if m.default else "  ") + m.name, m.task, m.params, m.size, m.licence,
-              "yes" if cached(m.name) else "no") for m in MODELS.values()]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    _table([("model", "task", "params", "download", "licence", "cached")]
+           + [(("* " if m.default else "  ") + m.name, m.task, m.params, m.size, m.licence,
+               "yes" if cached(m.name) else "no") for m in MODELS.values()])
     click.echo("* the default for its task. Use one as --summarizer hf:NAME or "
                "--translator hf:NAME.")
 
@@ -383,7 +337,7 @@ def models_list() -> None:
 @models.command()
 @click.argument("name")
 @_user_errors
-def pull(name) -> None:
+def pull(name: str) -> None:
     """Download NAME into the Hugging Face cache, for use offline."""
     from .hf import pull as download
 
@@ -393,7 +347,7 @@ def pull(name) -> None:
 @models.command()
 @click.argument("name")
 @_user_errors
-def info(name) -> None:
+def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
     import json
 
@@ -406,15 +360,18 @@ def info(name) -> None:
                    f"licence {known.licence}")
     where = Path(name).expanduser() if Path(name).expanduser().is_dir() else cached(name)
     click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
+    shape: dict[str, Any] = {}
     if where and (where / "config.json").is_file():
         config = json.loads((where / "config.json").read_text(encoding="utf-8"))
         shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
                                         "encoder_layers", "max_position_embeddings")
                  if k in config}
         click.echo("config: " + ", ".join(f"{k} {v}" for k, v in shape.items()))
+    elif where:
+        click.echo("config: none (no config.json: not a model folder)")
     task = known.task if known else "summarize"
-    model_type = shape.get("model_type", "") if where else ""
-    click.echo(f"prompt ({task}): {prompt_for(task, name, model_type, None)!r}")
+    prompt = prompt_for(task, name, shape.get("model_type", ""), None)
+    click.echo(f"prompt ({task}): {prompt!r}")
 
 
 @main.group("config")
@@ -424,7 +381,7 @@ def config_() -> None:
 
 @config_.command("show")
 @click.pass_obj
-def config_show(cfg) -> None:
+def config_show(cfg: Config) -> None:
     """Print every setting, its value (secrets masked) and where it came from."""
     state = "" if cfg.path.exists() else " (not found: built-in defaults)"
     click.echo(f"# {cfg.path}{state}")
@@ -438,10 +395,11 @@ def config_show(cfg) -> None:
 @_lang_option("pt")
 @_summarizer
 @_translator
-@_model_options
+@_model_options("summarizer", "translator")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story, a line each.")
 @_user_errors
-def summarize(files, words, lang, summarizer, translator, as_json, **models) -> None:
+def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summarizer: str,
+              translator: str, as_json: bool, **models: Any) -> None:
     """Summarize article FILES (or standard input), cleaned as `digest run` cleans them.
 
     A file that holds several stories gives one summary per story.
@@ -449,22 +407,22 @@ def summarize(files, words, lang, summarizer, translator, as_json, **models) -> 
     import json
     import sys
 
-    from .cluster import cluster
-    from .ingest import DigestError, decode
+    from .errors import DigestError
+    from .ingest import decode
+    from .model import Story
     from .pipeline import articles_of
-    from .summarize import get_summarizer
-    from .translate import get_translator, translate_stories
+    from .translate import translate_stories
 
-    engine = get_summarizer(summarizer, **_hf(models, "summarizer"))
-    english = get_translator(translator, **_hf(models, "translator")) if "en" in lang else None
-    for path in files or [Path("-")]:
+    engine = _backend("summarizer", summarizer, models)
+    english = _backend("translator", translator, models) if "en" in lang else None
+    for path in files or (Path("-"),):
         name = "<stdin>" if str(path) == "-" else str(path)
         try:
             data = sys.stdin.buffer.read() if name == "<stdin>" else path.read_bytes()
         except OSError as exc:
             raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
         text = decode(data, name)
-        stories = cluster(articles_of(text, path)) if text is not None else []
+        stories = [Story([a]) for a in articles_of(text, path)] if text is not None else []
         if not stories:
             raise DigestError(f"{name}: no article text to summarize")
         for story, summary in zip(stories, engine.summarize(stories, words)):
@@ -484,7 +442,7 @@ def summarize(files, words, lang, summarizer, translator, as_json, **models) -> 
             parts = []
             if "pt" in lang or not story.summary_en:
                 parts += [story.title, story.summary]
-            if "en" in lang and story.summary_en:
+            if "en" in lang and story.summary_en and story.title_en:
                 parts += [story.title_en, story.summary_en]
             parts += [f"[{note}]" for note in story.notes]
             click.echo("\n\n".join(parts) + "\n")
@@ -495,21 +453,25 @@ def summarize(files, words, lang, summarizer, translator, as_json, **models) -> 
 @_translator
 @click.option("--src", default="pt", show_default=True, help="Language of the input.")
 @click.option("--tgt", default="en", show_default=True, help="Language of the output.")
-@_model_options
+@_model_options("translator")
 @_user_errors
-def translate(files, translator, src, tgt, **models) -> None:
+def translate(files: tuple[Path, ...], translator: str, src: str, tgt: str,
+              **models: Any) -> None:
     """Translate FILES (or standard input) line for line: N lines in, N lines out.
 
     Blank lines stay blank and each line is translated on its own (split into sentences
     and joined again), so the output stays aligned with its source. Output streams.
     """
     import sys
+    from typing import BinaryIO
 
-    from .ingest import DigestError, read_lines
-    from .translate import get_translator, translate_lines
+    from .errors import DigestError
+    from .ingest import read_lines
+    from .translate import translate_lines
 
-    engine = get_translator(translator, src, tgt, **_hf(models, "translator"))
-    for path in files or [Path("-")]:
+    engine = _backend("translator", translator, models, src, tgt)
+    for path in files or (Path("-"),):
+        stream: BinaryIO
         if str(path) == "-":
             stream, name = sys.stdin.buffer, "<stdin>"
         else:
@@ -531,19 +493,19 @@ def translate(files, translator, src, tgt, **models) -> None:
 @click.option("--save-summaries", type=click.Path(path_type=Path, file_okay=False),
               help="Write every summary under this folder, to rescore elsewhere.")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-@_model_options
+@_model_options("summarizer")
 @_user_errors
-def eval_(corpus, words, summarizer, save_summaries, as_json, **models) -> None:
+def eval_(corpus: Path, words: int, summarizer: str, save_summaries: Path | None,
+          as_json: bool, **models: Any) -> None:
     """Score summaries (ROUGE F1) and story clustering (B-cubed) on a CORPUS folder."""
     import dataclasses
     import json
     import time
 
     from .evaluate import evaluate
-    from .summarize import get_summarizer
 
     t0 = time.perf_counter()
-    report = evaluate(corpus, get_summarizer(summarizer, **_hf(models, "summarizer")), words,
+    report = evaluate(corpus, _backend("summarizer", summarizer, models), words,
                       save_summaries)
     seconds = time.perf_counter() - t0
     if as_json:

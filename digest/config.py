@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .hf import BATCH_SIZE
-from .ingest import DigestError
+from .backends import BATCH_SIZE
+from .errors import DigestError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,6 +76,17 @@ SETTINGS = {s.key: s for s in (
 )}
 
 
+LANGS = ("pt", "en")
+
+
+def langs_of(value: str) -> tuple[str, ...]:
+    """The briefing's languages from 'pt', 'en' or 'pt,en'."""
+    langs = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not langs or any(lang not in LANGS for lang in langs):
+        raise DigestError(f"lang {value!r}: use pt, en or pt,en")
+    return langs
+
+
 def default_path() -> Path:
     """The platform's config file: ~/.config/digest/digest.toml on Linux."""
     import platformdirs
@@ -93,6 +104,19 @@ class Config:
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
+
+    def override(self, where: str = "argument", **values: Any) -> Config:
+        """These settings with some values replaced (None leaves a value as it is),
+        each checked as a value from the file is; `where` names them in errors."""
+        new = Config(self.path, dict(self.values), dict(self.sources))
+        for key, value in values.items():
+            if value is None:
+                continue
+            if key not in SETTINGS or "." in key:
+                raise DigestError(f"{where}: no setting called {key!r}")
+            new.values[key] = _convert(SETTINGS[key], value, where, Path.cwd())
+            new.sources[key] = where
+        return new
 
     def show(self) -> list[str]:
         """'key = value  # source' lines, secrets masked."""
@@ -134,11 +158,15 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
     if kind in ("list", "paths"):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if kind == "paths" and isinstance(value, (list, tuple)):
+            value = [str(v) if isinstance(v, os.PathLike) else v for v in value]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
-        return [base / Path(v).expanduser() for v in value] if kind == "paths" else value
-    if setting.key == "lang" and isinstance(value, list):
+        return [base / Path(v).expanduser() for v in value] if kind == "paths" else list(value)
+    if setting.key == "lang" and isinstance(value, (list, tuple)):
         value = ",".join(map(str, value))
+    if kind == "path" and isinstance(value, os.PathLike):
+        value = str(value)
     if not isinstance(value, str):
         raise bad("a string")
     if setting.choices and value not in setting.choices:

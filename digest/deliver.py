@@ -24,7 +24,7 @@ from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from .config import Config
-from .ingest import DigestError
+from .errors import DeliveryError, DigestError
 from .model import Briefing
 from .render import render, subject
 from .store import remove_leftovers, write_atomic
@@ -32,18 +32,8 @@ from .store import remove_leftovers, write_atomic
 log = logging.getLogger("digest")
 
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
-
-
-class DeliveryError(DigestError):
-    """The SMTP server did not take a message; it waits in the outbox. Exit status 3."""
-
-    exit_code = 3
-
-
-class Busy(DigestError):
-    """Another digest run holds the output folder. Exit status 4."""
-
-    exit_code = 4
+NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml, DIGEST_TO, "
+                 "or --to")
 
 
 def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
@@ -102,9 +92,19 @@ class Mailroom:
     def queue(self, msg: EmailMessage, date: dt.date) -> Path:
         """Put a message in the outbox (replacing one waiting for the same date)."""
         if not recipients(msg):
-            raise DigestError("email.to: no recipients; set `to` under [email] in "
-                              "digest.toml, DIGEST_TO, or --to")
+            raise DigestError(NO_RECIPIENTS)
+        for folder in (self.outbox, self.sent):
+            remove_leftovers(folder)
         return write_atomic(self.outbox / f"{date.isoformat()}.eml", msg.as_bytes())
+
+    def enqueue(self, msg: EmailMessage, date: dt.date, config: Config,
+                to: list[str] | None = None, force: bool = False) -> Path | None:
+        """Address `msg` (to `to`, else email.to, else its own To) and queue it as the
+        briefing of `date`, unless that date was sent before and not `force`: then None."""
+        if self.was_sent(date) and not force:
+            return None
+        readdress(msg, config["email.from"], to or config["email.to"] or recipients(msg))
+        return self.queue(msg, date)
 
     def waiting(self) -> list[Path]:
         return sorted(self.outbox.glob("*.eml")) if self.outbox.is_dir() else []
@@ -211,41 +211,3 @@ def _connect(config: Config) -> Iterator[smtplib.SMTP]:
         reason = "timed out" if isinstance(exc, socket.timeout) else (
             getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
         raise DeliveryError(f"cannot reach the SMTP server {where} ({reason})") from None
-
-
-@contextlib.contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold OUT/.digest.lock for the duration, or raise Busy if another run holds it.
-    Temporary files left in OUT by a killed run are removed first."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / ".digest.lock"
-    with path.open("a+") as f:
-        try:
-            _lock(f.fileno())
-        except OSError:
-            raise Busy(f"{path}: another digest run is working in {out}; "
-                       "try again when it has finished") from None
-        try:
-            for folder in (out, out / "outbox", out / "sent"):
-                remove_leftovers(folder)
-            yield
-        finally:
-            _unlock(f.fileno())
-
-
-if os.name == "nt":  # pragma: no cover
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-
-    def _unlock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)

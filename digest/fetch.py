@@ -20,17 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .ingest import DigestError
+from .errors import FetchError
 from .store import write_atomic
 
 log = logging.getLogger("digest")
 
 USER_AGENT = f"digest/{__version__} (daily news briefing; Python urllib)"
 RETRY_STATUS = {429, 500, 502, 503, 504}
-
-
-class FetchError(DigestError):
-    """A URL that could not be read; the message is one line."""
 
 
 @dataclass(frozen=True)

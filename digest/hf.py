@@ -9,6 +9,7 @@ torch and transformers are imported here only, when a model is first asked for.
 from __future__ import annotations
 
 import importlib.util
+from importlib import resources
 import json
 import logging
 import math
@@ -19,22 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import DigestError
+from .backends import BATCH_SIZE, Options
+from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
 
 log = logging.getLogger("digest")
 
-PROMPTS = Path(__file__).parent / "prompts"
-# Texts per batch: on 2 CPU cores, T5-base decodes fastest at 32 (of 16, 32, 64).
-BATCH_SIZE = 32
 # Weights files we need; the other formats a hub repo may carry are skipped.
 SKIP = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.tflite", "tf_model*", "flax_model*",
         "rust_model*", "onnx/*"]
-
-
-class ModelUnavailable(DigestError):
-    """A model that is neither a folder, nor cached, nor downloadable now."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +44,7 @@ class Known:
     prompt: str  # a file in prompts/
     note: str = ""
     default: bool = False
-    src_lang: str | None = None  # for multilingual tokenizers (NLLB)
-    tgt_lang: str | None = None
+    flores: bool = False  # a multilingual tokenizer that takes FLORES-200 codes (NLLB)
 
 
 MODELS = {m.name: m for m in (
@@ -66,10 +60,10 @@ MODELS = {m.name: m for m in (
           "plain.txt", "MarianMT, Romance languages (Portuguese among them) to English",
           default=True),
     Known("unicamp-dl/translation-pt-en-t5", "translate", "223M", "0.9 GB", "see model card",
-          "t5-translate-pt-en.txt", "T5 trained on Portuguese-English corpora"),
+          "t5-translate.txt", "T5 trained on Portuguese-English corpora"),
     Known("facebook/nllb-200-distilled-600M", "translate", "600M", "2.5 GB", "CC BY-NC 4.0",
           "plain.txt", "NLLB-200, 200 languages; non-commercial",
-          src_lang="por_Latn", tgt_lang="eng_Latn"),
+          flores=True),
 )}
 
 
@@ -135,9 +129,15 @@ _NEEDS_EXTRA = ("hf: backends need PyTorch and transformers: pip install 'digest
                 "(CPU-only PyTorch: see the README)")
 
 
-def prompt_for(task: str, name: str, model_type: str, custom: Path | None) -> str:
+LANGUAGES = {"pt": ("Portuguese", "por_Latn"), "en": ("English", "eng_Latn"),
+             "es": ("Spanish", "spa_Latn")}
+
+
+def prompt_for(task: str, name: str, model_type: str, custom: Path | None,
+               src: str = "pt", tgt: str = "en") -> str:
     """The prompt template ('… {text}') for a model: the user's file, the recommended
-    model's, else by model family (T5 needs a task prefix, others take plain text)."""
+    model's, else by model family (T5 needs a task prefix, others take plain text).
+    `{source}` and `{target}` in it become the languages' names."""
     if custom is not None:
         try:
             text = Path(custom).read_text(encoding="utf-8")
@@ -147,10 +147,12 @@ def prompt_for(task: str, name: str, model_type: str, custom: Path | None) -> st
     else:
         known = MODELS.get(name)
         file = known.prompt if known else (
-            f"t5-{task}{'-pt-en' if task == 'translate' else ''}.txt"
+            f"t5-{task}.txt"
             if model_type in ("t5", "mt5", "umt5") else "plain.txt")
-        text = (PROMPTS / file).read_text(encoding="utf-8")
+        text = (resources.files("digest.prompts") / file).read_text(encoding="utf-8")
     text = text.rstrip("\n")
+    for key, code in (("{source}", src), ("{target}", tgt)):
+        text = text.replace(key, LANGUAGES.get(code, (code,))[0])
     return text if "{text}" in text else text + "{text}"
 
 
@@ -172,14 +174,15 @@ class Seq2Seq:
     translation comes from the cache loads none.
     """
 
-    def __init__(self, name: str, task: str, prompt: Path | None = None,
-                 device: str | None = None, batch_size: int = BATCH_SIZE):
+    def __init__(self, name: str, task: str, options: Options = Options()):
         if not all(importlib.util.find_spec(m) for m in ("torch", "transformers")):
             raise ModelUnavailable(_NEEDS_EXTRA)  # now, not halfway through a run
         self.name, self.path = name, resolve(name)
         config = json.loads((self.path / "config.json").read_text(encoding="utf-8"))
-        self.prompt = prompt_for(task, name, config.get("model_type", ""), prompt)
-        self.wanted_device, self.batch_size = device, batch_size
+        self.prompt = prompt_for(task, name, config.get("model_type", ""), options.prompt,
+                                 options.src, options.tgt)
+        self.options = options
+        self.wanted_device, self.batch_size = options.device, options.batch_size
         self.quiet = not sys.stderr.isatty()
         self._model = None
 
@@ -207,9 +210,10 @@ class Seq2Seq:
             model = model.to(torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
         known = MODELS.get(self.name)
         self.forced_bos = None
-        if known and known.src_lang:
-            self._tokenizer.src_lang = known.src_lang
-            self.forced_bos = self._tokenizer.convert_tokens_to_ids(known.tgt_lang)
+        if known and known.flores:
+            src, tgt = (LANGUAGES[lang][1] for lang in (self.options.src, self.options.tgt))
+            self._tokenizer.src_lang = src
+            self.forced_bos = self._tokenizer.convert_tokens_to_ids(tgt)
         # Learned or sinusoidal positions bound input and output; T5's relative ones do not.
         self.max_positions = getattr(model.config, "max_position_embeddings", None) or 10**9
         self._max_input = int(min(self._tokenizer.model_max_length, self.max_positions, 1024))
@@ -304,10 +308,11 @@ class HFSummarizer:
     """Abstractive summaries; a story longer than the model's input is summarized in
     parts that fit, and the parts' summaries are summarized again (map-reduce)."""
 
-    def __init__(self, model: str, prompt: Path | None = None, device: str | None = None,
-                 batch_size: int = BATCH_SIZE):
-        self.name = f"hf:{model}"
-        self.engine = Seq2Seq(model, "summarize", prompt, device, batch_size)
+    takes_model = True  # named hf:MODEL
+
+    def __init__(self, options: Options):
+        self.name = f"hf:{options.model}"
+        self.engine = Seq2Seq(str(options.model), "summarize", options)
         self.settings = self.engine.prompt  # what else, beside the name, shapes the output
 
     def chunks(self, text: str) -> list[list[int]]:
@@ -385,11 +390,12 @@ def fit(text: str, words: int) -> str:
 class HFTranslator:
     """Neural translation of sentences (the pipeline splits and reassembles the text)."""
 
-    def __init__(self, model: str, prompt: Path | None = None, device: str | None = None,
-                 batch_size: int = BATCH_SIZE):
-        self.name = f"hf:{model}"
-        self.engine = Seq2Seq(model, "translate", prompt, device, batch_size)
-        self.settings = self.engine.prompt
+    takes_model = True  # named hf:MODEL
+
+    def __init__(self, options: Options):
+        self.name = f"hf:{options.model}"
+        self.engine = Seq2Seq(str(options.model), "translate", options)
+        self.settings = f"{options.src}-{options.tgt} {self.engine.prompt}"
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         limit = self.engine.max_input

@@ -6,14 +6,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import DigestError
+
 log = logging.getLogger("digest")
 
 HTML_SUFFIXES = (".html", ".htm")
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
-
-
-class DigestError(Exception):
-    """A user-facing error: printed as one line, exit status 1."""
 
 
 def discover(inputs: Iterable[Path]) -> list[Path]:

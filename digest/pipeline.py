@@ -1,16 +1,29 @@
-"""The whole run: ingest → clean → split → cluster → summarize → translate → render."""
+"""The daily run as one call, and the stages it is made of.
+
+    import digest
+    result = digest.run(["seeds"], date="2026-11-22", out="out")
+
+ingest → clean → split (`load`), then cluster → summarize → translate (`build`), then
+render → deliver (`run`). `run` is what `digest run` does; the stages are plain
+functions on `Article`, `Story` and `Briefing` for callers who want only some of them.
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import clean, ingest, split
+from . import backends, clean, ingest, split
 from .cluster import cluster
+from .config import Config, langs_of
+from .errors import DigestError, ModelUnavailable
 from .model import Article, Briefing
 from .render import render
-from .store import write_atomic
+from .store import locked, write_atomic
 from .summarize import Summarizer
 from .translate import Translator, translate_stories
 
@@ -74,6 +87,170 @@ def build(
                     summarizer.name, translator.name if translator else "")
 
 
-def write(briefing: Briefing, out_dir: Path) -> Path:
+def write(briefing: Briefing, out: Path) -> Path:
     """Render the briefing to OUT/YYYY-MM-DD.md, replacing an earlier one atomically."""
-    return write_atomic(out_dir / f"{briefing.date.isoformat()}.md", render(briefing))
+    return write_atomic(out / f"{briefing.date.isoformat()}.md", render(briefing))
+
+
+def backend(kind: str, name: str, options: backends.Options, strict: bool = False,
+            notes: list[str] | None = None) -> Any:
+    """The backend `name`; if it is a model that cannot be had, the embedded default,
+    said on stderr and noted in `notes` for the briefing (unless `strict`)."""
+    try:
+        return backends.load(kind, name, options)
+    except ModelUnavailable as exc:
+        fallback = EMBEDDED[kind]
+        if strict or name == fallback:
+            raise
+        log.warning("%s; using the embedded %s instead", exc, fallback)
+        if notes is not None:
+            what = "summaries" if kind == "summarizer" else "translation"
+            notes.append(f"{name} unavailable: {what} by the embedded {fallback}")
+        return backends.load(kind, fallback, options)
+
+
+EMBEDDED = {"summarizer": "extractive", "translator": "bergamot"}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass
+class Result:
+    """What a run made: the briefing, the files written, what came from the cache,
+    and what was emailed."""
+
+    briefing: Briefing
+    written: list[Path] = field(default_factory=list)
+    held: int = 0  # articles read that earlier briefings already hold
+    summaries_cached: int = 0
+    translations_cached: int = 0
+    queued: Path | None = None  # the email put in the outbox
+    sent: list[tuple[Path, list[str]]] = field(default_factory=list)  # (message, to)
+
+    @property
+    def articles(self) -> int:
+        return sum(len(s.articles) for s in self.briefing.stories)
+
+    def __str__(self) -> str:
+        """'out/2026-11-22.md (13 stories from 14 articles in 5 files; …)'."""
+        b = self.briefing
+        cached = [f"{_plural(n, one, many)} from the cache" for n, one, many in (
+            (self.summaries_cached, "summary", "summaries"),
+            (self.translations_cached, "translation", "translations")) if n]
+        return (f"{', '.join(map(str, self.written))} "
+                f"({_plural(len(b.stories), 'story', 'stories')} from "
+                f"{_plural(self.articles, 'article', 'articles')} in "
+                f"{_plural(b.files, 'file', 'files')}"
+                + "".join(f"; {c}" for c in cached) + ")")
+
+
+def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | None = None,
+        feeds: Iterable[str] | None = None, date: dt.date | str | None = None,
+        everything: bool = False, send: bool = False, force: bool = False,
+        settings: Config | None = None, **overrides: Any) -> Result:
+    """Write the briefing of what is new in `inputs` (files or folders), `urls` (pages)
+    and `feeds` (RSS/Atom); with `send`, email it. What `digest run` does.
+
+    With no inputs, urls or feeds, the settings' `inputs`, `urls` and `feeds` are read,
+    else `seeds/`. `date` is a date or 'YYYY-MM-DD' (default: today). `everything`
+    takes articles that earlier briefings hold too; `force` sends a date sent before.
+    `settings` (default: digest.toml and DIGEST_* variables, see `digest.config.load`)
+    give the rest; `overrides` replace single settings by name, checked as the file's
+    are: out, lang, words, top, summarizer, translator, format, strict, device,
+    batch_size, summarizer_prompt, translator_prompt.
+    """
+    from .config import load as load_settings
+    from .deliver import NO_RECIPIENTS, Mailroom, compose
+    from .state import State, home
+
+    cfg = (settings or load_settings()).override(**overrides)
+    day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
+    data = home()
+    with locked(data, "data folder"), locked(out, "output folder"), State(data) as state:
+        notes: list[str] = []
+        summarizer, translator = _backends(cfg, langs, state, notes)
+        read = load(*_inputs(cfg, inputs, urls, feeds, state.folder / "pages"))
+        state.add(read)
+        chosen = state.for_briefing(day, everything)
+        held = 0 if everything else state.elsewhere(read, day)
+        if not read and not chosen:
+            log.warning("no article could be read from the inputs given; the briefing "
+                        "is empty")
+        if held:
+            log.info("%s went into earlier briefings and %s left out (--all includes them)",
+                     _plural(held, "article read", "articles read"),
+                     "is" if held == 1 else "are")
+        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs)
+        briefing.notes += notes
+        result = Result(briefing, held=held, summaries_cached=summarizer.hits,
+                        translations_cached=translator.hits if translator else 0)
+        if cfg["format"] in ("md", "both"):
+            result.written.append(write(briefing, out))
+        room, unsent = Mailroom(out), None
+        if cfg["format"] in ("email", "both") or send:
+            message = compose(briefing, cfg["email.from"], cfg["email.to"])
+            result.written.append(write_atomic(out / f"{day.isoformat()}.eml",
+                                               message.as_bytes()))
+            if send and not (briefing.stories or cfg["email.send_empty"]):
+                log.info("no stories for %s: no email (email.send_empty = true sends one "
+                         "anyway)", day)
+            elif send and not cfg["email.to"]:
+                unsent = DigestError(NO_RECIPIENTS)  # the .eml is kept for `digest send --to`
+            elif send:
+                # In the outbox before its articles count as used: a run that stops from
+                # here on leaves the email for the next `digest send`.
+                result.queued = room.enqueue(message, day, cfg, force=force)
+                if result.queued is None:
+                    log.info("%s was sent before (%s): not sending it again (--force does)",
+                             day, room.sent / f"{day}.eml")
+        state.assign(chosen, day)
+        if unsent:
+            raise unsent
+        if send:
+            result.sent = room.flush(cfg)
+    return result
+
+
+def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
+            feeds: Iterable[str] | None, pages: Path) -> tuple[list[Path], list]:
+    """The files to read and the fetched pages: as given, else the settings' inputs,
+    urls and feeds, else seeds/."""
+    from .fetch import Limits, Pages, fetch
+
+    paths, links, feeds = [Path(p) for p in inputs or ()], list(urls or ()), list(feeds or ())
+    if not (paths or links or feeds):
+        paths, links, feeds = list(cfg["inputs"]), list(cfg["urls"]), list(cfg["feeds"])
+        if not (paths or links or feeds):
+            paths = [Path("seeds")]
+    if not (links or feeds):
+        return paths, []
+    limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"], cfg["fetch.max_mb"] * 2**20)
+    return paths, fetch(links, feeds, Pages(pages), limits)
+
+
+def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -> tuple:
+    """The configured summarizer and translator (None for a Portuguese-only briefing),
+    each keeping what it makes in the state's cache."""
+    from .state import CachedSummarizer, CachedTranslator
+
+    options = backends.Options(device=cfg["device"], batch_size=cfg["batch_size"])
+    summarizer = backend("summarizer", cfg["summarizer"], dataclasses.replace(
+        options, prompt=cfg["summarizer_prompt"]), cfg["strict"], notes)
+    if "en" not in langs:
+        return CachedSummarizer(summarizer, state), None
+    translator = backend("translator", cfg["translator"], dataclasses.replace(
+        options, prompt=cfg["translator_prompt"]), cfg["strict"], notes)
+    return CachedSummarizer(summarizer, state), CachedTranslator(translator, state)
+
+
+def _day(date: dt.date | str | None) -> dt.date:
+    if date is None:
+        return dt.date.today()
+    if isinstance(date, dt.date):
+        return date
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        raise DigestError(f"date {date!r} is not in YYYY-MM-DD form") from None

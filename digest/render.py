@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def templates_dir() -> Path:
     """The templates folder: $DIGEST_TEMPLATES, else the one installed with digest."""
     if os.environ.get("DIGEST_TEMPLATES"):
         return Path(os.environ["DIGEST_TEMPLATES"])
-    return Path(__file__).parent / "templates"
+    return Path(str(resources.files("digest.templates")))
 
 
 def environment(autoescape: bool = False):

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .ingest import DigestError
+from .errors import DigestError
 from .store import write_atomic
 
 COMMENT = "digest: daily briefing"

@@ -82,6 +82,12 @@ class State:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def add(self, articles: Iterable[Article]) -> None:
         """Record articles not seen before (the same text from elsewhere is not new)."""
         now = dt.datetime.now().isoformat(timespec="seconds")

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .backends import Options
 from .clean import STOPWORDS
-from .ingest import DigestError
+from .errors import DigestError
 from .model import Story
 from .split import sentences, word_count
 
@@ -22,7 +23,10 @@ DEFAULT_WORDS = 60
 
 
 class Summarizer(Protocol):
+    """What a summarizer backend is (see digest.backends for how one is registered)."""
+
     name: str
+    settings: str  # all else that shapes the output (model, prompt): part of the cache key
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         """One summary of at most about `words` words per story, in order."""
@@ -70,6 +74,7 @@ class Extractive:
     """Position + centrality + headline overlap, greedy under a word budget, no repeats."""
 
     name = "extractive"
+    settings = ""
     # Weights of the sentence score (centrality, position, headline), for one article and
     # for several, and the redundancy limit: a sentence this close (cosine) to a chosen
     # one adds nothing new. Chosen by grid search on cstnews-dev at --words 120
@@ -79,6 +84,9 @@ class Extractive:
     SINGLE = (1.0, 0.6, 0.15)
     MULTI = (1.0, 0.3, 0.0)
     REPEAT = 0.3
+
+    def __init__(self, options: Options | None = None):
+        pass
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         return [self.summarize_one(story, words) for story in stories]
@@ -130,17 +138,3 @@ def _closed(sentence: str) -> str:
     """A sentence with a final stop, so that a standfirst joins the text cleanly."""
     return sentence if re.search(r"[.!?…]\W*$", sentence) else sentence + "."
 
-
-SUMMARIZERS = {"extractive": Extractive}
-
-
-def get_summarizer(name: str, **options) -> Summarizer:
-    """The summarizer called `name`: 'extractive' (embedded, the default), or
-    'hf:MODEL' (a transformers model id or folder; `options` go to it)."""
-    if name in SUMMARIZERS:
-        return SUMMARIZERS[name]()
-    if name.startswith("hf:") and name[3:]:
-        from .hf import HFSummarizer
-        return HFSummarizer(name[3:], **options)
-    raise DigestError(f"unknown summarizer {name!r}: choose from "
-                      f"{', '.join(SUMMARIZERS)} or hf:MODEL")

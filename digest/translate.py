@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from .ingest import DigestError
+from .backends import Options
+from .errors import DigestError
 from .model import Story
 from .split import sentences
 
@@ -21,7 +22,10 @@ log = logging.getLogger("digest")
 
 
 class Translator(Protocol):
+    """What a translator backend is (see digest.backends for how one is registered)."""
+
     name: str
+    settings: str  # all else that shapes the output (direction, model): part of the cache key
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """The translation of each text (a sentence or a short line), in order."""
@@ -37,11 +41,12 @@ class Bergamot:
     name = "bergamot"
     PAIRS = {("pt", "en"), ("en", "pt")}
 
-    def __init__(self, src: str = "pt", tgt: str = "en", threads: int | None = None):
+    def __init__(self, options: Options | None = None):
+        src, tgt = (options.src, options.tgt) if options else ("pt", "en")
         if (src, tgt) not in self.PAIRS:
             raise DigestError(f"translator bergamot: no {src}→{tgt} model (it has pt→en, en→pt)")
         self.direction = self.settings = f"{src}-{tgt}"
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = os.cpu_count() or 1
         self._engine = None
 
     def _load(self):
@@ -68,21 +73,6 @@ class Bergamot:
             return [one(t) for t in texts]
         with ThreadPoolExecutor(self.threads) as pool:
             return list(pool.map(one, texts))
-
-
-TRANSLATORS = {"bergamot": Bergamot}
-
-
-def get_translator(name: str, src: str = "pt", tgt: str = "en", **options) -> Translator:
-    """The translator called `name` for src→tgt: 'bergamot' (embedded, the default), or
-    'hf:MODEL' (a transformers model id or folder for that pair; `options` go to it)."""
-    if name in TRANSLATORS:
-        return TRANSLATORS[name](src, tgt)
-    if name.startswith("hf:") and name[3:]:
-        from .hf import HFTranslator
-        return HFTranslator(name[3:], **options)
-    raise DigestError(f"unknown translator {name!r}: choose from "
-                      f"{', '.join(TRANSLATORS)} or hf:MODEL")
 
 
 def segments(text: str) -> list[list[str]]:

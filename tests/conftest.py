@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -19,6 +21,23 @@ def cstnews() -> Path:
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     return CSTNEWS
+
+
+def digest(*args: object, input: str | bytes | None = None,
+           env: dict[str, str] | None = None) -> Result:
+    """Run the digest command line in this process, as a user would type it; an
+    exception digest does not turn into a one-line error fails the test."""
+    from digest.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env,
+                              catch_exceptions=False)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def seed_text(prefix: str) -> str:

@@ -4,17 +4,13 @@ import select
 import subprocess
 import sys
 
-from click.testing import CliRunner
-
-from digest.cli import main
+from conftest import SEEDS, digest
 from digest.split import sentences
-from conftest import SEEDS
 
 SEED_003 = SEEDS / "003_3b7088970f3e0a81.txt"
 
 
-def invoke(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+invoke = digest
 
 
 def test_summarize_a_file_prints_title_and_summary():

@@ -1,11 +1,9 @@
 """digest.toml and DIGEST_* variables: defaults for every command, errors naming the file."""
-from click.testing import CliRunner
-
-from digest.cli import main
+import conftest
 
 
 def digest(*args, **env):
-    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+    return conftest.digest(*args, env=env)
 
 
 def test_config_show_names_where_each_setting_came_from(isolated_settings, tmp_path):

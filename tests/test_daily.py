@@ -10,16 +10,10 @@ import threading
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SEEDS
-from digest.cli import main
+from conftest import SEEDS, digest
 
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
-
-
-def digest(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",

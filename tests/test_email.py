@@ -3,18 +3,15 @@ import email
 import email.policy
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import zlib
 
 import pytest
 from aiosmtpd.controller import Controller
-from click.testing import CliRunner
 
-from conftest import SEEDS
-from digest.cli import main
-from digest.deliver import locked
+from conftest import SEEDS, digest, free_port
+from digest.store import locked
 
 DATE = "2026-11-22"
 
@@ -48,12 +45,6 @@ class Inbox:
                 for e in self.envelopes]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def aim(mp: pytest.MonkeyPatch, inbox: Inbox, sender: str, to: str) -> None:
     """Point digest at the plain SMTP server of `inbox`."""
     for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
@@ -70,10 +61,6 @@ def smtp(monkeypatch):
     aim(monkeypatch, inbox, "Digest <digest@example.org>", "ana@example.org, bruno@example.org")
     yield inbox
     inbox.stop()
-
-
-def digest(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def run_send(out, *more):
@@ -305,7 +292,7 @@ def test_a_second_run_waits_for_the_first(smtp, tmp_path):
     with locked(out):
         result = run_send(out, "--lang", "pt")
     assert result.exit_code == 4
-    assert f"another digest run is working in {out}" in result.stderr
+    assert f"another digest run is working in the output folder {out};" in result.stderr
     assert smtp.envelopes == [] and not (out / f"{DATE}.eml").exists()
 
 

@@ -2,9 +2,8 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from digest.cli import main
+from conftest import digest
 from digest.evaluate import b_cubed, reference, rouge
 
 
@@ -43,8 +42,7 @@ def report(tmp_path_factory):
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     saved = tmp_path_factory.mktemp("saved")
-    result = CliRunner().invoke(main, ["eval", str(CSTNEWS), "--words", "120", "--json",
-                                       "--save-summaries", str(saved)])
+    result = digest("eval", CSTNEWS, "--words", "120", "--json", "--save-summaries", saved)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), saved
 
@@ -73,6 +71,6 @@ def test_saved_summaries_match_digest_summarize(report):
     assert len(list(saved.rglob("cluster.txt"))) == 25
     assert len([p for p in saved.rglob("*.txt") if p.name != "cluster.txt"]) == 70
     article = CSTNEWS / "c01-mundo-aviaocongo" / "d1-folha.txt"
-    result = CliRunner().invoke(main, ["summarize", str(article), "--words", "120", "--json"])
+    result = digest("summarize", article, "--words", "120", "--json")
     printed = json.loads(result.stdout)["summary"]
     assert printed == (saved / "c01-mundo-aviaocongo" / "d1-folha.txt").read_text().strip()

@@ -5,13 +5,11 @@ import re
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from conftest import SEEDS  # noqa: E402
-from digest.cli import main  # noqa: E402
+from conftest import SEEDS, digest, free_port  # noqa: E402
 from models import build_marian, build_t5  # noqa: E402
 
 DATE = "2026-11-22"
@@ -34,10 +32,6 @@ def empty_hub(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return tmp_path / "hub"
-
-
-def digest(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
@@ -73,9 +67,8 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
 
     lines = [l for l in SEED_TEXT.splitlines()[:60]]
     def translated(batch):
-        result = CliRunner().invoke(main, ["translate", "--translator", f"hf:{marian}",
-                                           "--batch-size", str(batch)],
-                                    input="\n".join(lines) + "\n")
+        result = digest("translate", "--translator", f"hf:{marian}", "--batch-size", batch,
+                        input="\n".join(lines) + "\n")
         assert result.exit_code == 0, result.output
         return result.stdout.splitlines()
 
@@ -85,6 +78,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
 
 
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
+    from digest.backends import Options
     from digest.hf import HFSummarizer
 
     seed = next(SEEDS.glob("000_*.txt"))
@@ -94,7 +88,7 @@ def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
                         r"128-token input: each is summarized in parts \(up to \d+\), then "
                         r"the parts' summaries together\n", result.stderr)
     # The parts hold every word of the text, in order, each within the model's input.
-    summarizer = HFSummarizer(str(t5))
+    summarizer = HFSummarizer(Options(model=str(t5)))
     text = "Primeira frase do texto. " * 5 + " ".join(
         f"A frase número {i} fala de um assunto diferente e importante." for i in range(80))
     parts = summarizer.chunks(text)
@@ -127,11 +121,7 @@ def test_missing_model_falls_back_and_says_so(tmp_path):
 
 
 def test_download_failure_is_one_line(tmp_path, monkeypatch):
-    import socket
-
-    with socket.socket() as s:  # a port on loopback that nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # on loopback, where nothing listens
     monkeypatch.delenv("HF_HUB_OFFLINE")
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     result = digest("models", "pull", "Helsinki-NLP/opus-mt-ROMANCE-en")

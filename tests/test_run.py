@@ -4,17 +4,16 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from conftest import digest
 from digest.clean import detect_lang
-from digest.cli import main
 from test_clean import BOILERPLATE
 from test_split import SEED_000_HEADLINES
 
 
 def run(*args):
-    return CliRunner().invoke(main, ["run", *map(str, args)], catch_exceptions=False)
+    return digest("run", *args)
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +114,7 @@ def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
         "Chuva forte alaga São Paulo\n\nA chuva desta segunda-feira alagou ruas e "
         "parou o trânsito na zona sul da cidade.".encode("cp1252"))
     (inp / "ok.md").write_text((seeds / "003_3b7088970f3e0a81.txt").read_text())
-    result = CliRunner().invoke(main, ["run", str(inp), "-o", str(tmp_path / "out"),
-                                       "-d", "2026-11-22"])
+    result = run(inp, "-o", tmp_path / "out", "-d", "2026-11-22")
     assert result.exit_code == 0, result.output
     warnings = [l for l in result.stderr.splitlines() if "warning" in l]
     assert any("empty.txt: empty file, skipped" in w for w in warnings)
@@ -130,8 +128,7 @@ def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
 
 def test_no_readable_article_gives_an_empty_briefing_and_a_warning(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n")
-    result = CliRunner().invoke(main, ["run", str(tmp_path), "-d", "2026-11-22", "-l", "pt",
-                                       "-o", str(tmp_path / "out")])
+    result = run(tmp_path, "-d", "2026-11-22", "-l", "pt", "-o", tmp_path / "out")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[-1] == ("digest: warning: no article could be read from "
                                               "the inputs given; the briefing is empty")
@@ -140,11 +137,11 @@ def test_no_readable_article_gives_an_empty_briefing_and_a_warning(tmp_path):
 
 
 def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):
-    result = CliRunner().invoke(main, ["run", str(tmp_path / "nope")])
+    result = run(tmp_path / "nope")
     assert result.exit_code == 1 and "nope: no such file or folder" in result.stderr
-    result = CliRunner().invoke(main, ["run", "--date", "22/11/2026"])
+    result = run("--date", "22/11/2026")
     assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.stderr
-    result = CliRunner().invoke(main, ["run", "--lang", "fr"])
+    result = run("--lang", "fr")
     assert result.exit_code == 2 and "use pt, en or pt,en" in result.stderr
 
 

@@ -6,16 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SEEDS
-from digest.cli import main
+from conftest import SEEDS, digest
 
 OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"
-
-
-def digest(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def entries(text: str) -> list[str]:

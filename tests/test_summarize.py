@@ -5,8 +5,9 @@ import pytest
 from digest.clean import clean
 from digest.model import Article, Story
 from digest.split import sentences, stories, word_count
-from digest.summarize import Extractive, get_summarizer
-from digest.ingest import DigestError
+from digest.backends import load
+from digest.errors import DigestError
+from digest.summarize import Extractive
 from conftest import seed_text
 
 
@@ -54,5 +55,6 @@ def test_bigger_budget_gives_longer_summary():
 
 
 def test_unknown_summarizer_is_a_clear_error():
-    with pytest.raises(DigestError, match="unknown summarizer 'magic'"):
-        get_summarizer("magic")
+    with pytest.raises(DigestError, match="unknown summarizer 'magic': choose from "
+                                          "extractive, hf:MODEL"):
+        load("summarizer", "magic")

@@ -1,0 +1,1 @@
+"""Prompts for hf: model backends, installed as the package data `digest.prompts`."""
