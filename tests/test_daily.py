@@ -1,17 +1,16 @@
 """Day-over-day runs: each briefing holds what is new; re-running a day reproduces it;
 HTML pages, URLs and feeds from a real HTTP server on 127.0.0.1; kept state."""
-import http.server
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
 from conftest import SEEDS, digest
+from site_server import Site, slow
 
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 
@@ -62,48 +61,6 @@ def atom(*links: str) -> bytes:
                       for l in links)
     return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>Exemplo</title>{entries}</feed>").encode()
-
-
-class Site:
-    """A small news site on 127.0.0.1: pages, feeds, and the ways servers fail."""
-
-    def __init__(self):
-        self.routes = {}
-        self.hits = []
-        site = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                site.hits.append(self.path)
-                route = site.routes.get(self.path)
-                if route == "slow":
-                    time.sleep(3)
-                    route = RAIN
-                if isinstance(route, int):
-                    self.send_error(route)
-                    return
-                if route is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(route)))
-                self.end_headers()
-                try:
-                    self.wfile.write(route)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -172,7 +129,7 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
                    "/feed.xml": rss(f"{site.url}/rain.html", "/vaccine.html"),
                    "/atom.xml": atom(f"{site.url}/vaccine.html", f"{site.url}/port.html"),
                    "/broken.xml": b"<rss><channel><item><title>oops</titl",
-                   "/gone.html": 404, "/error.html": 500, "/slow.html": "slow",
+                   "/gone.html": 404, "/error.html": 500, "/slow.html": slow(RAIN),
                    "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>"}
     out = tmp_path / "out"
     result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
