@@ -75,6 +75,18 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
+_CONTENT_STOP = STOPWORDS["pt"] | set("""o a e é um uma uns umas seu sua ao lhe lhes nos vos
+    me te pelo pela num numa dum duma isto aquilo aquele aquela ser ter há foram será seria
+    tem têm era eram sido estão estava sobre cada outro outra outros outras mesmo
+    mesma qual quais onde porque pois então segundo ainda sem sob contra""".split())
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words and numbers of a text, without Portuguese stop words."""
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _CONTENT_STOP]
+
+
 def _stop_counts(text: str) -> dict[str, int]:
     tokens = words(text)
     return {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}

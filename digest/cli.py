@@ -515,14 +515,22 @@ def eval_(corpus: Path, words: int, summarizer: str, save_summaries: Path | None
     c = report.counts
     click.echo(f"{corpus}: {c['articles']} articles, {c['stories']} stories, "
                f"--words {words}, {summarizer}, {seconds:.1f} s")
-    click.echo(f"{'':34}{'ROUGE-1':>9}{'ROUGE-2':>9}{'ROUGE-L':>9}")
-    for name, scores in (("single-document", report.single),
-                         ("single-document, lead baseline", report.single_lead),
-                         ("multi-document", report.multi),
-                         ("multi-document, lead baseline", report.multi_lead)):
+    click.echo(f"{'':40}{'ROUGE-1':>9}{'ROUGE-2':>9}{'ROUGE-L':>9}")
+    for system, label in EVAL_ROWS:
+        scores = report.rouge.get(system)
         if scores:
-            click.echo(f"{name:34}" + "".join(f"{scores[k]:9.3f}"
+            click.echo(f"{label:40}" + "".join(f"{scores[k]:9.3f}"
                                               for k in ("rouge1", "rouge2", "rougeL")))
     b = report.clustering
-    click.echo(f"clustering (B-cubed): precision {b['precision']:.3f}, "
+    click.echo(f"grouping (B-cubed): precision {b['precision']:.3f}, "
                f"recall {b['recall']:.3f}, F1 {b['f1']:.3f}")
+
+
+EVAL_ROWS = (
+    ("single", "single-document"),
+    ("single_lead", "  lead (first sentences)"),
+    ("single_lead_budget", "  lead, at digest's length budget"),
+    ("multi", "multi-document"),
+    ("multi_round_robin", "  round robin of the articles' leads"),
+    ("multi_lead", "  lead of the first article"),
+)

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .clean import content_words
 from .model import Article, Story
-from .summarize import content_words
 
 if TYPE_CHECKING:
     import numpy as np

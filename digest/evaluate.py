@@ -1,24 +1,31 @@
-"""`digest eval`: summary quality (ROUGE) and story clustering (B-cubed) on a corpus.
+"""`digest eval`: summary quality (ROUGE) and story grouping (B-cubed) on a corpus.
 
 Corpus layout (see ../shared/corpora/README.md): one folder per story holding articles
 `X.txt`, their human summaries `X.reference.txt` and a `cluster.reference.txt` for the
 folder; a flat corpus holds articles and references at its top.
+
+Beside each of digest's scores stands a position baseline, because in news the first
+sentences are hard to beat: for one article, its lead (first sentences to the budget);
+for several, the round robin of their leads (article 1's first sentence, article 2's
+first, …, then second sentences), the baseline published systems are measured against.
+Every summary here, ours and the baselines', is whole sentences within the budget.
 """
 from __future__ import annotations
 
 import random
 import re
+import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cluster import cluster
+from .cluster import THRESHOLD, cluster
 from .model import Article, Story
 from .pipeline import articles_of
 from .split import sentences
 from .store import write_atomic
-from .summarize import Summarizer
+from .summarize import Summarizer, budget, closed
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").
@@ -61,88 +68,178 @@ def rouge(hyp: str, ref: str) -> dict[str, float]:
 
 def reference(path: Path) -> str:
     """A reference summary without the bookkeeping lines some references carry."""
-    lines = [_REF_LABEL.sub("", line).strip() for line in path.read_text().splitlines()]
+    lines = [_REF_LABEL.sub("", line).strip()
+             for line in path.read_text(encoding="utf-8").splitlines()]
     return "\n".join(line for line in lines if line and not _REF_META.match(line))
 
 
-def lead(story: Story, words: int) -> str:
-    """The position baseline: the first article's first sentences, up to the budget."""
+def _within(candidates: Sequence[str], words: int) -> str:
+    """Whole sentences, in the order given, while they fit in `words`."""
     out: list[str] = []
-    for s in (s for p in story.articles[0].paragraphs for s in sentences(p)):
-        if out and len(" ".join(out + [s]).split()) > words:
+    used = 0
+    for s in candidates:
+        n = len(s.split())
+        if out and used + n > words:
             break
-        out.append(s)
+        out.append(closed(s))
+        used += n
     return " ".join(out)
 
 
-def b_cubed(found: Sequence[Sequence[int]], gold: Sequence[int]) -> dict[str, float]:
-    """B-cubed precision, recall and F1 of a clustering of items 0..n-1 against labels."""
+def _leads(article: Article) -> list[str]:
+    return [s for p in article.paragraphs for s in sentences(p)]
+
+
+def lead(story: Story, words: int) -> str:
+    """The first article's first sentences, within the budget."""
+    return _within(_leads(story.articles[0]), words)
+
+
+def round_robin(story: Story, words: int) -> str:
+    """Article 1's first sentence, article 2's first, …, then second sentences, within
+    the budget."""
+    leads = [_leads(a) for a in story.articles]
+    turns = [d[i] for i in range(max(map(len, leads))) for d in leads if i < len(d)]
+    return _within(turns, words)
+
+
+def b_cubed_items(found: Sequence[Sequence[int]], gold: Sequence[int]) -> list[tuple[float, float]]:
+    """B-cubed (precision, recall) of each item 0..n-1 of a clustering against labels."""
     label = {i: k for k, group in enumerate(found) for i in group}
-    p = r = 0.0
+    mine: dict[int, list[int]] = {}
+    same: dict[int, list[int]] = {}
     for i in range(len(gold)):
-        mine = {j for j in range(len(gold)) if label[j] == label[i]}
-        same = {j for j in range(len(gold)) if gold[j] == gold[i]}
-        p += len(mine & same) / len(mine)
-        r += len(mine & same) / len(same)
-    p, r = p / len(gold), r / len(gold)
+        mine.setdefault(label[i], []).append(i)
+        same.setdefault(gold[i], []).append(i)
+    out = []
+    for i in range(len(gold)):
+        both = sum(gold[j] == gold[i] for j in mine[label[i]])
+        out.append((both / len(mine[label[i]]), both / len(same[gold[i]])))
+    return out
+
+
+def b_cubed(found: Sequence[Sequence[int]], gold: Sequence[int],
+            items: Sequence[int] | None = None) -> dict[str, float]:
+    """B-cubed precision, recall and F1 of a clustering of items 0..n-1 against labels,
+    over all items or only over `items` (their clusters still hold the others)."""
+    scores = b_cubed_items(found, gold)
+    chosen = [scores[i] for i in (range(len(gold)) if items is None else items)]
+    p = statistics.mean(x for x, _ in chosen)
+    r = statistics.mean(y for _, y in chosen)
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r)}
 
 
 @dataclass
+class Document:
+    path: Path
+    story: Story  # the article file as one story (all its parts)
+    reference: str | None
+
+
+@dataclass
+class Folder:
+    """One story folder: its articles and, if given, its multi-document reference."""
+
+    path: Path
+    documents: list[Document]
+    reference: str | None
+
+    @property
+    def story(self) -> Story:
+        return Story([a for d in self.documents for a in d.story.articles])
+
+
+def read_corpus(corpus: Path) -> list[Folder]:
+    """The story folders of a corpus (a flat corpus: one folder per article)."""
+    folders: dict[Path, Folder] = {}
+    for path in sorted(p for p in corpus.rglob("*.txt")
+                       if not p.name.endswith(".reference.txt")):
+        ref = path.with_name(path.stem + ".reference.txt")
+        doc = Document(path, Story(articles_of(path.read_text(encoding="utf-8"), path)),
+                       reference(ref) if ref.exists() else None)
+        where = path.parent if path.parent != corpus else path
+        folder = folders.setdefault(where, Folder(where, [], None))
+        folder.documents.append(doc)
+    for where, folder in folders.items():
+        ref = where / "cluster.reference.txt"
+        folder.reference = reference(ref) if where.is_dir() and ref.exists() else None
+    return [f for f in folders.values() if any(d.story.articles for d in f.documents)]
+
+
+Scores = dict[str, list[dict[str, float]]]  # system → one score per summary
+
+
+def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int,
+                   tasks: Sequence[str] = ("single", "multi"), save: Path | None = None,
+                   corpus: Path | None = None) -> Scores:
+    """ROUGE of every summary of the `tasks` ('single': each article; 'multi': each
+    folder), ours and the baselines', against its reference."""
+    docs = [d for f in folders for d in f.documents if d.reference and d.story.articles
+            and "single" in tasks]
+    multi = [f for f in folders if f.reference and len(f.documents) > 1 and "multi" in tasks]
+    out: Scores = {k: [] for k in ("single", "single_lead", "single_lead_budget", "multi",
+                                   "multi_lead", "multi_round_robin")}
+    stories = [d.story for d in docs] + [f.story for f in multi]
+    summaries = summarizer.summarize(stories, words)
+    for d, summary in zip(docs, summaries):
+        ref = d.reference or ""
+        out["single"].append(rouge(summary, ref))
+        out["single_lead"].append(rouge(lead(d.story, words), ref))
+        out["single_lead_budget"].append(rouge(lead(d.story, budget(d.story, words)), ref))
+    for f, summary in zip(multi, summaries[len(docs):]):
+        ref = f.reference or ""
+        out["multi"].append(rouge(summary, ref))
+        out["multi_lead"].append(rouge(lead(f.story, words), ref))
+        out["multi_round_robin"].append(rouge(round_robin(f.story, words), ref))
+    if save is not None and corpus is not None:
+        for d, summary in zip(docs, summaries):
+            write_atomic(save / d.path.relative_to(corpus), summary + "\n")
+        for f, summary in zip(multi, summaries[len(docs):]):
+            write_atomic(save / f.path.relative_to(corpus) / "cluster.txt", summary + "\n")
+    return out
+
+
+def day(folders: Sequence[Folder]) -> tuple[list[Article], list[int]]:
+    """Every article of these folders as one day, shuffled (seed 0), and the folder
+    each came from (its gold story)."""
+    items = [(a, k) for k, f in enumerate(folders) for d in f.documents
+             for a in d.story.articles]
+    random.Random(0).shuffle(items)
+    return [a for a, _ in items], [k for _, k in items]
+
+
+def grouped(articles: Sequence[Article], stories: Sequence[Story]) -> list[list[int]]:
+    """Stories as lists of article indices."""
+    index = {id(a): i for i, a in enumerate(articles)}
+    return [[index[id(a)] for a in s.articles] for s in stories]
+
+
+def grouping_score(folders: Sequence[Folder],
+                   group: Callable[[list[Article]], list[Story]]) -> dict[str, float]:
+    """B-cubed of `group` on every article of these folders as one day."""
+    articles, gold = day(folders)
+    return b_cubed(grouped(articles, group(articles)), gold)
+
+
+def mean(scores: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.mean(s[k] for s in scores) for k in scores[0]} if scores else {}
+
+
+@dataclass
 class Report:
-    single: dict[str, float] = field(default_factory=dict)
-    single_lead: dict[str, float] = field(default_factory=dict)
-    multi: dict[str, float] = field(default_factory=dict)
-    multi_lead: dict[str, float] = field(default_factory=dict)
+    rouge: dict[str, dict[str, float]] = field(default_factory=dict)  # system → means
     clustering: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _mean(scores: list[dict[str, float]]) -> dict[str, float]:
-    return {k: sum(s[k] for s in scores) / len(scores) for k in scores[0]} if scores else {}
-
-
-def _whole(path: Path) -> Story:
-    """One article file as one story (all its parts), as `digest summarize` reads it."""
-    return Story([a for a in articles_of(path.read_text(encoding="utf-8"), path)])
-
-
 def evaluate(corpus: Path, summarizer: Summarizer, words: int,
-             save: Path | None = None) -> Report:
-    docs = sorted(p for p in corpus.rglob("*.txt") if not p.name.endswith(".reference.txt"))
-    report = Report()
-    stories = {p: _whole(p) for p in docs}
-    summaries = dict(zip(docs, summarizer.summarize(list(stories.values()), words)))
-    single, single_lead = [], []
-    for p in docs:
-        ref = p.with_name(p.stem + ".reference.txt")
-        if save:
-            write_atomic(save / p.relative_to(corpus), summaries[p] + "\n")
-        if ref.exists():
-            single.append(rouge(summaries[p], reference(ref)))
-            single_lead.append(rouge(lead(stories[p], words), reference(ref)))
-    folders = sorted({p.parent for p in docs if p.parent != corpus})
-    multi, multi_lead = [], []
-    merged = [Story([a for p in docs if p.parent == f for a in stories[p].articles])
-              for f in folders]
-    for folder, story, summary in zip(folders, merged, summarizer.summarize(merged, words)):
-        if save:
-            write_atomic(save / folder.relative_to(corpus) / "cluster.txt", summary + "\n")
-        ref = folder / "cluster.reference.txt"
-        if ref.exists():
-            multi.append(rouge(summary, reference(ref)))
-            multi_lead.append(rouge(lead(story, words), reference(ref)))
-    report.single, report.single_lead = _mean(single), _mean(single_lead)
-    report.multi, report.multi_lead = _mean(multi), _mean(multi_lead)
-
-    # Gold label: the story folder; an article of a flat corpus is its own story.
-    items: list[tuple[Article, int]] = [
-        (a, folders.index(p.parent) if p.parent != corpus else -1 - k)
-        for k, p in enumerate(docs) for a in stories[p].articles]
-    random.Random(0).shuffle(items)
-    index = {id(a): i for i, (a, _) in enumerate(items)}
-    found = [[index[id(a)] for a in s.articles] for s in cluster([a for a, _ in items])]
-    report.clustering = b_cubed(found, [g for _, g in items])
-    report.counts = {"articles": len(docs), "stories": len(folders),
-                     "single_refs": len(single), "multi_refs": len(multi)}
-    return report
+             save: Path | None = None, threshold: float = THRESHOLD) -> Report:
+    """Every summary and the grouping of a corpus, scored."""
+    folders = read_corpus(corpus)
+    scores = summary_scores(folders, summarizer, words, save=save, corpus=corpus)
+    return Report(
+        rouge={system: mean(values) for system, values in scores.items() if values},
+        clustering=grouping_score(folders, lambda a: cluster(a, threshold)),
+        counts={"articles": sum(len(f.documents) for f in folders),
+                "stories": sum(f.path.is_dir() for f in folders),
+                "single_refs": len(scores["single"]), "multi_refs": len(scores["multi"])})

@@ -120,7 +120,7 @@ def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     md = briefing(out, "2026-11-22")
     warm = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
     assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 13 summaries from "
-                                "the cache; 44 translations from the cache)\n")
+                                "the cache; 48 translations from the cache)\n")
     assert briefing(out, "2026-11-22") == md
 
 
@@ -187,7 +187,7 @@ def test_html_files_are_extracted(tmp_path):
     assert result.exit_code == 0, result.output
     md = briefing(tmp_path / "out", "2026-11-21")
     assert titles(md) == ["Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
-    assert "80 milímetros" in md and "Publicidade" not in md
+    assert "alagando ruas da zona sul" in md and "Publicidade" not in md
 
 
 def test_urls_and_feeds_from_the_settings(site, isolated_settings, tmp_path):

@@ -47,22 +47,45 @@ def report(tmp_path_factory):
     return json.loads(result.stdout), saved
 
 
-def test_multi_document_summaries_beat_the_published_systems(report):
+def test_multi_document_summaries_beat_the_round_robin_of_leads(report):
     numbers, _ = report
     assert numbers["counts"] == {"articles": 70, "stories": 25, "single_refs": 70,
                                  "multi_refs": 25}
-    assert numbers["multi"]["rouge1"] > 0.518  # best published (ILP), Llama 3.1 405B 0.500
-    assert numbers["multi"]["rouge1"] > numbers["multi_lead"]["rouge1"]
+    rouge = numbers["rouge"]
+    # The published position baseline, and by a clear margin (out of fold: 0.508 against
+    # 0.464, bench/tune.py); the first article's lead is no stronger.
+    assert rouge["multi"]["rouge1"] > rouge["multi_round_robin"]["rouge1"] + 0.03
+    assert rouge["multi"]["rouge1"] > rouge["multi_lead"]["rouge1"] + 0.03
 
 
-def test_single_document_summaries_beat_the_lead_baseline(report):
-    numbers, _ = report
-    assert numbers["single"]["rouge1"] > numbers["single_lead"]["rouge1"]
+def test_single_document_summaries_beat_the_lead(report):
+    rouge = report[0]["rouge"]
+    assert rouge["single"]["rouge1"] > rouge["single_lead"]["rouge1"] + 0.03
+    # ...and hold their own against a lead cut to the same length.
+    assert rouge["single"]["rouge1"] > rouge["single_lead_budget"]["rouge1"]
 
 
-def test_clustering_recovers_the_stories(report):
+def test_grouping_recovers_the_stories(report):
     numbers, _ = report
     assert numbers["clustering"]["f1"] >= 0.95
+
+
+def test_baselines_are_whole_sentences_within_the_budget(cstnews):
+    from digest.evaluate import lead, read_corpus, round_robin
+    from digest.split import sentences
+
+    for folder in read_corpus(cstnews):
+        story = folder.story
+        for baseline in (lead, round_robin):
+            text = baseline(story, 60)
+            assert len(text.split()) <= 60
+            body = {x.rstrip(".") for a in story.articles for p in a.paragraphs
+                    for x in sentences(p)}
+            assert all(s.rstrip(".") in body for s in sentences(text))
+        # The round robin takes every article's first sentence before any second one.
+        firsts = [sentences(a.paragraphs[0])[0] for a in story.articles]
+        text = round_robin(story, 2000)
+        assert [text.index(f) for f in firsts] == sorted(text.index(f) for f in firsts)
 
 
 def test_saved_summaries_match_digest_summarize(report):
