@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digest.cluster import THRESHOLD, cluster  # noqa: E402
-from digest.evaluate import (Document, Folder, b_cubed, day, grouped,  # noqa: E402
-                             read_corpus, summary_scores)
+from digest.evaluate import (Document, Folder, b_cubed, day, glued_pages,  # noqa: E402
+                             grouped, read_corpus, summary_scores)
 from digest.model import Story  # noqa: E402
 from digest.summarize import KNOBS, Extractive, Knobs  # noqa: E402
 
@@ -37,6 +37,7 @@ GRID = {  # in the order of the settings' tuples below: (h, c, r, m)
     "ratio": (0.3, 0.35, 0.4, 0.45, 0.5, 1.0),
     "min_words": (6, 8, 10),
 }
+SPLIT_GRID = {"topic_break": (0.05, 0.075, 0.1, 0.125, 0.15), "echo": (0.3, 0.4, 0.5, 0.6)}
 THRESHOLDS = (0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3)
 WORDS = 120
 
@@ -198,6 +199,47 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
     return best
 
 
+def tune_splitting(folders: list[Folder], shuffles: int, k: int) -> tuple[float, float]:
+    """The two splitting knobs (split.TOPIC_BREAK, split.ECHO). Items: pages glued from
+    3-4 articles of different stories (they must come apart exactly), every single
+    article (it must stay whole) and the seeds (000 holds ten stories, the others one);
+    a setting's score on some items is the mean of those three kinds' exact rates."""
+    from digest.clean import clean
+    from digest.split import ECHO, TOPIC_BREAK, stories
+
+    items = [(text, [t.rstrip(".") for t in titles], "glued")
+             for text, titles in glued_pages(folders, 100, seed=1)]
+    items += [(d.path.read_text(encoding="utf-8"), [a.title for a in d.story.articles],
+               "single") for f in folders for d in f.documents]
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        items.append((text, [t for t, _ in stories(clean(text))], "seed"))
+    grid = list(itertools.product(SPLIT_GRID["topic_break"], SPLIT_GRID["echo"]))
+    right = {(tb, e): [[t for t, _ in stories(clean(text), tb, e)] == want
+                       for text, want, _ in items] for tb, e in grid}
+
+    def score(setting: tuple[float, float], chosen: Sequence[int]) -> float:
+        kinds: dict[str, list[bool]] = {}
+        for i in chosen:
+            kinds.setdefault(items[i][2], []).append(right[setting][i])
+        return statistics.mean(statistics.mean(v) for v in kinds.values())
+
+    oof, chosen = cross_validate(dict.fromkeys(grid), folds(len(items), k, shuffles), score)
+    every = range(len(items))
+    best = max(grid, key=lambda g: score(g, every))
+    counts = Counter(kind for _, _, kind in items)
+    exact = {kind: sum(right[best][i] for i in every if items[i][2] == kind) for kind in counts}
+    print(f"splitting: {counts['glued']} glued pages, {counts['single']} single articles, "
+          f"{counts['seed']} seeds; mean exact rate out of fold: {oof:.3f}")
+    print(f"  with the setting chosen on all: " + ", ".join(
+        f"{kind} {exact[kind]}/{counts[kind]}" for kind in counts))
+    print("  chosen per fold: " + ", ".join(f"{g} ×{n}" for g, n in chosen.most_common(3)))
+    print(f"  chosen on all: topic_break {best[0]}, echo {best[1]}"
+          + ("  (the code's defaults)" if best == (TOPIC_BREAK, ECHO)
+             else f"  (the code has {TOPIC_BREAK}, {ECHO})"))
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cstnews-dev")
@@ -213,6 +255,7 @@ def main() -> None:
           f"cross-validation over stories, {opts.shuffles} random splits")
     tune_summarizer(folders, splits)
     tune_grouping(folders, opts.shuffles, opts.folds)
+    tune_splitting(folders, opts.shuffles, opts.folds)
     print(f"{time.perf_counter() - t0:.0f} s")
 
 

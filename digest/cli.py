@@ -524,6 +524,11 @@ def eval_(corpus: Path, words: int, summarizer: str, save_summaries: Path | None
     b = report.clustering
     click.echo(f"grouping (B-cubed): precision {b['precision']:.3f}, "
                f"recall {b['recall']:.3f}, F1 {b['f1']:.3f}")
+    s = report.splitting
+    if s["pages"]:
+        click.echo(f"splitting: {s['pages_exact']} of {s['pages']} pages glued from 3-4 "
+                   f"articles came apart exactly; {s['articles_whole']} of {s['articles']} "
+                   "articles stayed whole")
 
 
 EVAL_ROWS = (

@@ -221,6 +221,45 @@ def grouping_score(folders: Sequence[Folder],
     return b_cubed(grouped(articles, group(articles)), gold)
 
 
+def glued_pages(folders: Sequence[Folder], count: int = 40,
+                seed: int = 0) -> list[tuple[str, list[str]]]:
+    """Pages glued from 3-4 articles of different stories, as a site that puts several
+    stories on one page: (the page's text, the title each story should get). Only
+    articles that open with a title line take part."""
+    titled: dict[int, list[Document]] = {}
+    for k, f in enumerate(folders):
+        for d in f.documents:
+            if len(d.story.articles) == 1 and split_title(d.path):
+                titled.setdefault(k, []).append(d)
+    rng = random.Random(seed)
+    pages = []
+    for _ in range(count if len(titled) >= 3 else 0):
+        chosen = [rng.choice(titled[k]) for k in rng.sample(sorted(titled), rng.choice((3, 4)))]
+        pages.append(("\n\n".join(d.path.read_text(encoding="utf-8").strip() for d in chosen),
+                      [d.story.articles[0].title for d in chosen]))
+    return pages
+
+
+def split_title(path: Path) -> bool:
+    """Whether an article file opens with a title line."""
+    from .clean import clean
+    from .split import title_of
+
+    return title_of(clean(path.read_text(encoding="utf-8")).blocks) is not None
+
+
+def splitting_score(folders: Sequence[Folder], pages: int = 40) -> dict[str, int]:
+    """How many glued pages come apart exactly into their stories, and how many single
+    articles stay whole."""
+    glued = glued_pages(folders, pages)
+    whole = [d for f in folders for d in f.documents]
+    return {"pages": len(glued),
+            "pages_exact": sum([a.title for a in articles_of(text, "page.txt")] == titles
+                               for text, titles in glued),
+            "articles": len(whole),
+            "articles_whole": sum(len(d.story.articles) == 1 for d in whole)}
+
+
 def mean(scores: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.mean(s[k] for s in scores) for k in scores[0]} if scores else {}
 
@@ -229,6 +268,7 @@ def mean(scores: list[dict[str, float]]) -> dict[str, float]:
 class Report:
     rouge: dict[str, dict[str, float]] = field(default_factory=dict)  # system → means
     clustering: dict[str, float] = field(default_factory=dict)
+    splitting: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -240,6 +280,7 @@ def evaluate(corpus: Path, summarizer: Summarizer, words: int,
     return Report(
         rouge={system: mean(values) for system, values in scores.items() if values},
         clustering=grouping_score(folders, lambda a: cluster(a, threshold)),
+        splitting=splitting_score(folders),
         counts={"articles": sum(len(f.documents) for f in folders),
                 "stories": sum(f.path.is_dir() for f in folders),
                 "single_refs": len(scores["single"]), "multi_refs": len(scores["multi"])})

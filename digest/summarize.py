@@ -28,7 +28,7 @@ from .backends import Options
 from .clean import content_words
 from .errors import DigestError
 from .model import Story
-from .split import sentences, word_count
+from .split import leans, sentences, word_count
 
 
 class Summarizer(Protocol):
@@ -82,52 +82,6 @@ class _Sentence:
     @property
     def concepts(self) -> set[tuple[str, str]]:
         return set(zip(self.tokens, self.tokens[1:]))
-
-
-# Openers that point back to something said before: pronouns, demonstratives,
-# connectives ("Ele disse", "Isso ocorreu", "Além disso", "No entanto", "Segundo ele").
-_LEANING_OPENER = re.compile(
-    r"^(?:[\"“«(]\s*)?(?:"
-    r"el[ea]s?|ess[ea]s?|est[ea]s?|isso|isto|aquil[oa]|aquel[ea]s?|tal|tais|lá|ali|aí|"
-    r"seu|sua|seus|suas|dele|dela|deles|delas|nele|nela|"
-    r"também|além disso|ademais|no entanto|entretanto|contudo|porém|todavia|mas|e|ou|"
-    r"assim|então|portanto|por isso|por sua vez|com isso|desse modo|dessa forma|"
-    r"nesse sentido|neste sentido|na ocasião|depois disso|em seguida|mesmo assim|"
-    r"por outro lado|ainda assim|o mesmo|a mesma|os mesmos|as mesmas|"
-    r"(?:segundo|para|conforme|de acordo com|disse|afirmou) (?:el[ea]s?|ess[ea]s?)"
-    r")\b",
-    re.IGNORECASE,
-)
-# A definite noun phrase opening a sentence, possibly after "segundo"/"para"…:
-# "O encontro durou…", "Segundo o secretário, …". It leans back when its noun was
-# already named earlier in the article (then it is that one: the meeting, the
-# secretary), unless a name follows to say who it is.
-_DEFINITE = re.compile(
-    r"^(?:(?:segundo|para|conforme|de acordo com|na|no|durante)\s+)?"
-    r"(?:o|a|os|as|do|da|dos|das|pelo|pela|ao|à)\s+([^\W\d_]{3,})(?P<rest>.{0,40})",
-    re.IGNORECASE,
-)
-# Words after "a"/"o" that are no noun: "a partir de", "ao que parece", "à medida que".
-_NOT_NOUNS = set("""que qual quais partir respeito fim medida cerca favor frente
-    despeito exemplo mesmo mesma primeira primeiro segunda segundo última último maior
-    maioria menor melhor pior""".split())
-_NAME = re.compile(r"^[\s,]*(?:[^\W\d_]+\s+){0,3}?[A-ZÀ-Ý][^\W\d_]+")
-
-
-def leans(sentence: str, before: str) -> bool:
-    """Whether `sentence` leans on the text `before` it (in its article) for its sense:
-    a pronoun or connective opener, or a definite noun phrase that names again
-    something already named. The first sentence of an article never leans."""
-    if not before.strip():
-        return False
-    if _LEANING_OPENER.match(sentence):
-        return True
-    m = _DEFINITE.match(sentence)
-    if not m or m[1][0].isupper() or m[1].lower() in _NOT_NOUNS or _NAME.match(m["rest"]):
-        return False
-    noun = m[1].lower()
-    stem = noun[:max(4, len(noun) - 2)]  # encontro/encontros, reunião/reuniões
-    return re.search(rf"\b{re.escape(stem)}", before.lower()) is not None
 
 
 def _sentences(story: Story) -> list[_Sentence]:

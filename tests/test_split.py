@@ -46,6 +46,37 @@ def test_single_story_seeds_are_not_split(seed):
     assert len(_stories(seed)) == 1
 
 
+def test_pages_glued_from_several_articles_come_apart(cstnews):
+    """Pages of 3-4 articles of different stories, each a title line, a blank line and
+    its body, whether or not a lede names a day; titles may end with a stop."""
+    from digest.evaluate import glued_pages, read_corpus
+    from digest.pipeline import articles_of
+
+    pages = glued_pages(read_corpus(cstnews), 60, seed=5)
+    exact = [[a.title for a in articles_of(text, "page.txt")] == titles
+             for text, titles in pages]
+    assert len(pages) == 60 and sum(exact) >= 0.9 * len(pages)
+
+
+def test_a_heading_without_a_day_opens_a_story_when_the_subject_changes():
+    page = ("Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+            "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
+            "A Defesa Civil registrou 80 milímetros de chuva em duas horas.\n\n"
+            "Petrobras amplia plano de investimentos\n\nA Petrobras ampliou o plano de "
+            "investimentos para os próximos cinco anos, com foco em exploração no pré-sal.")
+    assert [t for t, _ in stories(clean(page))] == [
+        "Chuva forte alaga ruas de São Paulo", "Petrobras amplia plano de investimentos"]
+
+
+def test_a_sub_heading_on_the_same_subject_stays_inside():
+    page = ("Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+            "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
+            "Estragos na zona sul da cidade\n\nNa zona sul de São Paulo, a chuva forte alagou "
+            "ruas e derrubou árvores sobre carros em três bairros.")
+    ((title, body),) = stories(clean(page))
+    assert title == "Chuva forte alaga ruas de São Paulo" and len(body) == 2
+
+
 def test_no_cstnews_article_is_split(cstnews):
     articles = [p for p in cstnews.rglob("*.txt") if not p.name.endswith(".reference.txt")]
     assert len(articles) == 70
