@@ -42,10 +42,15 @@ NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml
                  "or --to")
 
 
+STORIES = "X-Digest-Stories"
+
+
 def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
-    """The briefing as a multipart/alternative message: plain text and HTML, UTF-8."""
+    """The briefing as a multipart/alternative message: plain text and HTML, UTF-8;
+    its number of stories in the X-Digest-Stories header, for `digest send` to see."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = subject(briefing)
+    msg[STORIES] = str(len(briefing.stories))
     readdress(msg, sender, to)
     msg.set_content(render(briefing, "email.txt.j2"), cte="quoted-printable")
     msg.add_alternative(render(briefing, "email.html.j2"), subtype="html",

@@ -486,6 +486,26 @@ def test_a_password_command_that_fails_leaves_the_message_waiting(smtp, monkeypa
                              "`digest send`\n")
 
 
+def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings,
+                                                             tmp_path):
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out"
+    assert digest("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
+    assert read_message_of(out)["X-Digest-Stories"] == "0"
+    result = digest("send", "-d", DATE, "-o", out)
+    assert (result.exit_code, result.output) == (
+        0, f"{DATE} has no stories: not sending it (email.send_empty = true sends it anyway)\n")
+    assert smtp.envelopes == [] and not (out / "outbox").exists()
+    isolated_settings.write_text("[email]\nsend_empty = true\n")
+    result = digest("send", "-d", DATE, "-o", out)
+    assert result.exit_code == 0 and len(smtp.envelopes) == 1
+
+
+def read_message_of(out, date=DATE):
+    return email.message_from_bytes((out / f"{date}.eml").read_bytes(),
+                                    policy=email.policy.default)
+
+
 def _png_pixels(path):
     """The raw scanlines of a PNG (8-bit RGB/RGBA), enough to tell blank from drawn."""
     data = path.read_bytes()
