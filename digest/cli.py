@@ -199,10 +199,11 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
          dry_run: bool) -> None:
     """Email the briefing OUT/DATE.eml, and first whatever waits in OUT/outbox/.
 
-    A date already sent is not sent again unless --force. A message the server does not
-    take stays in the outbox (exit status 3); the next send or scheduled run retries it.
+    A date already sent is not sent again unless --force, nor a briefing without stories
+    unless email.send_empty. A message the server does not take stays in the outbox
+    (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import Mailroom, read_message, readdress, recipients
+    from .deliver import STORIES, Mailroom, read_message, readdress, recipients
     from .errors import DigestError
     from .store import locked
 
@@ -218,6 +219,10 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
         if message is not None and room.was_sent(date) and not force:
             click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
                        "it again (--force does)")
+            message = None
+        if message is not None and message[STORIES] == "0" and not cfg["email.send_empty"]:
+            click.echo(f"{date} has no stories: not sending it (email.send_empty = true "
+                       "sends it anyway)")
             message = None
         if dry_run:
             if message is not None:

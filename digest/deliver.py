@@ -3,15 +3,20 @@
 A briefing to send is first written to OUT/outbox/DATE.eml, then sent over SMTP, then
 moved to OUT/sent/DATE.eml. A message the server does not take stays in the outbox,
 and every later send tries it again, so a briefing is sent at least once; a date found
-in OUT/sent/ is not sent again unless forced.
+in OUT/sent/ is not sent again unless forced. One message the server refuses does not
+hold back the others, and an SMTP session ends within smtp.timeout whatever the server
+does.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import email.policy
 import logging
 import os
+import re
+import signal
 import smtplib
 import socket
 import ssl
@@ -24,6 +29,7 @@ from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from .config import Config
+from .deadline import Deadline
 from .errors import DeliveryError, DigestError
 from .model import Briefing
 from .render import render, subject
@@ -36,10 +42,15 @@ NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml
                  "or --to")
 
 
+STORIES = "X-Digest-Stories"
+
+
 def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
-    """The briefing as a multipart/alternative message: plain text and HTML, UTF-8."""
+    """The briefing as a multipart/alternative message: plain text and HTML, UTF-8;
+    its number of stories in the X-Digest-Stories header, for `digest send` to see."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = subject(briefing)
+    msg[STORIES] = str(len(briefing.stories))
     readdress(msg, sender, to)
     msg.set_content(render(briefing, "email.txt.j2"), cte="quoted-printable")
     msg.add_alternative(render(briefing, "email.html.j2"), subtype="html",
@@ -58,7 +69,9 @@ def read_message(path: Path) -> EmailMessage:
 
 
 def readdress(msg: EmailMessage, sender: str, to: list[str]) -> EmailMessage:
-    """The message from `sender` to `to`, with a fresh Date and Message-ID."""
+    """The message from `sender` to `to`, with a fresh Date and Message-ID; a DigestError
+    naming the setting if either cannot be a mail header."""
+    _check_addresses(sender, to)
     del msg["From"], msg["To"], msg["Date"], msg["Message-ID"]
     msg["From"] = sender
     if to:
@@ -70,6 +83,36 @@ def readdress(msg: EmailMessage, sender: str, to: list[str]) -> EmailMessage:
 
 def recipients(msg: EmailMessage) -> list[str]:
     return [addr for _, addr in getaddresses(msg.get_all("To", [])) if addr]
+
+
+def _check_addresses(sender: str, to: list[str]) -> None:
+    """A DigestError naming the setting unless `sender` is one address and every entry
+    of `to` holds addresses, none with a line break or other control character (which
+    would end the header and start another: a Bcc, say)."""
+    for key, value in [("email.from", sender), *(("email.to", v) for v in to)]:
+        if re.search(r"[\x00-\x1f\x7f]", value):
+            raise DigestError(f"{key}: {value!r} holds a line break or another control "
+                              "character, which a mail header cannot carry")
+        found = [addr for _, addr in getaddresses([value])]
+        if not found or not all("@" in addr for addr in found):
+            raise DigestError(f"{key}: {value!r} is not an email address")
+    if len(getaddresses([sender])) != 1:
+        raise DigestError(f"email.from: {sender!r} holds more than one address; the "
+                          "sender is one, like 'Digest <digest@example.org>'")
+
+
+def _international(addresses: list[str]) -> list[str]:
+    """The addresses that only SMTPUTF8 (RFC 6531) can carry."""
+    return [a for a in addresses if not a.isascii()]
+
+
+def _as_sent(msg: EmailMessage) -> bytes:
+    """The message as it goes out: headers in UTF-8 (RFC 6532) if an address needs it,
+    else 7-bit, their non-ASCII words encoded."""
+    addresses = [a for _, a in getaddresses(msg.get_all("From", []) + msg.get_all("To", []))]
+    if _international(addresses):
+        return msg.as_bytes(policy=email.policy.SMTPUTF8)
+    return msg.as_bytes()
 
 
 @dataclass
@@ -95,7 +138,7 @@ class Mailroom:
             raise DigestError(NO_RECIPIENTS)
         for folder in (self.outbox, self.sent):
             remove_leftovers(folder)
-        return write_atomic(self.outbox / f"{date.isoformat()}.eml", msg.as_bytes())
+        return write_atomic(self.outbox / f"{date.isoformat()}.eml", _as_sent(msg))
 
     def enqueue(self, msg: EmailMessage, date: dt.date, config: Config,
                 to: list[str] | None = None, force: bool = False) -> Path | None:
@@ -122,92 +165,191 @@ class Mailroom:
         try:
             with _connect(config) as server:
                 for path in waiting:
-                    msg = read_message(path)
-                    (_, sender), = getaddresses([msg["From"]])
                     try:
-                        refused = server.sendmail(sender, recipients(msg), path.read_bytes())
-                    except smtplib.SMTPRecipientsRefused as exc:
-                        failures.append(f"{path.name}: " + "; ".join(
-                            f"{a}: {_reason(*err)}" for a, err in exc.recipients.items()))
-                        continue
-                    except smtplib.SMTPResponseException as exc:
-                        failures.append(f"{path.name}: {_reason(exc.smtp_code, exc.smtp_error)}")
+                        to, refused = _send(server, path)
+                    except _Refused as exc:
+                        failures.append(f"{path.name}: {exc}")
                         continue
                     self.sent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, self.sent / path.name)
-                    done.append((self.sent / path.name,
-                                 [a for a in recipients(msg) if a not in refused]))
-                    for addr, err in refused.items():
+                    done.append((self.sent / path.name, [a for a in to if a not in refused]))
+                    for addr, (code, text) in refused.items():
                         log.warning("%s: %s refused it (%s); the others got it",
-                                    path.name, addr, _reason(*err))
-        except DeliveryError as exc:
+                                    path.name, addr, _reason(code, text, server.secrets))
+        except DigestError as exc:
             left = self.waiting()
             raise DeliveryError(f"{exc}; {_count(left)} in {self.outbox} for the next "
-                                "`digest send`") from None
+                                f"`digest send`{_sent(done)}") from None
         if failures:
             raise DeliveryError("the SMTP server refused: " + " | ".join(failures)
-                                + f"; kept in {self.outbox} for the next `digest send`")
+                                + f"; kept in {self.outbox} for the next `digest send`"
+                                + _sent(done))
         return done
+
+
+class _Refused(Exception):
+    """Why one message was not sent; the others still go."""
+
+
+def _send(server: _Session, path: Path) -> tuple[list[str], dict]:
+    """Send one message file as it is: (its recipients, those the server refused)."""
+    msg = read_message(path)
+    senders, to = [a for _, a in getaddresses(msg.get_all("From", [])) if a], recipients(msg)
+    if len(senders) != 1 or not to:
+        raise _Refused("not one From address and some To addresses")
+    options = []
+    if wide := _international([*senders, *to]):
+        server.ehlo_or_helo_if_needed()
+        if not server.has_extn("smtputf8"):
+            raise _Refused(f"{', '.join(wide)}: an internationalized address, and the server "
+                           "does not offer SMTPUTF8 to carry it")
+        options.append("SMTPUTF8")
+    try:
+        return to, server.sendmail(senders[0], to, path.read_bytes(), mail_options=options)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise _Refused("; ".join(f"{a}: {_reason(code, text, server.secrets)}"
+                                 for a, (code, text) in exc.recipients.items())) from None
+    except smtplib.SMTPResponseException as exc:
+        raise _Refused(_reason(exc.smtp_code, exc.smtp_error, server.secrets)) from None
+
+
+def _sent(done: list[tuple[Path, list[str]]]) -> str:
+    """What went before an error, for its message: the error ends the command."""
+    return f"; sent {', '.join(path.stem for path, _ in done)}" if done else ""
 
 
 def _count(paths: list[Path]) -> str:
     return "1 message waits" if len(paths) == 1 else f"{len(paths)} messages wait"
 
 
-def _reason(code: int, message: bytes | str) -> str:
+# A word of base64 (an AUTH PLAIN or AUTH LOGIN argument, say) in a server's reply.
+BASE64_WORD = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
+
+
+def _reason(code: int, message: bytes | str, secrets: tuple[str, ...] = ()) -> str:
+    """A server's reply as one line, with the login's `secrets` masked, as such and in
+    base64: some servers echo the credentials they refuse."""
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
-    return f"{code} {' '.join(text.split())}"
+    text = f"{code} {' '.join(text.split())}"
+    for secret in secrets:
+        text = text.replace(secret, "********")
+    return BASE64_WORD.sub(lambda m: "********" if _hides(m[0], secrets) else m[0], text)
+
+
+def _hides(word: str, secrets: tuple[str, ...]) -> bool:
+    """Whether `word` is base64 of a secret, or of any AUTH PLAIN argument: text in
+    three parts (who for, user, password) split by NUL bytes."""
+    try:
+        raw = base64.b64decode(word + "=" * (-len(word) % 4), validate=True)
+        plain = raw.count(b"\0") == 2 and raw.replace(b"\0", b"").decode().isprintable()
+    except ValueError:  # not base64, or not UTF-8 text
+        return False
+    return plain or any(s.encode() in raw for s in secrets)
 
 
 def password(config: Config) -> str:
-    """The SMTP password: DIGEST_SMTP_PASSWORD, else the output of smtp.password_command."""
+    """The SMTP password: DIGEST_SMTP_PASSWORD, else what smtp.password_command prints
+    within smtp.timeout (then it is stopped, with whatever it started)."""
     if config["smtp.password"]:
         return config["smtp.password"]
-    command = config["smtp.password_command"]
+    command, timeout = config["smtp.password_command"], config["smtp.timeout"]
     if not command:
-        raise DigestError("smtp.user is set but there is no password: set "
-                          "DIGEST_SMTP_PASSWORD or smtp.password_command")
-    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise DigestError(f"smtp.password_command exited with status {done.returncode}")
-    return done.stdout.rstrip("\r\n")
+        raise DeliveryError("smtp.user is set but there is no password: set "
+                            "DIGEST_SMTP_PASSWORD or smtp.password_command")
+    try:
+        # A session of its own: its process group is the command and all it starts.
+        with subprocess.Popen(command, shell=True, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              errors="replace", start_new_session=True) as process:
+            try:
+                out, err = process.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                raise DeliveryError(f"smtp.password_command printed no password within "
+                                    f"smtp.timeout ({timeout} s); stopped it") from None
+    except OSError as exc:
+        raise DeliveryError(f"smtp.password_command cannot start ({exc.strerror or exc})"
+                            ) from None
+    if process.returncode != 0:
+        said = [line.strip() for line in err.splitlines() if line.strip()]
+        raise DeliveryError(f"smtp.password_command exited with status {process.returncode}"
+                            + (f" ({said[-1][:200]})" if said else ""))
+    secret = out.rstrip("\r\n")
+    if not secret:
+        raise DeliveryError("smtp.password_command printed no password")
+    return secret
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Stop `process` and every process it started (they share its process group)."""
+    if os.name == "nt":  # pragma: no cover
+        process.kill()
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+class _Session(smtplib.SMTP):
+    """An SMTP session with `host` that its deadline ends, over implicit TLS if given a
+    context, with the login's `secrets` to mask in what the server says."""
+
+    def __init__(self, deadline: Deadline, tls: ssl.SSLContext | None,
+                 secrets: tuple[str, ...], host: str, port: int) -> None:
+        self.deadline, self.tls, self.secrets = deadline, tls, secrets
+        super().__init__(host, port, timeout=deadline.remaining())
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # smtplib's hook for its socket (SMTP_SSL's too), which typeshed leaves out.
+        raw = super()._get_socket(host, port, self.deadline.remaining())  # type: ignore[misc]
+        sock = self.deadline.watch(raw)
+        return self.tls.wrap_socket(sock, server_hostname=host) if self.tls else sock
 
 
 @contextlib.contextmanager
-def _connect(config: Config) -> Iterator[smtplib.SMTP]:
-    """A logged-in SMTP session as configured: STARTTLS, implicit TLS, or plain."""
-    security, host = config["smtp.security"], config["smtp.host"]
+def _connect(config: Config) -> Iterator[_Session]:
+    """A logged-in SMTP session as configured: STARTTLS, implicit TLS, or plain. It ends
+    smtp.timeout after it starts, however slowly the server answers."""
+    security, host, user = config["smtp.security"], config["smtp.host"], config["smtp.user"]
     port = config["smtp.port"] or PORTS[security]
     timeout = config["smtp.timeout"]
     where = f"{host}:{port}"
-    context = ssl.create_default_context()
-    try:
-        if security == "tls":
-            server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-        else:
-            server = smtplib.SMTP(host, port, timeout=timeout)
+    secret = password(config) if user else ""
+    for key, value in (("smtp.user", user), ("smtp.password", secret)):
+        if not value.isascii():
+            raise DeliveryError(f"{key} holds characters other than ASCII, which Python's "
+                                "smtplib cannot log in with")
+    secrets, context = (secret,) if secret else (), ssl.create_default_context()
+    with Deadline(timeout) as deadline:
         try:
-            if security == "starttls":
-                server.ehlo()
-                if not server.has_extn("starttls"):
-                    raise DeliveryError(f"{where} does not offer STARTTLS; not sending in "
-                                        "the clear (smtp.security = \"none\" allows it)")
-                server.starttls(context=context)
-                server.ehlo()
-            if config["smtp.user"]:
-                server.login(config["smtp.user"], password(config))
-            yield server
-        finally:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                server.quit()
-    except DigestError:
-        raise
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"{where}: login as {config['smtp.user']!r} refused "
-                            f"({_reason(exc.smtp_code, exc.smtp_error)})") from None
-    except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"{where}: {_reason(exc.smtp_code, exc.smtp_error)}") from None
-    except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
-        reason = "timed out" if isinstance(exc, socket.timeout) else (
-            getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
-        raise DeliveryError(f"cannot reach the SMTP server {where} ({reason})") from None
+            server = _Session(deadline, context if security == "tls" else None, secrets,
+                              host, port)
+            try:
+                if security == "starttls":
+                    server.ehlo()
+                    if not server.has_extn("starttls"):
+                        raise DeliveryError(f"{where} does not offer STARTTLS; not sending in "
+                                            "the clear (smtp.security = \"none\" allows it)")
+                    server.starttls(context=context)
+                    server.ehlo()
+                if user:
+                    server.login(user, secret)
+                yield server
+            finally:
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    server.quit()
+        except DigestError:
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"{where}: login as {user!r} refused "
+                                f"({_reason(exc.smtp_code, exc.smtp_error, secrets)})") from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"{where}: {_reason(exc.smtp_code, exc.smtp_error, secrets)}"
+                                ) from None
+        except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+            if deadline.expired:
+                raise DeliveryError(f"the SMTP server {where} did not finish within "
+                                    f"smtp.timeout ({timeout} s)") from None
+            reason = "timed out" if isinstance(exc, socket.timeout) else (
+                getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
+            raise DeliveryError(f"cannot reach the SMTP server {where} ({reason})") from None

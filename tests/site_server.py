@@ -40,7 +40,9 @@ class Site:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled every 50 ms, not 500: close() waits for the next poll.
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
 
     @staticmethod
     def send(handler: http.server.BaseHTTPRequestHandler, body: bytes,
@@ -57,3 +59,29 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def drip(body: bytes, every: float = 0.125) -> Callable:
+    """A route that sends its whole answer, status line and headers too, one byte every
+    `every` seconds (8 bytes a second), until it is done or the client has gone."""
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        data = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        handler.close_connection = True
+        for i in range(len(data)):
+            try:
+                handler.wfile.write(data[i:i + 1])
+            except OSError:
+                return
+            time.sleep(every)
+    return answer
+
+
+def redirect(location: str, status: int = 302) -> Callable:
+    """A route that sends the client to `location`."""
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    return answer

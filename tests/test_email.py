@@ -1,11 +1,16 @@
 """The briefing by email: a real SMTP server (aiosmtpd) on 127.0.0.1, real messages."""
+import base64
 import email
 import email.policy
 import re
 import shutil
+import socket
 import ssl
 import subprocess
+import threading
+import time
 import zlib
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -294,6 +299,211 @@ def test_a_second_run_waits_for_the_first(smtp, tmp_path):
     assert result.exit_code == 4
     assert f"another digest run is working in the output folder {out};" in result.stderr
     assert smtp.envelopes == [] and not (out / f"{DATE}.eml").exists()
+
+
+ONE_SEED = next(SEEDS.glob("002_*.txt"))
+
+
+def queued(out, date=DATE):
+    """Write the email briefing of one seed article for `date`, and queue it by `send`
+    (which needs no server to fail)."""
+    result = digest("run", ONE_SEED, "-d", date, "-o", out, "-l", "pt", "-f", "email")
+    assert result.exit_code == 0, result.output
+
+
+def test_an_internationalized_address_goes_out_with_smtputf8(smtp, monkeypatch, tmp_path):
+    # aiosmtpd's Controller offers SMTPUTF8 unless told not to.
+    monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert result.exit_code == 0, result.output
+    assert f"sent {DATE} to josé@exemplo.br" in result.output
+    assert smtp.envelopes[0].rcpt_tos == ["josé@exemplo.br"]
+    assert smtp.messages()[0]["To"] == "josé@exemplo.br"
+    assert "SMTPUTF8" in smtp.envelopes[0].mail_options
+
+
+def test_one_message_the_server_cannot_take_does_not_hold_back_the_rest(smtp, monkeypatch,
+                                                                         tmp_path):
+    smtp.stop()
+    smtp.start(enable_SMTPUTF8=False)
+    monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
+    result = digest("run", ONE_SEED, "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--send")
+    assert result.exit_code == 3
+    (error,) = result.stderr.splitlines()
+    assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: "
+                            "an internationalized address, and the server does not offer "
+                            "SMTPUTF8")
+    monkeypatch.setenv("DIGEST_TO", "ana@example.org")
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send", "--all")
+    assert result.exit_code == 3
+    (error,) = result.stderr.splitlines()
+    assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: ")
+    assert error.endswith(f"; sent {DATE}")
+    assert [e.rcpt_tos for e in smtp.envelopes] == [["ana@example.org"]]
+    assert [p.name for p in (tmp_path / "outbox").iterdir()] == ["2026-11-21.eml"]
+
+
+class Drip:
+    """An SMTP server on 127.0.0.1 that sends its greeting one byte every 0.1 s."""
+
+    def __init__(self, greeting=b"220 " + b"x" * 60 + b"\r\n"):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.serve, args=(greeting,), daemon=True).start()
+
+    def serve(self, greeting):
+        conn, _ = self.listener.accept()
+        with conn:
+            for byte in greeting:
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_server_that_drips_is_cut_off_at_smtp_timeout(smtp, monkeypatch, isolated_settings,
+                                                        tmp_path):
+    # Each byte comes well within the 1 s timeout; the greeting would take 6 s.
+    isolated_settings.write_text("[smtp]\ntimeout = 1\n")
+    queued(tmp_path)
+    drip = Drip()
+    monkeypatch.setenv("DIGEST_SMTP_PORT", str(drip.port))
+    start = time.monotonic()
+    try:
+        result = digest("send", "-d", DATE, "-o", tmp_path)
+    finally:
+        drip.close()
+    assert time.monotonic() - start < 2.5
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: the SMTP server 127.0.0.1:{drip.port} did not finish "
+                             f"within smtp.timeout (1 s); 1 message waits in "
+                             f"{tmp_path / 'outbox'} for the next `digest send`\n")
+    assert (tmp_path / "outbox" / f"{DATE}.eml").exists()
+
+
+def test_credentials_the_server_echoes_are_not_shown(smtp, monkeypatch, tmp_path):
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        blob = base64.b64encode(b"\0" + auth_data.login + b"\0" + auth_data.password)
+        return AuthResult(success=False, handled=False, message=(
+            f"535 5.7.8 AUTH PLAIN {blob.decode()} refused: "
+            f"{auth_data.password.decode()} is wrong"))
+
+    smtp.stop()
+    smtp.start(authenticator=authenticator, auth_require_tls=False)
+    monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
+    monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert result.exit_code == 3
+    assert ("login as 'ana' refused (535 5.7.8 AUTH PLAIN ******** refused: ******** is "
+            "wrong)") in result.stderr
+    assert "s3cret" not in result.stderr and "czNjcmV0" not in result.stderr
+
+
+BREAKS = "holds a line break or another control character, which a mail header cannot carry"
+
+
+@pytest.mark.parametrize("setting, value, error", [
+    ("DIGEST_FROM", "digest@example.org\nBcc: eve@example.net",
+     f"email.from: 'digest@example.org\\nBcc: eve@example.net' {BREAKS}"),
+    ("DIGEST_TO", "ana@example.org\r\nBcc: eve@example.net",
+     f"email.to: 'ana@example.org\\r\\nBcc: eve@example.net' {BREAKS}"),
+    ("DIGEST_FROM", "Ana <ana@example.org>, bruno@example.org",
+     ("email.from: 'Ana <ana@example.org>, bruno@example.org' holds more than one address; "
+      "the sender is one, like 'Digest <digest@example.org>'")),
+    ("DIGEST_TO", "ana.example.org", "email.to: 'ana.example.org' is not an email address"),
+])
+def test_mail_settings_that_break_headers_are_one_line_errors(smtp, monkeypatch, tmp_path,
+                                                              setting, value, error):
+    monkeypatch.setenv(setting, value)
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {error}\n")
+    assert smtp.envelopes == [] and not (tmp_path / "outbox").exists()
+
+
+def test_a_recipient_option_with_a_line_break_is_a_one_line_error(smtp, tmp_path):
+    queued(tmp_path)
+    result = digest("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org\nBcc: x@y.z")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: email.to: 'ana@example.org\\nBcc: x@y.z' holds a "
+                                    "line break")
+    assert smtp.envelopes == []
+
+
+def test_a_password_smtplib_cannot_send_is_a_one_line_error(smtp, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
+    monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "señha")
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert result.exit_code == 3
+    assert result.stderr == ("Error: smtp.password holds characters other than ASCII, which "
+                             "Python's smtplib cannot log in with; 1 message waits in "
+                             f"{tmp_path / 'outbox'} for the next `digest send`\n")
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is alive (a zombie is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
+        smtp, monkeypatch, isolated_settings, tmp_path):
+    pid_file = tmp_path / "pid"
+    isolated_settings.write_text(f'[smtp]\ntimeout = 1\npassword_command = "sleep 5 & echo '
+                                 f'$! > {pid_file}; wait"\n')
+    monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
+    start = time.monotonic()
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert time.monotonic() - start < 3
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: smtp.password_command printed no password within "
+                                    "smtp.timeout (1 s); stopped it; 1 message waits in ")
+    pid = int(pid_file.read_text())
+    for _ in range(50):
+        if not running(pid):
+            break
+        time.sleep(0.02)
+    assert not running(pid)
+
+
+def test_a_password_command_that_fails_leaves_the_message_waiting(smtp, monkeypatch,
+                                                                  isolated_settings, tmp_path):
+    isolated_settings.write_text('[smtp]\npassword_command = "echo no such entry >&2; exit 2"\n')
+    monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert result.exit_code == 3
+    assert result.stderr == ("Error: smtp.password_command exited with status 2 (no such "
+                             f"entry); 1 message waits in {tmp_path / 'outbox'} for the next "
+                             "`digest send`\n")
+
+
+def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings,
+                                                             tmp_path):
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out"
+    assert digest("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
+    assert read_message_of(out)["X-Digest-Stories"] == "0"
+    result = digest("send", "-d", DATE, "-o", out)
+    assert (result.exit_code, result.output) == (
+        0, f"{DATE} has no stories: not sending it (email.send_empty = true sends it anyway)\n")
+    assert smtp.envelopes == [] and not (out / "outbox").exists()
+    isolated_settings.write_text("[email]\nsend_empty = true\n")
+    result = digest("send", "-d", DATE, "-o", out)
+    assert result.exit_code == 0 and len(smtp.envelopes) == 1
+
+
+def read_message_of(out, date=DATE):
+    return email.message_from_bytes((out / f"{date}.eml").read_bytes(),
+                                    policy=email.policy.default)
 
 
 def _png_pixels(path):

@@ -102,3 +102,97 @@ def test_the_real_crontab(tmp_path):
             subprocess.run(["crontab", "-r"], capture_output=True)
         else:
             subprocess.run(["crontab", "-"], input=before, text=True, check=True)
+
+
+# A crontab as people write them: variables, @reboot, a day-of-month job that
+# python-crontab turned into @monthly, a % that cron makes a newline, odd spacing, quoting,
+# comments, a blank line.
+CRONTAB = ("PATH = /usr/local/bin:/usr/bin:/bin\n"
+           'MAILTO = "ana@example.org"\n'
+           "# backups, every night\n"
+           "@reboot   /usr/local/bin/mount-backups\n"
+           "0 0 1 * * /usr/local/bin/report --month=$(date +\\%m) %monthly report\n"
+           "\n"
+           "30  2 * * *\t/usr/local/bin/backup   --all  # nightly\n"
+           "*/5 * * * * echo 'a   b' >/dev/null")
+
+
+@pytest.mark.parametrize("ending", ["", "\n"], ids=["no newline at the end", "newline"])
+def test_install_and_remove_change_only_the_digest_line(tmp_path, ending):
+    tab = tmp_path / "crontab"
+    tab.write_bytes((CRONTAB + ending).encode())
+    result = digest("schedule", "install", "--at", "07:00", "--input", SEEDS,
+                    "--out", tmp_path / "out", "--tabfile", tab)
+    assert result.exit_code == 0, result.output
+    line = result.output.strip()
+    # After the last whole line: a last line without a newline stays as it was.
+    whole, rest = CRONTAB.rsplit("\n", 1) if not ending else (CRONTAB, "")
+    assert tab.read_bytes() == f"{whole}\n{line}\n{rest}".encode()
+    assert digest("schedule", "remove", "--tabfile", tab).exit_code == 0
+    assert tab.read_bytes() == (CRONTAB + ending).encode()
+
+
+def test_install_replaces_the_entry_where_it_is(tmp_path):
+    tab = tmp_path / "crontab"
+    old = ("0 6 * * * /old/venv/bin/digest run --input=/old >> /old/digest.log 2>&1 "
+           "# digest: daily briefing")
+    head, tail = "MAILTO=\"\"\n@reboot /bin/true\n", "0 0 1 * * /bin/monthly   %x\n"
+    tab.write_bytes(f"{head}{old}\n{tail}".encode())
+    result = digest("schedule", "install", "--at", "07:30", "--input", SEEDS,
+                    "--out", tmp_path / "out", "--tabfile", tab)
+    assert result.exit_code == 0, result.output
+    assert tab.read_bytes() == f"{head}{result.output.strip()}\n{tail}".encode()
+
+
+@pytest.mark.parametrize("option", ["--input", "--out", "--log", "--config"])
+@pytest.mark.parametrize("bad", ["\n* * * * * rm -rf ~", "\r"], ids=["newline", "CR"])
+def test_a_path_a_crontab_line_cannot_carry_is_refused(tmp_path, isolated_settings, option,
+                                                       bad):
+    odd = tmp_path / f"x{bad}y"
+    odd.mkdir()
+    paths = {"--input": SEEDS, "--out": tmp_path / "out", "--log": tmp_path / "digest.log",
+             "--config": isolated_settings}
+    paths[option] = {"--input": odd, "--out": odd, "--log": odd / "digest.log",
+                     "--config": odd / "digest.toml"}[option]
+    paths["--config"].write_text("", encoding="utf-8")
+    tab = tmp_path / "crontab"
+    tab.write_text(CRONTAB)
+    result = digest("--config", paths.pop("--config"), "schedule", "install", "--at", "07:00",
+                    *[x for item in paths.items() for x in item], "--tabfile", tab)
+    assert result.exit_code == 1
+    bad_path = odd / "digest.toml" if option == "--config" else paths[option]
+    assert result.stderr == (f"Error: {option}: {str(bad_path)!r}: a crontab line cannot "
+                             "carry a line break, a NUL or a byte that is not UTF-8\n")
+    assert tab.read_text() == CRONTAB
+
+
+FAKE_CRONTAB = """#!/bin/sh
+# crontab(1) for the tests: the user's crontab is the file $CRONTAB_FILE.
+case "$1" in
+  -l) [ -f "$CRONTAB_FILE" ] && exec cat "$CRONTAB_FILE"
+      echo "no crontab for $(id -un)" >&2; exit 1 ;;
+  -) exec cat > "$CRONTAB_FILE" ;;
+  *) exec cp "$1" "$CRONTAB_FILE" ;;
+esac
+"""
+
+
+def test_the_users_crontab_through_the_crontab_program(tmp_path, monkeypatch):
+    """`crontab -l` and `crontab -`, as a real program (this one keeps it in a file)."""
+    bin_dir, tab = tmp_path / "bin", tmp_path / "user-crontab"
+    bin_dir.mkdir()
+    (bin_dir / "crontab").write_text(FAKE_CRONTAB)
+    (bin_dir / "crontab").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("CRONTAB_FILE", str(tab))
+    assert digest("schedule", "show").output == "no digest entry\n"
+    tab.write_bytes(CRONTAB.encode() + b"\n")
+    result = digest("schedule", "install", "--at", "07:15", "--input", SEEDS,
+                    "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    line = result.output.strip()
+    assert line.startswith("15 7 * * * ")
+    assert tab.read_bytes() == f"{CRONTAB}\n{line}\n".encode()
+    assert digest("schedule", "show").output.strip() == line
+    assert digest("schedule", "remove").output.strip() == "removed the digest entry"
+    assert tab.read_bytes() == CRONTAB.encode() + b"\n"

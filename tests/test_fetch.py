@@ -1,0 +1,165 @@
+"""Fetching under hostile input and faults: malformed links, redirects, servers that drip,
+pages that are not the article. A real HTTP server on 127.0.0.1."""
+import logging
+import time
+
+import pytest
+from conftest import digest
+from site_server import Site, drip, redirect, slow
+from test_daily import PORT_STRIKE, RAIN, VACCINE, briefing, rss, titles
+
+from digest.errors import FetchError
+from digest.fetch import PAGE_TRIES, PHASE_TIMEOUTS, Limits, Pages, fetch
+
+BOT_CHECK = (b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>'
+             b"<body><h1>Please wait&hellip; checking your browser</h1><p>jornal.example.br "
+             b"needs to review the security of your connection before proceeding.</p>"
+             b"<noscript>Enable JavaScript and cookies to continue</noscript></body></html>")
+
+
+@pytest.fixture
+def site(isolated_settings):
+    s = Site()
+    isolated_settings.write_text("[fetch]\ntimeout = 1\nretries = 0\n")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def logged():
+    """The messages digest logs while a test calls the library."""
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = logging.getLogger("digest")
+    logger.addHandler(handler)
+    yield seen
+    logger.removeHandler(handler)
+
+
+def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
+    site.routes = {"/not%C3%ADcia-a%C3%A7%C3%A3o": RAIN, "/ok%20a": VACCINE,
+                   "/hop": redirect("/port a.html", 301), "/port%20a.html": PORT_STRIKE,
+                   "/to-ftp": redirect("ftp://127.0.0.1/x"),
+                   "/to-file": redirect("file:///etc/passwd"),
+                   "/loop": redirect(f"{site.url}/loop")}
+    bad = {
+        "http://127.0.0.1:99999/x": "Port out of range 0-65535",
+        "http://[::1/x": "Invalid IPv6 URL",
+        "http://[fe80::zz]/x": None,  # the wording differs between Python versions
+        "http://exa mple.com/x": "'exa mple.com' is not a host name",
+        "ftp://127.0.0.1/x": "not an http(s) URL",
+        "http:///x": "no host name",
+        f"{site.url}/to-ftp": "redirected to ftp://127.0.0.1/x: not an http(s) URL",
+        f"{site.url}/to-file": "redirected to file:///etc/passwd: not an http(s) URL",
+        f"{site.url}/loop": f"redirects in a loop (back to {site.url}/loop)",
+    }
+    good = [f"{site.url}/notícia-ação", f"{site.url}/ok a", f"{site.url}/hop"]
+    out = tmp_path / "out"
+    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+                    *[x for url in [*bad, *good] for x in ("--url", url)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(bad), result.stderr
+    for url, reason in bad.items():
+        (line,) = [w for w in lines if w.startswith(f"digest: warning: {url}: ")]
+        assert reason is None or line == f"digest: warning: {url}: {reason}"
+    assert sorted(titles(briefing(out, "2026-11-21"))) == [
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira",
+        "Greve de estivadores paralisa o porto de Santos pelo segundo dia",
+        "Ministério amplia vacinação contra a gripe para todas as idades"]
+    assert site.hits.count("/loop") == 1
+
+
+def test_a_bad_link_in_a_feed_is_one_warning(site, tmp_path):
+    site.routes = {"/feed.xml": rss("http://[::1/broken", "/chuva-ação.html"),
+                   "/chuva-a%C3%A7%C3%A3o.html": RAIN}
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+                    "--feed", f"{site.url}/feed.xml")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "digest: warning: http://[::1/broken: Invalid IPv6 URL\n"
+    assert titles(briefing(tmp_path, "2026-11-21")) == [
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
+
+
+def test_a_server_that_drips_is_cut_off_at_the_deadline(site, tmp_path):
+    # 8 bytes a second: every read comes well within the 1 s timeout, the answer never.
+    site.routes = {"/drip.html": drip(b"<p>" + b"x" * 40 + b"</p>"), "/rain.html": RAIN}
+    start = time.monotonic()
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+                    "--url", f"{site.url}/drip.html", "--url", f"{site.url}/rain.html")
+    assert time.monotonic() - start < 3
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"digest: warning: {site.url}/drip.html: timed out\n"
+    assert len(titles(briefing(tmp_path, "2026-11-21"))) == 1
+
+
+def test_the_fetch_phase_has_a_deadline(tmp_path, logged):
+    site = Site()
+    try:
+        site.routes = {f"/{i}.html": slow(RAIN, 2) for i in range(40)}
+        urls = [f"{site.url}/{i}.html" for i in range(40)]
+        limits = Limits(timeout=0.25, retries=0)
+        start = time.monotonic()
+        # 40 pages that each use their whole 0.25 s, two at a time: 5 s without a
+        # deadline for the phase; 1.5 s with it.
+        assert fetch(urls, [], Pages(tmp_path), limits, workers=2) == []
+        assert time.monotonic() - start < PHASE_TIMEOUTS * limits.timeout + 2
+    finally:
+        site.close()
+    assert sorted(w.split(": ", 1)[0] for w in logged) == sorted(urls)
+    assert {w.split(": ", 1)[1] for w in logged} == {
+        "timed out", "not fetched: the run's time for fetching is up"}
+
+
+def test_an_empty_page_or_a_bot_check_is_fetched_again_on_a_later_run(site, tmp_path):
+    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
+    url = f"{site.url}/a.html"
+    for first in (b"", BOT_CHECK):
+        site.routes["/a.html"] = first
+        with pytest.raises(FetchError, match="not the article; a later run tries again"):
+            pages.read(url, limits)
+    site.routes["/a.html"] = RAIN
+    assert pages.read(url, limits) == RAIN
+    pages.settle(url, True)
+    assert pages.read(url, limits) == RAIN
+    assert site.hits == ["/a.html"] * 3
+
+
+def test_a_page_that_gave_no_article_is_fetched_again_until_known_good(site, tmp_path):
+    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
+    url = f"{site.url}/a.html"
+    site.routes["/a.html"] = b"<html><body><p>Carregando...</p></body></html>"
+    assert pages.read(url, limits).startswith(b"<html>")
+    assert pages.read(url, limits).startswith(b"<html>")  # the same run: the saved copy
+    pages.settle(url, False)
+    site.routes["/a.html"] = RAIN
+    assert pages.read(url, limits) == RAIN
+    pages.settle(url, True)
+    # Known good: it serves from now on, whatever a later run says of it.
+    pages.settle(url, False)
+    site.close()
+    assert pages.read(url, limits) == RAIN
+    assert site.hits == ["/a.html"] * 2
+
+
+def test_a_dead_link_is_left_alone_after_a_few_runs(site, tmp_path):
+    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
+    url = f"{site.url}/a.html"
+    site.routes["/a.html"] = b"<html><body></body></html>"
+    for run in range(PAGE_TRIES + 2):
+        try:
+            pages.read(url, limits)
+        except FetchError as exc:
+            assert run >= PAGE_TRIES and "no article in 3 runs, not fetched again" in str(exc)
+        else:
+            pages.settle(url, False)
+    assert site.hits == ["/a.html"] * PAGE_TRIES
+
+
+def test_pages_saved_before_are_kept_as_they_are(site, tmp_path):
+    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
+    url = f"{site.url}/a.html"
+    pages.path(url).write_bytes(RAIN)  # as an earlier digest saved it
+    pages.settle(url, False)
+    assert pages.read(url, limits) == RAIN and site.hits == []
