@@ -275,8 +275,9 @@ def install(cfg: Config, at: str, send: bool, inputs: tuple[Path, ...], out: Pat
                           f"{cfg.path}")
     config = cfg.path if cfg.path.exists() else None
     log = log or out / "digest.log"
+    line = cron.command(inputs, out, log, config, send)  # refuses what cron cannot carry
     log.parent.mkdir(parents=True, exist_ok=True)  # the shell opens it before digest starts
-    click.echo(cron.install(when, cron.command(inputs, out, log, config, send), tabfile))
+    click.echo(cron.install(when, line, tabfile))
 
 
 @schedule.command()

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import backends, clean, ingest, split
 from .cluster import cluster
@@ -26,6 +26,9 @@ from .render import render
 from .store import locked, write_atomic
 from .summarize import Summarizer
 from .translate import Translator, translate_stories
+
+if TYPE_CHECKING:
+    from .fetch import Pages
 
 log = logging.getLogger("digest")
 
@@ -47,11 +50,24 @@ def articles_of(text: str, path: Path | str, html: bool | None = None) -> list[A
     published = cleaned.published or meta.get("published")
     out = []
     for title, paragraphs in split.stories(cleaned):
+        if html and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
+            continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
         out.append(Article(title, tuple(paragraphs), path, source, published, lang))
     if not out:
-        log.warning("%s: no article text left after cleaning, skipped", path)
+        log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out
+
+
+# Fewer words than this, extracted from a web page, are no article: "Please enable
+# JavaScript", "Assine para continuar lendo", an error page. (The shortest article in
+# cstnews-dev has 42 words; a one-sentence news brief, 25 or so.)
+MIN_PAGE_WORDS = 20
+
+
+def _one_line(name: str) -> str:
+    """A file name or URL as it can be shown in one line of a message."""
+    return name if name.isprintable() else repr(name)[1:-1]
 
 
 def load(inputs: Iterable[Path], pages: Iterable[tuple[str, bytes]] = ()) -> list[Article]:
@@ -163,6 +179,7 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
     """
     from .config import load as load_settings
     from .deliver import NO_RECIPIENTS, Mailroom, compose
+    from .fetch import Pages
     from .state import State, home
 
     cfg = (settings or load_settings()).override(**overrides)
@@ -171,7 +188,12 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
     with locked(data, "data folder"), locked(out, "output folder"), State(data) as state:
         notes: list[str] = []
         summarizer, translator = _backends(cfg, langs, state, notes)
-        read = load(*_inputs(cfg, inputs, urls, feeds, state.folder / "pages"))
+        pages = Pages(state.folder / "pages")
+        paths, fetched = _inputs(cfg, inputs, urls, feeds, pages)
+        read = load(paths, fetched)
+        found = {str(a.path) for a in read}
+        for url, _ in fetched:  # a page that gave no article is fetched again next time
+            pages.settle(url, url in found)
         state.add(read)
         chosen = state.for_briefing(day, everything)
         held = 0 if everything else state.elsewhere(read, day)
@@ -214,10 +236,10 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
 
 
 def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
-            feeds: Iterable[str] | None, pages: Path) -> tuple[list[Path], list]:
-    """The files to read and the fetched pages: as given, else the settings' inputs,
-    urls and feeds, else seeds/."""
-    from .fetch import Limits, Pages, fetch
+            feeds: Iterable[str] | None, pages: Pages) -> tuple[list[Path], list]:
+    """The files to read and the fetched (URL, page) pairs: as given, else the
+    settings' inputs, urls and feeds, else seeds/."""
+    from .fetch import Limits, fetch
 
     paths, links, feeds = [Path(p) for p in inputs or ()], list(urls or ()), list(feeds or ())
     if not (paths or links or feeds):
@@ -227,7 +249,7 @@ def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str
     if not (links or feeds):
         return paths, []
     limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"], cfg["fetch.max_mb"] * 2**20)
-    return paths, fetch(links, feeds, Pages(pages), limits)
+    return paths, fetch(links, feeds, pages, limits)
 
 
 def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -> tuple:

@@ -233,3 +233,23 @@ def test_a_killed_run_leaves_no_half_briefing_and_no_corrupt_state(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "articles in 300 files" in done.stdout
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path):
+    notice = b"<html><body><p>Assine para continuar lendo.</p></body></html>"
+    site.routes = {"/rain.html": notice}
+    out = tmp_path / "out"
+    first = digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-21", "-o", out,
+                   "-l", "pt")
+    assert first.exit_code == 0, first.output
+    assert "no article text left after cleaning" in first.stderr
+    assert titles(briefing(out, "2026-11-21")) == []  # the notice is no story
+    site.routes["/rain.html"] = RAIN
+    second = digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-22", "-o", out,
+                    "-l", "pt")
+    assert second.exit_code == 0, second.output
+    assert titles(briefing(out, "2026-11-22")) == [
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
+    assert site.hits == ["/rain.html", "/rain.html"]
+    digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-23", "-o", out, "-l", "pt")
+    assert site.hits == ["/rain.html", "/rain.html"]  # known good now: kept, not fetched
