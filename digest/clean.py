@@ -117,9 +117,18 @@ class Cleaned:
     breaks: set[int] = field(default_factory=set)  # blocks that open a story (Markdown '# ')
 
 
+# Control characters (NUL, ESC, …) and zero-width marks: never text.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\ufeff]")
+# No word of real text is longer than this; a longer run of letters without a space is a
+# base64 blob, a data URI or an attack, and is cut (it would cost a translator minutes).
+LONGEST_WORD = 80
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+
+
 def normalize(line: str) -> str:
-    line = unicodedata.normalize("NFC", line)
-    line = re.sub(r"[\u200b-\u200d\ufeff]", "", line)
+    """A line in NFC, without invisible characters, long words cut, spaces collapsed."""
+    line = _INVISIBLE.sub("", unicodedata.normalize("NFC", line))
+    line = _LONG_WORD.sub(lambda m: m[0][:LONGEST_WORD] + "…", line)
     return re.sub(r"\s+", " ", line).strip()
 
 

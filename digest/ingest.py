@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -15,15 +16,21 @@ SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 
 
 def discover(inputs: Iterable[Path]) -> list[Path]:
-    """The article files named by `inputs` (files, or folders searched recursively)."""
+    """The article files named by `inputs` (files, or folders searched recursively,
+    hidden ones skipped); a folder that cannot be read is one warning."""
+    def unreadable(exc: OSError) -> None:
+        log.warning("%s: cannot read the folder (%s), skipped", exc.filename,
+                    exc.strerror or exc)
+
     found: list[Path] = []
     for path in inputs:
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            files = []
+            for root, folders, names in os.walk(path, onerror=unreadable):
+                folders[:] = [f for f in folders if not f.startswith(".")]
+                files += [Path(root, n) for n in names if not n.startswith(".")
+                          and Path(n).suffix.lower() in SUFFIXES and Path(root, n).is_file()]
+            found += sorted(files)
         elif path.is_file():
             found.append(path)
         else:

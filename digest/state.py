@@ -11,14 +11,17 @@ Each write is one transaction, so a run killed at any point leaves the database 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__
+from .errors import DigestError
 from .model import Article, Story
 
 SCHEMA = """
@@ -68,16 +71,44 @@ def _load(text: str) -> Article:
                    d["lang"])
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guarded(method: F) -> F:
+    """A State method whose database errors become one-line DigestErrors naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: State, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise DigestError(f"{self.path}: cannot use the database ({exc})") from None
+            raise DigestError(f"{self.path}: damaged or not a digest database ({exc}); "
+                              "move it aside and digest starts a new one") from None
+    return wrapper  # type: ignore[return-value]
+
+
 class State:
     """The database of one data folder."""
 
+    @_guarded
     def __init__(self, folder: Path | None = None):
         self.folder = folder or home()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.folder / "state.db", timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
-        self.db.executescript(SCHEMA)
+        self.path = self.folder / "state.db"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DigestError(f"{self.folder}: cannot use the data folder "
+                              f"({exc.strerror or exc})") from None
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a kill loses nothing
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -88,6 +119,7 @@ class State:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_guarded
     def add(self, articles: Iterable[Article]) -> None:
         """Record articles not seen before (the same text from elsewhere is not new)."""
         now = dt.datetime.now().isoformat(timespec="seconds")
@@ -98,6 +130,7 @@ class State:
                 "VALUES (?, ?, ?, ?)",
                 ((article_hash(a), str(a.path), _dump(a), now) for a in articles))
 
+    @_guarded
     def for_briefing(self, date: dt.date, everything: bool = False) -> list[Article]:
         """The articles of the briefing for `date`: those already in it and those in no
         briefing yet (or every article, with `everything`), in the order first read."""
@@ -107,6 +140,7 @@ class State:
             + " ORDER BY rowid", () if everything else (date.isoformat(),))
         return [_load(text) for text, in rows]
 
+    @_guarded
     def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:
         """How many of these articles went into the briefing of another date."""
         return sum(n for n, in self._rows(
@@ -114,6 +148,7 @@ class State:
             " AND briefing IS NOT NULL AND briefing != ?",
             [article_hash(a) for a in articles], date.isoformat()))
 
+    @_guarded
     def assign(self, articles: Iterable[Article], date: dt.date) -> None:
         """Mark articles as in the briefing for `date` (those in none yet)."""
         with self.db:
@@ -122,6 +157,7 @@ class State:
                 "UPDATE articles SET briefing = ? WHERE hash = ? AND briefing IS NULL",
                 ((date.isoformat(), article_hash(a)) for a in articles))
 
+    @_guarded
     def _rows(self, sql: str, keys: Sequence[str], *params) -> list[tuple]:
         """The rows of `sql`, its `{marks}` standing for `keys`, 500 keys a query."""
         rows: list[tuple] = []
@@ -142,6 +178,7 @@ class State:
             found.update(new)
         return [found[k] for k in keys], len(keys) - len(todo)
 
+    @_guarded
     def put(self, items: dict[str, str]) -> None:
         with self.db:
             self.db.execute("BEGIN")

@@ -75,17 +75,50 @@ class Bergamot:
             return list(pool.map(one, texts))
 
 
+# The longest piece of text a translator is given: a longer sentence goes in pieces cut
+# at spaces, so no input (a run-on paragraph, a page with no stops) can hold it for long.
+SEGMENT = 512
+
+
+# A word this long is a code, a link or a blob: passed on as it is, untranslated.
+LONG_WORD = 40
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence in pieces of at most SEGMENT characters, cut at spaces; a long word is
+    a piece of its own."""
+    if len(sentence) <= SEGMENT and max(map(len, sentence.split(" "))) <= LONG_WORD:
+        return [sentence]
+    out, piece = [], ""
+    for word in sentence.split(" "):
+        if piece and (len(piece) + 1 + len(word) > SEGMENT or len(word) > LONG_WORD):
+            out.append(piece)
+            piece = ""
+        if len(word) > LONG_WORD:
+            out.append(word[:SEGMENT])
+        else:
+            piece = f"{piece} {word}" if piece else word
+    return out + [piece] if piece else out
+
+
+def _translatable(piece: str) -> bool:
+    return len(piece) <= LONG_WORD or " " in piece
+
+
 def segments(text: str) -> list[list[str]]:
-    """A text as paragraphs of sentences: the units a translator gets."""
-    return [sentences(p) for p in text.split("\n") if p.strip()]
+    """A text as paragraphs of sentences (or pieces of long ones): what a translator is
+    given, one at a time."""
+    return [[x for s in sentences(p) for x in _pieces(s)] for p in text.split("\n")
+            if p.strip()]
 
 
 def translate_texts(texts: Sequence[str], translator: Translator) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
     distinct sentence once), and put back together paragraph by paragraph."""
     split = [segments(t) for t in texts]
-    unique = list(dict.fromkeys(s for t in split for p in t for s in p))
+    unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
     done = dict(zip(unique, translator.translate(unique)))
+    done.update((s, s) for t in split for p in t for s in p if not _translatable(s))
     return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
 
 
