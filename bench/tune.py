@@ -37,6 +37,7 @@ GRID = {  # in the order of the settings' tuples below: (h, c, r, m)
     "ratio": (0.3, 0.35, 0.4, 0.45, 0.5, 1.0),
     "min_words": (6, 8, 10),
 }
+RELATED_GRID = (0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16)
 SPLIT_GRID = {"topic_break": (0.05, 0.075, 0.1, 0.125, 0.15), "echo": (0.3, 0.4, 0.5, 0.6)}
 THRESHOLDS = (0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3)
 WORDS = 120
@@ -147,7 +148,7 @@ def seed_stories() -> list[Folder]:
     stories: dict[str, list] = {}
     for a in load([ROOT / "seeds"]):
         name = Path(a.path).name[:3]
-        key = "call" if name in ("001", "004") else f"{name}:{a.title}"
+        key = "call" if name in ("001", "004") else a.title
         stories.setdefault(key, []).append(a)
     return [Folder(Path(key), [Document(Path(key), Story([a]), None) for a in arts], None)
             for key, arts in stories.items()]
@@ -196,6 +197,69 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
     print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(4)))
     print(f"  chosen on all stories: {best}"
           + ("  (the code's default)" if best == THRESHOLD else f"  (the code has {THRESHOLD})"))
+    return best
+
+
+# Stories on one topic, as an editor would put them side by side (a hand annotation of
+# cstnews-dev's folders and of the seeds' stories, by their headlines' first words).
+TOPICS = [
+    # The 2007 air-traffic crisis: the TAM crash, the ANAC chief, Cumbica's runway, Congonhas.
+    {"c03-cotidiano-acidentetam", "c05-cotidiano-anac", "c21-cotidiano-reformacumbica",
+     "c22-cotidiano-deslizamentocongonhas"},
+    # The 2006 presidential election.
+    {"c02-politica-reeleicaolula", "c17-politica-eleicaoalckmim"},
+    # The war in Ukraine (seed 000's stories but one).
+    {"Donald Trump pretende", "Rússia ataca área", "Rússia vê envio", "Rússia envia drones",
+     "Trump impõe prazo", "Zelensky agradece", "Após conversa com", "Ataque da Rússia",
+     "Rússia nega atrasar"},
+    # Russia and North Korea.
+    {"call", "Kim Jong-un promete", "Putin agradece apoio", "Seul afirma que"},
+]
+
+
+def tune_related(folders: list[Folder], shuffles: int, k: int) -> float:
+    """The related-stories threshold (edit.RELATED). The gold stories of the corpus and
+    the seeds, as one day, are grouped into topics at each threshold; a threshold is
+    chosen by the F1 of the story pairs it puts on one topic (against TOPICS) among the
+    other folds' stories, and scored on the pairs that hold a story of the fold."""
+    from digest.cluster import means, vectors
+    from digest.edit import RELATED
+    from digest.cluster import groups as topics
+
+    stories = folders + seed_stories()
+    articles = [a for f in stories for d in f.documents for a in d.story.articles]
+    owner = [k for k, f in enumerate(stories) for d in f.documents for _ in d.story.articles]
+    members = [[i for i, o in enumerate(owner) if o == k] for k in range(len(stories))]
+    rows = means(vectors(articles), members)
+    names = [f.path.name for f in stories]
+    gold = {(i, j) for t in TOPICS for i in range(len(stories)) for j in range(i + 1, len(stories))
+            if any(names[i].startswith(x) for x in t) and any(names[j].startswith(x) for x in t)}
+    found = {}
+    for t in RELATED_GRID:
+        label = {i: n for n, g in enumerate(topics(rows, t)) for i in g}
+        found[t] = {(i, j) for i in range(len(stories)) for j in range(i + 1, len(stories))
+                    if label[i] == label[j]}
+
+    def score(t: float, chosen: Sequence[int]) -> float:
+        wanted = set(chosen)
+        pairs = lambda s: {p for p in s if p[0] in wanted or p[1] in wanted}  # noqa: E731
+        hit, want = pairs(found[t]), pairs(gold)
+        both = len(hit & want)
+        return 2 * both / (len(hit) + len(want)) if hit or want else 1.0
+
+    splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
+              zip(folds(len(folders), k, shuffles), folds(len(stories) - len(folders), k,
+                                                        shuffles))]
+    oof, chosen = cross_validate(dict.fromkeys(RELATED_GRID), splits, score)
+    every = range(len(stories))
+    best = max(RELATED_GRID, key=lambda t: score(t, every))
+    print(f"related stories: {len(gold)} pairs of {len(stories)} stories on one topic; pair "
+          f"F1 out of fold: {oof:.3f}")
+    print("  in-sample by threshold: " + ", ".join(f"{t} {score(t, every):.3f}"
+                                                    for t in RELATED_GRID))
+    print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(3)))
+    print(f"  chosen on all: {best}" + ("  (the code's default)" if best == RELATED
+                                        else f"  (the code has {RELATED})"))
     return best
 
 
@@ -255,6 +319,7 @@ def main() -> None:
           f"cross-validation over stories, {opts.shuffles} random splits")
     tune_summarizer(folders, splits)
     tune_grouping(folders, opts.shuffles, opts.folds)
+    tune_related(folders, opts.shuffles, opts.folds)
     tune_splitting(folders, opts.shuffles, opts.folds)
     print(f"{time.perf_counter() - t0:.0f} s")
 

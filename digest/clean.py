@@ -170,6 +170,10 @@ def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
     byline = ", ".join(x for x in (doc.author, site) if x)
     if byline:
         meta["source"] = byline
+    if site:
+        meta["site"] = site
+    if doc.categories:
+        meta["section"] = doc.categories[0]
     if doc.date:
         try:
             meta["published"] = dt.datetime.fromisoformat(doc.date)

@@ -111,18 +111,48 @@ def _average_link(x: sp.csr_matrix, origin: np.ndarray, threshold: float) -> np.
     return fcluster(tree, np.nextafter(1 - threshold, 0), criterion="distance")
 
 
-def cluster(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Story]:
-    """Stories of one or more articles, in the order of each story's first article."""
+def groups(x: sp.csr_matrix, threshold: float, origin: np.ndarray | None = None
+           ) -> list[list[int]]:
+    """Average-linkage groups of the rows of `x` (row indices, in order of their first),
+    merged while the mean similarity of their rows is above `threshold`; rows of one
+    `origin` never share a group."""
+    import numpy as np
+
+    if origin is None:
+        origin = np.arange(x.shape[0])
+    out: list[list[int]] = []
+    for members in _parts(similar_pairs(x, threshold), threshold):
+        labels = _average_link(x[members], origin[members], threshold)
+        out += [sorted(members[labels == label].tolist()) for label in np.unique(labels)]
+    return sorted(out)
+
+
+def means(x: sp.csr_matrix, members: Sequence[Sequence[int]]) -> sp.csr_matrix:
+    """The mean row of each group: their dot product is the mean similarity between the
+    two groups' rows, what average linkage compares."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows = np.concatenate([np.full(len(m), k) for k, m in enumerate(members)])
+    cols = np.concatenate([np.asarray(m) for m in members])
+    weights = np.concatenate([np.full(len(m), 1 / len(m)) for m in members])
+    return sp.csr_matrix((weights, (rows, cols)), shape=(len(members), x.shape[0])) @ x
+
+
+def group(articles: Sequence[Article], threshold: float = THRESHOLD
+          ) -> tuple[list[Story], sp.csr_matrix | None, list[list[int]]]:
+    """Stories of one or more articles, in the order of each story's first article;
+    with the articles' vectors and each story's rows of them, for the editor."""
     import numpy as np
 
     if not articles:
-        return []
+        return [], None, []
     x = vectors(articles)
     origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
-    groups: list[list[int]] = []
-    for members in _parts(similar_pairs(x, threshold), threshold):
-        labels = _average_link(x[members], origin[members], threshold)
-        for label in np.unique(labels):
-            groups.append(sorted(members[labels == label].tolist()))
-    groups.sort()
-    return [Story([articles[i] for i in g]) for g in groups]
+    members = groups(x, threshold, origin)
+    return [Story([articles[i] for i in g]) for g in members], x, members
+
+
+def cluster(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Story]:
+    """Stories of one or more articles, in the order of each story's first article."""
+    return group(articles, threshold)[0]

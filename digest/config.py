@@ -43,6 +43,8 @@ SETTINGS = {s.key: s for s in (
     Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
     Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
     Setting("words", 60, "Word budget of each story's summary.", kind="int"),
+    Setting("top", 10, "Stories shown in full, most important first; the others one line "
+            "each under 'Also today' (0: all in full).", kind="int"),
     Setting("summarizer", "extractive", "Summarizer: extractive, or hf:MODEL (a model id "
             "or folder)."),
     Setting("translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or "

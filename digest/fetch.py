@@ -237,19 +237,25 @@ class _Handler(urllib.request.AbstractHTTPHandler):
     http_request = https_request = urllib.request.AbstractHTTPHandler.do_request_
 
 
-def feed_links(url: str, body: bytes) -> list[str]:
-    """The article links of an RSS or Atom feed, in the feed's order."""
+def feed_links(url: str, body: bytes) -> list[tuple[str, str | None]]:
+    """The article links of an RSS or Atom feed, in the feed's order, each with the
+    item's first category (its section, as the site names it)."""
     import feedparser
 
     feed = feedparser.parse(body)
-    links = [e.get("link") for e in feed.entries if e.get("link")]
+    links = [(e.get("link"), next((t.get("label") or t.get("term") for t in e.get("tags", [])
+                                   if t.get("label") or t.get("term")), None))
+             for e in feed.entries if e.get("link")]
     if not links:
         why = str(getattr(feed, "bozo_exception", "")).splitlines()[:1]
         why = [re.sub(r"^<unknown>:(\d+):(\d+): (.+)$", r"\3 at line \1, column \2", w)
                for w in why]
         raise FetchError(f"{_shown(url)}: not an RSS or Atom feed with links"
                          + (f" ({why[0]})" if why and why[0] else ""))
-    return list(dict.fromkeys(_join(url, link) for link in links))
+    first: dict[str, str | None] = {}
+    for link, category in links:
+        first.setdefault(_join(url, link), category)
+    return list(first.items())
 
 
 def _join(base: str, link: str) -> str:
@@ -338,8 +344,9 @@ def _bot_check(body: bytes) -> bool:
 
 
 def fetch(urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limits,
-          workers: int = 8) -> list[tuple[str, bytes]]:
-    """(URL, page) for every URL and every page the feeds link to, each URL once;
+          workers: int = 8) -> list[tuple[str, bytes, str | None]]:
+    """(URL, page, the feed's category for it) for every URL and every page the feeds
+    link to, each URL once;
     a feed is read afresh every time. Failures are warned about and skipped. Nothing is
     fetched after PHASE_TIMEOUTS × limits.timeout; saved pages still serve."""
     until = time.monotonic() + PHASE_TIMEOUTS * limits.timeout
@@ -355,6 +362,10 @@ def fetch(urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limit
         bodies = pool.map(lambda f: attempt(get, f, limits, until), feeds)
         linked = [link for feed, body in zip(feeds, bodies) if body is not None
                   for link in (attempt(feed_links, feed, body) or [])]
-        todo = list(dict.fromkeys([*urls, *linked]))
+        category: dict[str, str | None] = {url: None for url in urls}
+        for link, label in linked:
+            category[link] = category.get(link) or label
+        todo = list(category)
         found = pool.map(lambda u: attempt(pages.read, u, limits, until), todo)
-        return [(url, body) for url, body in zip(todo, found) if body is not None]
+        return [(url, body, category[url]) for url, body in zip(todo, found)
+                if body is not None]

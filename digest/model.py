@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,13 +14,19 @@ class Article:
     title: str
     paragraphs: tuple[str, ...]
     path: Path | str  # a file, or the URL of a page
-    source: str | None = None
+    source: str | None = None  # as the page credits it: "Ana Souza, Jornal Exemplo"
     published: dt.datetime | None = None
     lang: str = "pt"
+    section: str | None = None  # a key of edit.SECTIONS, from the page's own metadata
+    outlet: str | None = None  # who publishes it: a site, an agency; None: unknown
 
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def url(self) -> str | None:
+        return self.path if isinstance(self.path, str) and "://" in self.path else None
 
 
 @dataclass
@@ -31,6 +38,7 @@ class Story:
     title_en: str | None = None
     summary_en: str | None = None
     notes: list[str] = field(default_factory=list)
+    related: list[Story] = field(default_factory=list)  # other stories on its topic
 
     @property
     def title(self) -> str:
@@ -40,10 +48,16 @@ class Story:
     def lang(self) -> str:
         return self.articles[0].lang
 
+    @property
+    def section(self) -> str | None:
+        """The section most of its articles name, if any names one."""
+        named = Counter(a.section for a in self.articles if a.section)
+        return named.most_common(1)[0][0] if named else None
+
 
 @dataclass
 class Briefing:
-    """A dated briefing: the stories of one day and how they were made."""
+    """A dated briefing: the day's stories, most important first, and how it was made."""
 
     date: dt.date
     stories: list[Story]
@@ -52,3 +66,13 @@ class Briefing:
     summarizer: str = ""
     translator: str = ""
     notes: list[str] = field(default_factory=list)  # how the run departed from its settings
+    top: int = 0  # stories shown in full; the rest one line each (0: all in full)
+
+    @property
+    def full(self) -> list[Story]:
+        return self.stories[:self.top] if self.top else self.stories
+
+    @property
+    def also(self) -> list[Story]:
+        """The stories after the first `top`: one line each."""
+        return self.stories[self.top:] if self.top else []

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import backends, clean, ingest, split
-from .cluster import cluster
+from .cluster import group
 from .config import Config, langs_of
+from .edit import path_sections, rank, section_of
 from .errors import DigestError, ModelUnavailable
 from .model import Article, Briefing
 from .render import render
@@ -33,11 +34,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("digest")
 
 
-def articles_of(text: str, path: Path | str, html: bool | None = None) -> list[Article]:
-    """The stories in one file's (or page's) text, as articles carrying its metadata.
+def articles_of(text: str, path: Path | str, html: bool | None = None,
+                category: str | None = None) -> list[Article]:
+    """The stories in one file's (or page's) text, as articles carrying its metadata:
+    source, date, publisher, and section (from `category`, a feed's for the page, else
+    the page's own, else its path's folders).
 
     HTML (a .html file, or any fetched page) first goes through trafilatura for the main
-    text, title, date, author and site name; the cleaning after it is the same.
+    text, title, date, author, site name and section; the cleaning after it is the same.
     """
     name = str(path)
     if html is None:
@@ -48,12 +52,15 @@ def articles_of(text: str, path: Path | str, html: bool | None = None) -> list[A
     cleaned = clean.clean(text, markdown=name.lower().endswith(".md"))
     source = cleaned.source or meta.get("source")
     published = cleaned.published or meta.get("published")
+    outlet = meta.get("site") or cleaned.source
+    section = section_of([category, meta.get("section"), *path_sections(name)])
     out = []
     for title, paragraphs in split.stories(cleaned):
         if html and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
-        out.append(Article(title, tuple(paragraphs), path, source, published, lang))
+        out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
+                           outlet))
     if not out:
         log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out
@@ -70,15 +77,16 @@ def _one_line(name: str) -> str:
     return name if name.isprintable() else repr(name)[1:-1]
 
 
-def load(inputs: Iterable[Path], pages: Iterable[tuple[str, bytes]] = ()) -> list[Article]:
-    """Every article in the input files and in the fetched (URL, page) pairs."""
+def load(inputs: Iterable[Path],
+         pages: Iterable[tuple[str, bytes, str | None]] = ()) -> list[Article]:
+    """Every article in the input files and in the fetched (URL, page, category)s."""
     articles: list[Article] = []
     for path in ingest.discover(inputs):
         text = ingest.read(path)
         articles += articles_of(text, path) if text is not None else []
-    for url, body in pages:
+    for url, body, category in pages:
         text = ingest.decode(body, url)
-        articles += articles_of(text, url, html=True) if text is not None else []
+        articles += articles_of(text, url, True, category) if text is not None else []
     for a in articles:
         if a.lang not in ("pt", "en"):
             log.warning("%s: %r reads as %s, not Portuguese", a.path, a.title, a.lang)
@@ -92,15 +100,19 @@ def build(
     translator: Translator | None,
     words: int,
     langs: Sequence[str] = ("pt", "en"),
+    top: int = 0,
 ) -> Briefing:
-    """A briefing of these articles: grouped into stories, summarized, translated."""
-    stories = cluster(list(articles))
-    for story, summary in zip(stories, summarizer.summarize(stories, words)):
+    """A briefing of these articles: grouped into stories and ranked; the first `top`
+    (all, with 0) summarized; all translated (the others' headlines only)."""
+    stories, x, members = group(articles)
+    briefing = Briefing(date, rank(stories, x, members, top) if x is not None else [],
+                        len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
+                        translator.name if translator else "", top=top)
+    for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words)):
         story.summary = summary
     if translator is not None and "en" in langs:
-        translate_stories(stories, translator)
-    return Briefing(date, stories, len({str(a.path) for a in articles}), tuple(langs),
-                    summarizer.name, translator.name if translator else "")
+        translate_stories(briefing.stories, translator)
+    return briefing
 
 
 def write(briefing: Briefing, out: Path) -> Path:
@@ -192,7 +204,7 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
         paths, fetched = _inputs(cfg, inputs, urls, feeds, pages)
         read = load(paths, fetched)
         found = {str(a.path) for a in read}
-        for url, _ in fetched:  # a page that gave no article is fetched again next time
+        for url, *_ in fetched:  # a page that gave no article is fetched again next time
             pages.settle(url, url in found)
         state.add(read)
         chosen = state.for_briefing(day, everything)
@@ -204,7 +216,7 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
             log.info("%s went into earlier briefings and %s left out (--all includes them)",
                      _plural(held, "article read", "articles read"),
                      "is" if held == 1 else "are")
-        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs)
+        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"])
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)

@@ -4,12 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from importlib import resources
+import urllib.parse
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .model import Briefing, Story
+from .edit import SECTIONS, outlet
+from .model import Article, Briefing, Story
+
+if TYPE_CHECKING:
+    import jinja2
 
 MONTHS_PT = ("janeiro fevereiro março abril maio junho julho agosto setembro outubro "
              "novembro dezembro").split()
@@ -38,10 +44,40 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _MD_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+[.)]\s)")
 
 
+def one_line(text: str) -> str:
+    """Text that stays on one line: any control character shown as its escape."""
+    return text if text.isprintable() else "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def markdown_escape(text: str) -> str:
     """Text shown literally in Markdown: no emphasis, links, HTML or list markers."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
+
+
+def code(text: str) -> str:
+    """A Markdown code span that shows `text` as it is: fenced by more backticks than
+    any run inside it (so none can close it early), on one line."""
+    text = one_line(text)
+    fence = "`" * (max(map(len, re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` as a safe link target: http(s) only, with the characters that could end a
+    Markdown or HTML destination percent-encoded; None for anything else."""
+    if not url or not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
+        return None
+    return re.sub(r"[\x00-\x20<>\"'`\\()\x7f]", lambda m: f"%{ord(m[0]):02X}", url)
+
+
+def markdown_link(label: str, url: str | None) -> str:
+    """'[label](<url>)' with both made safe, or the escaped label alone."""
+    target = web_link(url)
+    text = markdown_escape(one_line(label))
+    return f"[{text}](<{target}>)" if target else text
 
 
 def display_path(path: Path | str) -> str:
@@ -52,6 +88,64 @@ def display_path(path: Path | str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def display_url(url: str) -> str:
+    """A URL shown short: host and path, no scheme, no query."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    return host + (parts.path if parts.path != "/" else "")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article's credit line: who and when (if known), and where."""
+
+    credit: str  # "Agence France-Presse, 12/08/2025 19:48"; "" when nothing is known
+    where: str  # a file's path, or a URL shown short
+    url: str | None  # the article's page, to link to
+
+    @classmethod
+    def of(cls, article: Article) -> Source:
+        credit = ", ".join(x for x in (article.source, article.published and
+                                       short_date(article.published)) if x)
+        url = article.url
+        return cls(credit, display_url(url) if url else display_path(article.path), url)
+
+
+def sources(story: Story) -> list[Source]:
+    return [Source.of(a) for a in story.articles]
+
+
+def outlets(story: Story) -> list[tuple[str, str | None, bool]]:
+    """The story's distinct sources, short: (name, a link where there is one, whether
+    the name is a file's path)."""
+    seen: dict[str, tuple[str, str | None, bool]] = {}
+    for a in story.articles:
+        file = not (a.outlet or a.url)
+        name = display_path(a.path) if file else outlet(a)
+        seen.setdefault(name, (name, a.url, file))
+    return list(seen.values())
+
+
+def sectioned(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
+    """Stories grouped by section, in the sections' fixed order, keeping their order
+    within each; those with none last. A day where no story names a section is one
+    group with no heading."""
+    by: dict[str | None, list[Story]] = {}
+    for story in stories:
+        by.setdefault(story.section, []).append(story)
+    if set(by) == {None}:
+        return [(None, stories)] if stories else []
+    return [(key, by[key]) for key in [*SECTIONS, None] if key in by]
+
+
+WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read `text` at WORDS_PER_MINUTE (words: runs holding a letter or digit)."""
+    return max(1, round(len(re.findall(r"\S*\w\S*", text)) / WORDS_PER_MINUTE))
 
 
 def both(langs: tuple[str, ...], pt: str, en: str) -> str:
@@ -116,7 +210,7 @@ def templates_dir() -> Path:
     return Path(str(resources.files("digest.templates")))
 
 
-def environment(autoescape: bool = False):
+def environment(autoescape: bool = False) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -127,17 +221,32 @@ def environment(autoescape: bool = False):
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=markdown_escape, long_date=long_date, short_date=short_date,
-                       path=display_path)
+    env.filters.update(md=markdown_escape, code=code, long_date=long_date,
+                       short_date=short_date, path=display_path, one_line=one_line)
+    env.globals.update(link=markdown_link, web_link=web_link, sources=sources,
+                       outlets=outlets)
     return env
+
+
+_READING = "\x00reading time\x00"
 
 
 def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
     """The briefing rendered through one template."""
+    b = briefing
     env = environment(autoescape=template.endswith(".html.j2"))
+    number = {id(s): i for i, s in enumerate(b.full, 1)}
     text = env.get_template(template).render(
-        b=briefing, subject=subject(briefing), counts=counts(briefing),
-        colophon=colophon(briefing),
-        t=lambda pt, en: both(briefing.langs, pt, en),
-        shown=lambda story: shown(story, briefing.langs))
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        b=b, subject=subject(b), counts=counts(b), colophon=colophon(b), reading=_READING,
+        sections=sectioned(b.also),
+        section_name=lambda key: both(b.langs, *SECTIONS[key][0]) if key else both(
+            b.langs, "Outras", "Other"),
+        t=lambda pt, en: both(b.langs, pt, en),
+        shown=lambda story: shown(story, b.langs),
+        number=lambda story: number.get(id(story)))
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    # The time to read it is the Markdown's, whatever the form.
+    words = text if template == "briefing.md.j2" else render(b).replace(_READING, "")
+    minutes = reading_minutes(words.replace(_READING, ""))
+    return text.replace(_READING, both(b.langs, f"Leitura: {minutes} min",
+                                        f"Reading time: {minutes} min"))

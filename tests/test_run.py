@@ -27,29 +27,47 @@ def briefing(tmp_path_factory) -> str:
 
 
 def _sections(md: str) -> list[str]:
+    """The stories in full, then the 'Also today' list."""
     return re.split(r"\n---\n", md)[1:-1]
 
 
-def test_seeds_give_thirteen_bilingual_stories(briefing):
-    sections = _sections(briefing)
-    assert len(sections) == 13
-    titles = [re.search(r"^## \d+\. (.+)$", s, re.M)[1] for s in sections]
-    assert titles[:10] == SEED_000_HEADLINES
-    for section in sections:
+SEED_OTHERS = [
+    'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA',
+    "Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia após reunião com Putin",
+    "Putin agradece apoio da Coreia do Norte em cimeira com Kim Jong-un e assina documento "
+    "fundamental de relações bilaterais",
+]
+
+
+def test_seeds_give_ten_stories_in_full_and_three_in_one_line(briefing):
+    *full, also = _sections(briefing)
+    assert len(full) == 10 and also.startswith("\n## Também hoje · Also today\n")
+    titles = [re.search(r"^## \d+\. (.+)$", s, re.M)[1] for s in full]
+    lines = re.findall(r"^- (.+?) · \*", also, re.M)
+    assert len(lines) == 3
+    assert sorted(titles + lines) == sorted(SEED_000_HEADLINES + SEED_OTHERS)
+    for section in full:
         pt, en = re.search(r"^## .+\n\n(.+)\n\n> \*\*.+\*\*\n>\n> (.+)$", section, re.M).groups()
         assert len(pt.split()) > 15 and len(en.split()) > 15
         assert detect_lang(pt) == "pt" and detect_lang(en) == "en"
         assert re.search(r"^Fontes? · Sources?: .*`seeds/00\d_\w+\.txt`$", section, re.M)
+    for line in also.splitlines()[4:]:
+        if line:
+            assert re.fullmatch(r"- .+ · \*.+\* — `seeds/000_87b21344010ebffb\.txt`", line)
 
 
-def test_the_same_event_from_two_sources_is_one_item(briefing):
-    (item,) = [s for s in _sections(briefing) if "001_" in s]
-    assert item.startswith("\n## 11. Putin e líder norte-coreano prometem")
+def test_the_event_two_outlets_report_leads_the_day(briefing):
+    first = _sections(briefing)[0]
+    assert first.startswith("\n## 1. Putin e líder norte-coreano prometem")
     assert re.search(r"^Fontes · Sources: Agence France-Presse, 12/08/2025 19:48, "
                      r"`seeds/001_f1a4ccf0f197fcc1.txt`; `seeds/004_38e46deb90958bc9.txt`$",
-                     item, re.M)
-    # Different meetings of the same leaders stay apart.
+                     first, re.M)
+    # Different meetings of the same leaders stay apart, and sit beside it as related.
     assert sum("002_" in s or "003_" in s for s in _sections(briefing)) == 2
+    related = re.search(r"^Relacionadas · Related: (.+)$", first, re.M)[1].split("; ")
+    assert {r.split(". ", 1)[0] for r in related} == {"2", "3", "4"}
+    assert [s.split("\n")[1][:10] for s in _sections(briefing)[1:4]] == [
+        "## 2. Kim ", "## 3. Puti", "## 4. Seul"]
 
 
 def test_briefing_holds_no_boilerplate(briefing):
@@ -60,23 +78,32 @@ def test_briefing_holds_no_boilerplate(briefing):
         assert junk not in (lines if len(junk.split()) == 1 else briefing)
 
 
-def test_header_dates_and_in_brief(briefing):
+def test_header_dates_reading_time_and_in_brief(briefing):
     assert briefing.startswith("# Resumo diário · Daily briefing — 2026-11-22\n")
     assert "**Domingo, 22 de novembro de 2026** · *Sunday, 22 November 2026*" in briefing
-    assert "## Em resumo · In brief" in briefing
+    minutes = max(1, round(len(re.findall(r"\S*\w\S*", briefing)) / 230))
+    assert f"\n\nLeitura: {minutes} min · Reading time: {minutes} min\n\n" in briefing
     brief = briefing.split("## Em resumo · In brief")[1].split("---")[0]
-    assert len(re.findall(r"^\d+\. ", brief, re.M)) == 13
+    assert len(re.findall(r"^\d+\. ", brief, re.M)) == 10
+    assert "E mais 3 em *Também hoje*, abaixo. · And 3 more under *Also today*, below." in brief
     assert "Agence France-Presse, 12/08/2025 19:48" in briefing
 
 
 def test_briefing_is_valid_commonmark(briefing):
     tokens = MarkdownIt("commonmark").parse(briefing)
     h2 = [t for t in tokens if t.type == "heading_open" and t.tag == "h2"]
-    assert len(h2) == 14
+    assert len(h2) == 12  # in brief, ten stories, also today
     assert not any(t.type in ("html_block", "html_inline") for t in tokens)
     html = MarkdownIt("commonmark").render(briefing)
-    assert html.count("<blockquote>") == 13
-    assert html.count("<li>") == 13
+    assert html.count("<blockquote>") == 10
+    assert html.count("<li>") == 13  # ten in brief, three also today
+
+
+def test_top_0_shows_every_story_in_full(tmp_path, seeds):
+    result = run(seeds, "-d", "2026-11-22", "-o", tmp_path, "--top", "0", "-l", "pt")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "2026-11-22.md").read_text()
+    assert len(re.findall(r"^## \d+\. ", md, re.M)) == 13 and "Também hoje" not in md
 
 
 @pytest.mark.parametrize("lang,seed,header,present,absent", [
