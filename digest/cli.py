@@ -16,7 +16,8 @@ from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
 COMMAND_SETTINGS = {
-    "run": ("out", "lang", "words", "top", "summarizer", "translator", "format", "strict",
+    "run": ("out", "lang", "words", "top", "minutes", "summarizer", "translator", "format",
+            "strict",
             "device", "batch_size", "summarizer_prompt", "translator_prompt"),
     "send": ("out",),
     "summarize": ("words", "summarizer", "translator", "device", "batch_size",
@@ -157,6 +158,7 @@ def _lang_option(default: str) -> Callable[[F], F]:
 @_lang_option(_default("lang"))
 @_words
 @_setting("--top", "-t", key="top", type=click.IntRange(0, None))
+@_setting("--minutes", key="minutes", type=click.IntRange(0, None))
 @_summarizer
 @_translator
 @_setting("--format", "-f", "format_", key="format",

@@ -45,6 +45,8 @@ SETTINGS = {s.key: s for s in (
     Setting("words", 60, "Word budget of each story's summary.", kind="int"),
     Setting("top", 10, "Stories shown in full, most important first; the others one line "
             "each under 'Also today' (0: all in full).", kind="int"),
+    Setting("minutes", 10, "Reading time to aim at: on a long day the summaries in full get "
+            "shorter (30 words at least) to fit it; 0: always --words.", kind="int"),
     Setting("summarizer", "extractive", "Summarizer: extractive, or hf:MODEL (a model id "
             "or folder)."),
     Setting("translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or "

@@ -86,6 +86,32 @@ def outlet(article: Article) -> str:
     return str(article.path)
 
 
+WORDS_PER_MINUTE = 230
+SHORTEST = 30  # words: a summary never gets shorter than this to fit a long day
+
+
+def summary_words(ranked: Sequence[Story], top: int, words: int, languages: int,
+                  minutes: int) -> int:
+    """The word budget of each summary shown in full: `words`, unless the day is so long
+    that the briefing would take more than `minutes` to read; then less, down to
+    SHORTEST. Every story still appears: the others in one line each. What the briefing
+    holds beside the summaries is counted from the ranked stories themselves."""
+    full = list(ranked[:top] if top else ranked)
+    if not (full and minutes):
+        return words
+
+    def headline(story: Story) -> float:  # in every language (English runs a tenth longer)
+        return len(story.title.split()) * (1 + 1.1 * (languages - 1))
+
+    fixed = (30  # the header
+             + sum(2 * headline(s)  # in "In brief", and above its summary
+                   + 2 * len(s.articles)  # its sources
+                   + sum(len(r.title.split()) + 2 for r in s.related) for s in full)
+             + sum(headline(s) + len(s.articles) for s in ranked[len(full):]))
+    room = (minutes * WORDS_PER_MINUTE - fixed) / (len(full) * (1 + 1.1 * (languages - 1)))
+    return max(SHORTEST, min(words, int(room)))
+
+
 def _importance(story: Story, centrality: float) -> tuple:
     """A sort key: more sources, more articles, more central, more recent, first."""
     latest = max((a.published.timestamp() for a in story.articles if a.published),

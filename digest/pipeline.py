@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import backends, clean, ingest, split
 from .cluster import group
 from .config import Config, langs_of
-from .edit import path_sections, rank, section_of
+from .edit import path_sections, rank, section_of, summary_words
 from .errors import DigestError, ModelUnavailable
 from .model import Article, Briefing
 from .render import render
@@ -101,13 +101,16 @@ def build(
     words: int,
     langs: Sequence[str] = ("pt", "en"),
     top: int = 0,
+    minutes: int = 0,
 ) -> Briefing:
     """A briefing of these articles: grouped into stories and ranked; the first `top`
-    (all, with 0) summarized; all translated (the others' headlines only)."""
+    (all, with 0) summarized in `words` or, on a day too long to read in `minutes`,
+    fewer; all translated (the others' headlines only)."""
     stories, x, members = group(articles)
     briefing = Briefing(date, rank(stories, x, members, top) if x is not None else [],
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top)
+    words = summary_words(briefing.stories, top, words, len(langs), minutes)
     for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words)):
         story.summary = summary
     if translator is not None and "en" in langs:
@@ -186,7 +189,7 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
     takes articles that earlier briefings hold too; `force` sends a date sent before.
     `settings` (default: digest.toml and DIGEST_* variables, see `digest.config.load`)
     give the rest; `overrides` replace single settings by name, checked as the file's
-    are: out, lang, words, top, summarizer, translator, format, strict, device,
+    are: out, lang, words, top, minutes, summarizer, translator, format, strict, device,
     batch_size, summarizer_prompt, translator_prompt.
     """
     from .config import load as load_settings
@@ -216,7 +219,8 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
             log.info("%s went into earlier briefings and %s left out (--all includes them)",
                      _plural(held, "article read", "articles read"),
                      "is" if held == 1 else "are")
-        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"])
+        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
+                         cfg["minutes"])
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .edit import SECTIONS, outlet
+from .edit import SECTIONS, WORDS_PER_MINUTE, outlet
 from .model import Article, Briefing, Story
 
 if TYPE_CHECKING:
@@ -138,9 +138,6 @@ def sectioned(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
     if set(by) == {None}:
         return [(None, stories)] if stories else []
     return [(key, by[key]) for key in [*SECTIONS, None] if key in by]
-
-
-WORDS_PER_MINUTE = 230
 
 
 def reading_minutes(text: str) -> int:

@@ -1,0 +1,206 @@
+"""The editor: a real day's news ranked, capped, related stories together, sections where
+the sources give them, a briefing that reads in about ten minutes, nothing dropped."""
+import re
+import shutil
+
+import pytest
+from markdown_it import MarkdownIt
+
+from conftest import SEEDS, digest
+from digest.edit import section_of, summary_words
+from site_server import Site
+from test_daily import page, rss
+
+DATE = "2026-11-22"
+
+
+def stories_of(md: str) -> tuple[list[str], list[str]]:
+    """(the headlines in full, the lines under 'Also today')."""
+    full = re.findall(r"^## \d+\. (.+)$", md, re.M)
+    also = md.split("## Também hoje · Also today")[1] if "## Também hoje" in md else ""
+    return full, re.findall(r"^- (.+)$", also, re.M)
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory):
+    """A day of 154 articles, made by `digest.run`: cstnews-dev's 70 and their 70 human
+    summaries (each an article of its own, on the same events), and the seeds' 14."""
+    import digest as api
+    from conftest import CSTNEWS
+    if not CSTNEWS.is_dir():
+        pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
+    folder = tmp_path_factory.mktemp("day")
+    for path in CSTNEWS.rglob("*.txt"):
+        if path.name != "cluster.reference.txt":
+            target = folder / path.parent.name / path.name.replace(".reference", "-resumo")
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(path, target)
+    shutil.copytree(SEEDS, folder / "seeds")
+    result = api.run([folder], date=DATE, out=tmp_path_factory.mktemp("out"))
+    return result, result.written[0].read_text()
+
+
+def test_every_story_of_a_day_appears_once(day):
+    result, md = day
+    assert result.articles == 154
+    full, also = stories_of(md)
+    assert len(full) == 10 and len(also) == len(result.briefing.stories) - 10
+    assert full == [s.title for s in result.briefing.full]
+    assert [line.split(" · ")[0] for line in also] == [s.title for s in result.briefing.also]
+    for story in result.briefing.full:  # every article credited, by its file
+        for article in story.articles:
+            assert str(article.path.relative_to(article.path.parents[1])) in md
+
+
+def test_the_day_reads_in_about_ten_minutes(day):
+    _, md = day
+    words = len(re.findall(r"\S*\w\S*", md))
+    assert words <= 2500
+    minutes = round(words / 230)
+    assert f"Leitura: {minutes} min · Reading time: {minutes} min" in md
+
+
+def test_stories_in_full_are_those_most_sources_report(day):
+    from digest.edit import outlet
+
+    result, _ = day
+    sources = lambda s: len({outlet(a) for a in s.articles})  # noqa: E731
+    assert min(map(sources, result.briefing.full)) >= max(map(sources, result.briefing.also))
+    # Three or more sources: every such event of the day is in full.
+    assert sum(sources(s) >= 3 for s in result.briefing.stories) >= 10
+
+
+def test_related_stories_sit_together_and_are_named(day):
+    result, md = day
+    b = result.briefing
+    folder = {id(s): s.articles[0].path.parent.name for s in b.stories}
+    lula, alckmin = (next(s for s in b.stories if folder[id(s)] == name) for name in
+                     ("c02-politica-reeleicaolula", "c17-politica-eleicaoalckmim"))
+    first, second = sorted((lula, alckmin), key=b.stories.index)
+    assert first.related == [second]  # the first of a topic lists the others
+    for part in (b.full, b.also):  # and in each part, a topic's stories are side by side
+        where = [i for i, s in enumerate(part) if s in (lula, alckmin)]
+        assert len(where) < 2 or where[1] - where[0] == 1
+    if first in b.full:
+        entry = md.split(f". {first.title}\n")[1].split("\n---\n")[0]
+        assert re.search(r"^Relacionadas · Related: .*" + re.escape(second.title), entry, re.M)
+
+
+def test_summaries_shorten_on_a_long_day_and_never_below_thirty_words(day):
+    result, _ = day
+    stories = result.briefing.stories
+    assert summary_words(stories[:13], 10, 60, 2, 10) == 60
+    lengths = [summary_words(stories[:n] * (1 + n // 43), 10, 60, 2, 10)
+               for n in (20, 43, 80, 200)]
+    assert lengths == sorted(lengths, reverse=True) and lengths[-1] == 30 > lengths[0] - 31
+    assert summary_words(stories * 10, 10, 60, 2, 0) == 60  # minutes 0: no fitting
+
+
+@pytest.mark.parametrize("labels, key", [
+    (["Mundo"], "world"), (["Política"], "politics"), (["poder"], "politics"),
+    (["Economia", "mundo"], "economy"), ([None, "esporte"], "sports"),
+    (["2026", "noticias"], None), ([], None),
+])
+def test_section_names_map_onto_a_fixed_bilingual_set(labels, key):
+    assert section_of(labels) == key
+
+
+def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, isolated_settings):
+    site = Site()
+    isolated_settings.write_text("[fetch]\ntimeout = 2\nretries = 0\n")
+    bodies = {
+        "world": ["Terremoto de magnitude 7 atinge a costa do Japão e deixa feridos",
+                  "Um terremoto de magnitude 7 atingiu nesta sexta-feira a costa nordeste do "
+                  "Japão, deixando dezenas de feridos e danificando estradas e casas."],
+        "sports": ["Palmeiras vence o clássico e assume a liderança do campeonato",
+                   "O Palmeiras venceu o Corinthians por 2 a 0 nesta sexta-feira e assumiu a "
+                   "liderança do campeonato brasileiro, a cinco rodadas do fim."],
+        "economy": ["Inflação desacelera em outubro, diz o IBGE",
+                    "A inflação oficial desacelerou em outubro e ficou em 0,3%, informou nesta "
+                    "sexta-feira o IBGE, puxada pela queda nos preços dos alimentos."],
+        "plain": ["Prefeitura inaugura nova biblioteca pública na zona norte",
+                  "A prefeitura inaugurou nesta sexta-feira uma nova biblioteca pública na "
+                  "zona norte, com acervo de 20 mil livros e salas de estudo."],
+    }
+    try:
+        site.routes = {
+            # A section from the feed's <category>, from the page's article:section, from
+            # the URL's folder; and none at all.
+            "/feed.xml": rss("/a/1.html").replace(
+                b"<link>", b"<category>Internacional</category><link>"),
+            "/a/1.html": page(bodies["world"][0], bodies["world"][1:]),
+            "/b/2.html": page(bodies["sports"][0], bodies["sports"][1:]).replace(
+                b"<title>", b'<meta property="article:section" content="Esporte"><title>'),
+            "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
+            "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
+        }
+        result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+                        "--top", "0", "-l", "pt", *[x for u in ("b/2", "economia/3", "c/4")
+                                                    for x in ("--url", f"{site.url}/{u}.html")])
+        assert result.exit_code == 0, result.output
+        full = (tmp_path / f"{DATE}.md").read_text()
+        assert "Também hoje" not in full  # --top 0: all in full
+        result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+                        "--top", "1", "-l", "pt,en", "--format", "both",
+                        *[x for u in ("b/2", "economia/3", "c/4")
+                          for x in ("--url", f"{site.url}/{u}.html")])
+        assert result.exit_code == 0, result.output
+        md = (tmp_path / f"{DATE}.md").read_text()
+    finally:
+        site.close()
+    assert "## Também hoje · Also today\n" in md, md
+    also = md.split("## Também hoje · Also today\n")[1]
+    headings = re.findall(r"^### (.+)$", also, re.M)
+    lines = re.findall(r"^- (.+?) ·", also, re.M)
+    assert len(lines) == 3  # one story in full, three in one line
+    # In the sections' fixed order; a story that names none comes last, under "Outras".
+    order = [h for h in ("Economia · Economy", "Mundo · World", "Esportes · Sports",
+                         "Outras · Other") if any(h == x for x in headings)]
+    assert headings == order and len(headings) >= 2
+    for section in also.split("### ")[1:]:
+        title = re.search(r"^- (.+?) ·", section, re.M)[1]
+        key = next(k for k, (t, _) in bodies.items() if t == title)
+        assert section.startswith({"world": "Mundo", "sports": "Esportes",
+                                   "economy": "Economia", "plain": "Outras"}[key])
+    # One line: both headlines and the source, linked to the page.
+    assert re.search(rf"^- .+ · \*.+\* — \[Jornal Exemplo\]\(<{re.escape(site.url)}/", also,
+                     re.M)
+    # The email has the same structure, in both parts.
+    import email
+    import email.policy
+    message = email.message_from_bytes((tmp_path / f"{DATE}.eml").read_bytes(),
+                                       policy=email.policy.default)
+    text, html = (p.get_content() for p in message.get_payload())
+    assert "TAMBÉM HOJE · ALSO TODAY" in text and text.count("\n- ") == 3
+    assert "Também hoje · Also today" in html and html.count("<h3") == len(headings)
+
+
+def test_names_and_links_from_outside_cannot_inject_markdown(tmp_path, isolated_settings):
+    evil = tmp_path / "in" / "x` <img src=x onerror=alert(1)> `.txt"
+    evil.parent.mkdir()
+    evil.write_text("Prefeito inaugura ponte\n\nO prefeito inaugurou nesta sexta-feira uma "
+                    "ponte sobre o rio, depois de três anos de obras e atrasos.")
+    site = Site()
+    isolated_settings.write_text("[fetch]\ntimeout = 2\nretries = 0\n")
+    link = "/nota`)x<b>a.html"  # a backtick, a bracket and a tag in a feed's link
+    feed = rss(link.replace("<", "&lt;").replace(">", "&gt;"))
+    try:
+        site.routes = {"/feed.xml": feed, "/nota%60)x%3Cb%3Ea.html": page(
+                           "Chuva para o trânsito na capital",
+                           ["A chuva forte desta sexta-feira parou o trânsito na capital por "
+                            "horas e alagou ruas de quatro bairros, segundo a companhia de "
+                            "engenharia de tráfego."])}
+        result = digest("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
+                        "-o", tmp_path / "out", "-l", "pt", "--top", "1")
+    finally:
+        site.close()
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "out" / f"{DATE}.md").read_text()
+    tokens = MarkdownIt("commonmark").parse(md)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not any(t.type in ("html_block", "html_inline") for t in tokens + inline)
+    html = MarkdownIt("commonmark").render(md)
+    assert "<img" not in html and "<b>" not in html
+    links = [t.attrs["href"] for t in inline if t.type == "link_open"]
+    assert links and all(h.startswith(f"{site.url}/nota") for h in links)
+    assert "onerror=alert(1)" in html  # shown, as text
