@@ -51,7 +51,7 @@ def make_articles(n: int, tokenizer, limit: int) -> list[str]:
     for i in range(n):
         body = [articles[i % len(articles)].title]
         for p in rng.sample(paragraphs, 12):
-            if len(tokenizer("summarize: " + "\n".join(body + [p])).input_ids) > limit:
+            if len(tokenizer("summarize: " + "\n".join([*body, p])).input_ids) > limit:
                 break
             body.append(p)
         out.append("\n".join(body))
@@ -156,7 +156,8 @@ def main() -> None:
     same = sum(a == b for a, b in zip(naive["outputs"], ours["outputs"]))
     print(f"T5-base shape, random weights, vocab {len(tokenizer)}; {args.n} articles of "
           f"{lengths[0]}-{lengths[-1]} tokens (median {lengths[len(lengths) // 2]}); "
-          f"{args.tokens} new tokens each (--words {args.words}), greedy; {naive['threads']} CPU threads; "
+          f"{args.tokens} new tokens each (--words {args.words}), greedy; "
+          f"{naive['threads']} CPU threads; "
           f"transformers {transformers.__version__}")
     print(f"{'':32}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
     for name, r in (("naive loop (pipeline per article)", naive),

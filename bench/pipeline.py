@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest import pipeline  # noqa: E402
-from digest.clean import clean  # noqa: E402
-from digest.split import sentences, stories  # noqa: E402
+from digest import pipeline
+from digest.clean import clean
+from digest.split import sentences, stories
 
 
 def source_articles(corpus: Path) -> list[tuple[str, list[str]]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pipeline import make_articles  # noqa: E402
+from pipeline import make_articles
 
 
 def main() -> None:

@@ -97,7 +97,8 @@ def main() -> None:
     words = sum(len(line.split()) for line in lines)
     print(f"{opts.lines} lines ({len(text)} with text, {words} words), {os.cpu_count()} cores")
     print(f"{'':22}{'seconds':>9}{'lines/s':>10}{'lines out':>11}{'round-trip chrF':>17}")
-    for name, secs, out in (("digest translate", ours_s, ours), ("engine directly", engine_s, engine)):
+    for name, secs, out in (("digest translate", ours_s, ours),
+                            ("engine directly", engine_s, engine)):
         print(f"{name:22}{secs:9.2f}{opts.lines / secs:10.1f}{len(out):11d}"
               f"{round_trip(out):17.3f}")
     print(f"digest translate runs at {engine_s / ours_s:.0%} of the engine's speed; "

@@ -25,11 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest.cluster import THRESHOLD, cluster  # noqa: E402
-from digest.evaluate import (Document, Folder, b_cubed, day, glued_pages,  # noqa: E402
-                             grouped, read_corpus, summary_scores)
-from digest.model import Story  # noqa: E402
-from digest.summarize import KNOBS, Extractive, Knobs  # noqa: E402
+from digest.cluster import THRESHOLD, cluster
+from digest.evaluate import (
+    Document,
+    Folder,
+    b_cubed,
+    day,
+    glued_pages,
+    grouped,
+    read_corpus,
+    summary_scores,
+)
+from digest.model import Story
+from digest.summarize import KNOBS, Extractive, Knobs
 
 GRID = {  # in the order of the settings' tuples below: (h, c, r, m)
     "headline": (0.0, 0.25, 0.5, 1.0),
@@ -164,7 +172,6 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
     articles; it is chosen on the other folds' stories and scored on the fold's own."""
     seeds = seed_stories()
     everything = folders + seeds
-    parts = {"corpus": range(len(folders)), "seeds": range(len(folders), len(everything))}
     days = {"corpus": folders, "seeds": seeds, "both": everything}
     found = {}
     for name, stories in days.items():
@@ -222,9 +229,9 @@ def tune_related(folders: list[Folder], shuffles: int, k: int) -> float:
     the seeds, as one day, are grouped into topics at each threshold; a threshold is
     chosen by the F1 of the story pairs it puts on one topic (against TOPICS) among the
     other folds' stories, and scored on the pairs that hold a story of the fold."""
+    from digest.cluster import groups as topics
     from digest.cluster import means, vectors
     from digest.edit import RELATED
-    from digest.cluster import groups as topics
 
     stories = folders + seed_stories()
     articles = [a for f in stories for d in f.documents for a in d.story.articles]
@@ -295,7 +302,7 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int) -> tuple[float,
     exact = {kind: sum(right[best][i] for i in every if items[i][2] == kind) for kind in counts}
     print(f"splitting: {counts['glued']} glued pages, {counts['single']} single articles, "
           f"{counts['seed']} seeds; mean exact rate out of fold: {oof:.3f}")
-    print(f"  with the setting chosen on all: " + ", ".join(
+    print("  with the setting chosen on all: " + ", ".join(
         f"{kind} {exact[kind]}/{counts[kind]}" for kind in counts))
     print("  chosen per fold: " + ", ".join(f"{g} ×{n}" for g, n in chosen.most_common(3)))
     print(f"  chosen on all: topic_break {best[0]}, echo {best[1]}"

@@ -24,12 +24,18 @@ _API = {
 }
 __all__ = ["__version__", *_API]
 
-if TYPE_CHECKING:
-    from .backends import Options
-    from .errors import DigestError
-    from .model import Article, Briefing, Story
-    from .pipeline import Result, articles_of, build, load, run
-    from .render import render
+if TYPE_CHECKING:  # for type checkers: the names as `from digest import …` gives them
+    from .backends import Options as Options
+    from .errors import DigestError as DigestError
+    from .model import Article as Article
+    from .model import Briefing as Briefing
+    from .model import Story as Story
+    from .pipeline import Result as Result
+    from .pipeline import articles_of as articles_of
+    from .pipeline import build as build
+    from .pipeline import load as load
+    from .pipeline import run as run
+    from .render import render as render
 
 
 def __getattr__(name: str) -> Any:

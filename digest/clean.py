@@ -5,6 +5,7 @@ or page furniture (captions, embedded posts, navigation, link lists, agency slug
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -96,7 +97,7 @@ def detect_lang(text: str) -> str:
     """'pt', 'en' or 'es' by stop-word counts in the first 3,000 characters (about 500
     words: plenty to tell); 'pt' when there is too little to tell."""
     counts = _stop_counts(text[:3000])
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda lang: counts[lang])
     if counts[best] < 2 or counts[best] <= counts["pt"]:
         return "pt"
     return best
@@ -154,7 +155,7 @@ def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
     doc = trafilatura.bare_extraction(html, url=url if url and "://" in url else None,
                                       with_metadata=True, include_comments=False,
                                       include_tables=False)
-    if doc is None or not doc.text:
+    if doc is None or isinstance(doc, dict) or not doc.text:
         return "", {}
     lines = doc.text.splitlines()
     if doc.title:
@@ -175,10 +176,8 @@ def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
     if doc.categories:
         meta["section"] = doc.categories[0]
     if doc.date:
-        try:
+        with contextlib.suppress(ValueError):
             meta["published"] = dt.datetime.fromisoformat(doc.date)
-        except ValueError:
-            pass
     return "\n".join(lines), meta
 
 
@@ -215,9 +214,9 @@ def clean(text: str, markdown: bool = False) -> Cleaned:
             continue
         if POST_LINK.search(line):
             continue
-        if CAPTION.search(line):
+        if caption := CAPTION.search(line):
             rest = CAPTION.sub("", line).strip()
-            if not rest or CAPTION.search(line).end() >= len(line.rstrip(". ")):
+            if not rest or caption.end() >= len(line.rstrip(". ")):
                 continue  # a caption line: the credit closes it
             line = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", rest))
         out.blocks.append(line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,9 +75,9 @@ def _user_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except DigestError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = exc.exit_code
-            raise error from None
+            # click reads a ClickException's exit status from its class.
+            failure = type("Failure", (click.ClickException,), {"exit_code": exc.exit_code})
+            raise failure(str(exc)) from None
     return wrapper  # type: ignore[return-value]
 
 
@@ -304,11 +304,11 @@ def remove(tabfile: Path | None) -> None:
     click.echo("removed the digest entry" if cron.remove(tabfile) else "no digest entry")
 
 
-def _table(rows: list[tuple[str, ...]]) -> None:
+def _table(rows: Sequence[Sequence[str]]) -> None:
     """Print rows as columns, the first row a header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 @main.command("backends")
@@ -434,7 +434,7 @@ def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summar
         stories = [Story([a]) for a in articles_of(text, path)] if text is not None else []
         if not stories:
             raise DigestError(f"{name}: no article text to summarize")
-        for story, summary in zip(stories, engine.summarize(stories, words)):
+        for story, summary in zip(stories, engine.summarize(stories, words), strict=True):
             story.summary = summary
         if english:
             translate_stories(stories, english)

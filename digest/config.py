@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +180,7 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
-    flat = {}
+    flat: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, dict):
             flat |= _flatten(value, f"{prefix}{key}.")
@@ -188,14 +189,14 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Settings from `path` (default: the platform's config file, if there is one) and
     the environment."""
     import logging
 
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     explicit = path is not None
-    path = Path(path).expanduser() if explicit else default_path()
+    path = path.expanduser() if path is not None else default_path()
     values = {key: s.default for key, s in SETTINGS.items()}
     sources = dict.fromkeys(SETTINGS, "default")
     if explicit or path.exists():
@@ -217,7 +218,7 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Con
                 values[key] = _convert(setting, value, str(path), path.parent.resolve())
                 sources[key] = str(path)
     for key, setting in SETTINGS.items():
-        if setting.env and environ.get(setting.env):
-            values[key] = _convert(setting, environ[setting.env], setting.env, Path.cwd())
+        if setting.env and env.get(setting.env):
+            values[key] = _convert(setting, env[setting.env], setting.env, Path.cwd())
             sources[key] = setting.env
     return Config(path, values, sources)

@@ -7,6 +7,7 @@ when its time is up, which wakes whatever thread is blocked on them, whatever li
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -71,7 +72,5 @@ class Deadline:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed by the peer
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:  # already closed by the peer
-        pass

@@ -59,8 +59,8 @@ def rouge(hyp: str, ref: str) -> dict[str, float]:
     h, r = tokens(hyp), tokens(ref)
     out = {}
     for n in (1, 2):
-        hg = Counter(zip(*(h[i:] for i in range(n))))
-        rg = Counter(zip(*(r[i:] for i in range(n))))
+        hg = Counter(zip(*(h[i:] for i in range(n)), strict=False))
+        rg = Counter(zip(*(r[i:] for i in range(n)), strict=False))
         out[f"rouge{n}"] = _f1(sum((hg & rg).values()), sum(hg.values()), sum(rg.values()))
     out["rougeL"] = _f1(_lcs(h, r), len(h), len(r))
     return out
@@ -181,20 +181,20 @@ def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int
                                    "multi_lead", "multi_round_robin")}
     stories = [d.story for d in docs] + [f.story for f in multi]
     summaries = summarizer.summarize(stories, words)
-    for d, summary in zip(docs, summaries):
+    for d, summary in zip(docs, summaries[:len(docs)], strict=True):
         ref = d.reference or ""
         out["single"].append(rouge(summary, ref))
         out["single_lead"].append(rouge(lead(d.story, words), ref))
         out["single_lead_budget"].append(rouge(lead(d.story, budget(d.story, words)), ref))
-    for f, summary in zip(multi, summaries[len(docs):]):
+    for f, summary in zip(multi, summaries[len(docs):], strict=True):
         ref = f.reference or ""
         out["multi"].append(rouge(summary, ref))
         out["multi_lead"].append(rouge(lead(f.story, words), ref))
         out["multi_round_robin"].append(rouge(round_robin(f.story, words), ref))
     if save is not None and corpus is not None:
-        for d, summary in zip(docs, summaries):
+        for d, summary in zip(docs, summaries[:len(docs)], strict=True):
             write_atomic(save / d.path.relative_to(corpus), summary + "\n")
-        for f, summary in zip(multi, summaries[len(docs):]):
+        for f, summary in zip(multi, summaries[len(docs):], strict=True):
             write_atomic(save / f.path.relative_to(corpus) / "cluster.txt", summary + "\n")
     return out
 

@@ -10,6 +10,7 @@ made again offline.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
@@ -177,10 +178,8 @@ def _follow(url: str, limits: Limits, deadline: Deadline) -> bytes:
 
 def _redirect(url: str, location: str) -> str:
     """Where a redirect from `url` to `location` leads, if it is an http(s) URL."""
-    try:  # http.client reads header bytes as Latin-1; sites send UTF-8
+    with contextlib.suppress(UnicodeError):  # http.client reads Latin-1; sites send UTF-8
         location = location.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        pass
     try:
         return _address(urllib.parse.urljoin(url, location))
     except (_Failure, ValueError) as exc:
@@ -360,12 +359,12 @@ def fetch(urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limit
 
     with ThreadPoolExecutor(workers) as pool:
         bodies = pool.map(lambda f: attempt(get, f, limits, until), feeds)
-        linked = [link for feed, body in zip(feeds, bodies) if body is not None
+        linked = [link for feed, body in zip(feeds, bodies, strict=True) if body is not None
                   for link in (attempt(feed_links, feed, body) or [])]
         category: dict[str, str | None] = {url: None for url in urls}
         for link, label in linked:
             category[link] = category.get(link) or label
         todo = list(category)
         found = pool.map(lambda u: attempt(pages.read, u, limits, until), todo)
-        return [(url, body, category[url]) for url, body in zip(todo, found)
+        return [(url, body, category[url]) for url, body in zip(todo, found, strict=True)
                 if body is not None]

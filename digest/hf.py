@@ -9,7 +9,6 @@ torch and transformers are imported here only, when a model is first asked for.
 from __future__ import annotations
 
 import importlib.util
-from importlib import resources
 import json
 import logging
 import math
@@ -18,9 +17,10 @@ import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from .backends import BATCH_SIZE, Options
+from .backends import Options
 from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
@@ -174,7 +174,8 @@ class Seq2Seq:
     translation comes from the cache loads none.
     """
 
-    def __init__(self, name: str, task: str, options: Options = Options()):
+    def __init__(self, name: str, task: str, options: Options | None = None):
+        options = options or Options()
         if not all(importlib.util.find_spec(m) for m in ("torch", "transformers")):
             raise ModelUnavailable(_NEEDS_EXTRA)  # now, not halfway through a run
         self.name, self.path = name, resolve(name)
@@ -269,9 +270,10 @@ class Seq2Seq:
                     do_sample=False, num_beams=1, forced_bos_token_id=self.forced_bos)
                 # (Models with a forced EOS, like Marian, end on it at their limit.)
                 keep = 0 if self.model.generation_config.forced_eos_token_id is None else 1
-                rows = [row[:1 + limit - keep].tolist() for row, limit in zip(generated, limits)]
-                for i, text in zip(batch, self.tokenizer.batch_decode(
-                        rows, skip_special_tokens=True)):
+                rows = [row[:1 + limit - keep].tolist()
+                        for row, limit in zip(generated, limits, strict=True)]
+                texts = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
+                for i, text in zip(batch, texts, strict=True):
                     out[i] = " ".join(text.split())
                 progress.update(len(batch))
         progress.close()
@@ -355,7 +357,7 @@ class HFSummarizer:
             outputs = self.engine.generate([p for _, p in flat], budget,
                                            what="summarizing")
             merged: dict[int, list[str]] = {}
-            for (i, _), text in zip(flat, outputs):
+            for (i, _), text in zip(flat, outputs, strict=True):
                 merged.setdefault(i, []).append(text)
             todo = {}
             for i, parts in merged.items():
@@ -401,4 +403,4 @@ class HFTranslator:
         limit = self.engine.max_input
         inputs = [self.engine.encode(t)[:limit] for t in texts]
         out = self.engine.generate(inputs, what="translating")
-        return [o if t.strip() else t for o, t in zip(out, texts)]
+        return [o if t.strip() else t for o, t in zip(out, texts, strict=True)]

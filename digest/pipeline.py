@@ -111,7 +111,8 @@ def build(
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top)
     words = summary_words(briefing.stories, top, words, len(langs), minutes)
-    for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words)):
+    summaries = summarizer.summarize(briefing.full, words)
+    for story, summary in zip(briefing.full, summaries, strict=True):
         story.summary = summary
     if translator is not None and "en" in langs:
         translate_stories(briefing.stories, translator)

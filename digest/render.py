@@ -166,7 +166,7 @@ def shown(story: Story, langs: tuple[str, ...]) -> Shown:
     english = "en" in langs and story.lang != "en" and story.summary_en is not None
     original = "pt" in langs or not english
     return Shown(
-        title=story.title if original else story.title_en,
+        title=story.title if original else story.title_en or story.title,
         summary=story.summary if original else None,
         title_en=story.title_en if english and original else None,
         summary_en=story.summary_en if english else None,

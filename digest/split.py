@@ -41,8 +41,8 @@ def sentences(text: str) -> list[str]:
     """
     out, start = [], 0
     for m in _END.finditer(text):
-        token = text[start:m.start()].rsplit(maxsplit=1)[-1:] or [""]
-        token = token[0].lstrip("(“\"'«").lower()
+        last = text[start:m.start()].rsplit(maxsplit=1)[-1:] or [""]
+        token = last[0].lstrip("(“\"'«").lower()
         if m.group().startswith(".") and (
             token in ABBREVIATIONS or re.fullmatch(r"[^\W\d_]", token)
         ):

@@ -171,9 +171,9 @@ class State:
         """The cached value of each key; those missing made from their items by
         `make(items)` (once per key) and kept. Also returns how many were cached."""
         found = dict(self._rows("SELECT key, value FROM cache WHERE key IN ({marks})", keys))
-        todo = {k: item for k, item in zip(keys, items) if k not in found}
+        todo = {k: item for k, item in zip(keys, items, strict=True) if k not in found}
         if todo:
-            new = dict(zip(todo, make(list(todo.values()))))
+            new = dict(zip(todo, make(list(todo.values())), strict=True))
             self.put(new)
             found.update(new)
         return [found[k] for k in keys], len(keys) - len(todo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ def locked(folder: Path, what: str = "folder", wait: float | None = None) -> Ite
             _unlock(f.fileno())
 
 
-if os.name == "nt":  # pragma: no cover
+if sys.platform == "win32":  # pragma: no cover
     import msvcrt
 
     def _lock(fd: int) -> None:

@@ -17,9 +17,7 @@ budget and a share of the story's own length, and reads in the articles' order.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -81,7 +79,7 @@ class _Sentence:
 
     @property
     def concepts(self) -> set[tuple[str, str]]:
-        return set(zip(self.tokens, self.tokens[1:]))
+        return set(zip(self.tokens, self.tokens[1:], strict=False))
 
 
 def _sentences(story: Story) -> list[_Sentence]:
@@ -211,7 +209,7 @@ class Extractive:
                 if i - 1 in column:
                     entries.append((row, n_c + column[i - 1], -1.0))
                 row += 1
-        r, c, v = zip(*entries)
+        r, c, v = zip(*entries, strict=True)
         structure = sp.csr_matrix((v, (r, c)), shape=(row, n_c + len(cand)))
         length = np.r_[np.zeros(n_c), [sents[i].words for i in cand]]
         # Among equal coverings, the earlier sentences: a tie-break far below any concept.

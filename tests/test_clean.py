@@ -1,9 +1,9 @@
 import datetime as dt
 
 import pytest
+from conftest import seed_text
 
 from digest.clean import clean, detect_lang
-from conftest import seed_text
 
 # (seed, a real body sentence that must survive)
 BODY = [
@@ -72,12 +72,14 @@ def test_source_and_date_come_from_the_text():
 
 
 def test_inline_caption_is_cut_but_sentence_kept():
-    cleaned = clean("Título da notícia\n\nO prefeito falou (Foto: Agência X) e depois saiu do local.")
+    cleaned = clean("Título da notícia\n\n"
+                    "O prefeito falou (Foto: Agência X) e depois saiu do local.")
     assert cleaned.blocks[1] == "O prefeito falou e depois saiu do local."
 
 
 def test_markdown_links_images_and_headings():
-    text = "# Primeira\n\n![foto](a.jpg)\nO [prefeito](http://x) falou hoje.\n\n# Segunda\n\nOutro texto."
+    text = ("# Primeira\n\n![foto](a.jpg)\nO [prefeito](http://x) falou hoje.\n\n"
+            "# Segunda\n\nOutro texto.")
     cleaned = clean(text, markdown=True)
     assert cleaned.blocks == ["Primeira", "O prefeito falou hoje.", "Segunda", "Outro texto."]
     assert cleaned.breaks == {2}

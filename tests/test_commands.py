@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from conftest import SEEDS, digest
+
 from digest.split import sentences
 
 SEED_003 = SEEDS / "003_3b7088970f3e0a81.txt"
@@ -37,7 +38,7 @@ def test_summarize_stdin_as_json_with_english():
 
 def test_summarize_a_file_of_ten_stories_gives_ten_objects():
     result = invoke("summarize", "--json", SEEDS / "000_87b21344010ebffb.txt")
-    assert [json.loads(l)["title"] for l in result.stdout.splitlines()][1] == \
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()][1] == \
         "Rússia ataca área residencial na Ucrânia"
     assert len(result.stdout.splitlines()) == 10
 
@@ -70,7 +71,7 @@ def test_translate_keeps_line_structure():
     assert result.exit_code == 0
     out = result.stdout.split("\n")
     assert len(out) == len(text.split("\n"))
-    assert [bool(l.strip()) for l in out] == [bool(l.strip()) for l in text.split("\n")]
+    assert [bool(x.strip()) for x in out] == [bool(x.strip()) for x in text.split("\n")]
     assert "train" in out[0] and "rain" in out[2] and "sun" in out[2]
     assert "São Paulo" in out[5]
 

@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import SEEDS, digest
 from site_server import Site, slow
 
@@ -23,7 +22,8 @@ def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",
 <title>{title} | {site}</title><meta property="og:site_name" content="{site}">
 <meta property="article:published_time" content="{date}T08:30:00-03:00">
 <meta name="author" content="Ana Souza"></head><body>
-<header><nav><a href="/">Início</a> <a href="/politica">Política</a> <a href="/esportes">Esportes</a></nav></header>
+<header><nav><a href="/">Início</a> <a href="/politica">Política</a>
+<a href="/esportes">Esportes</a></nav></header>
 <div class="ad">Publicidade: assine o Jornal Exemplo por R$ 1,90 no primeiro mês</div>
 <article><h1>{title}</h1>{body}</article>
 <aside><h3>Leia também</h3><ul><li><a href="/x">Trânsito tem lentidão recorde na capital</a></li>
@@ -51,14 +51,14 @@ PORT_STRIKE = page("Greve de estivadores paralisa o porto de Santos pelo segundo
 
 
 def rss(*links: str) -> bytes:
-    items = "".join(f"<item><title>t</title><link>{l}</link></item>" for l in links)
+    items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in links)
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Exemplo</title>'
             f"{items}</channel></rss>").encode()
 
 
 def atom(*links: str) -> bytes:
-    entries = "".join(f'<entry><title>t</title><link href="{l}"/><id>{l}</id></entry>'
-                      for l in links)
+    entries = "".join(f'<entry><title>t</title><link href="{link}"/><id>{link}</id></entry>'
+                      for link in links)
     return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>Exemplo</title>{entries}</feed>").encode()
 

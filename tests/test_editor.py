@@ -4,12 +4,12 @@ import re
 import shutil
 
 import pytest
-from markdown_it import MarkdownIt
-
 from conftest import SEEDS, digest
-from digest.edit import section_of, summary_words
+from markdown_it import MarkdownIt
 from site_server import Site
 from test_daily import page, rss
+
+from digest.edit import section_of, summary_words
 
 DATE = "2026-11-22"
 
@@ -25,8 +25,9 @@ def stories_of(md: str) -> tuple[list[str], list[str]]:
 def day(tmp_path_factory):
     """A day of 154 articles, made by `digest.run`: cstnews-dev's 70 and their 70 human
     summaries (each an article of its own, on the same events), and the seeds' 14."""
-    import digest as api
     from conftest import CSTNEWS
+
+    import digest as api
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     folder = tmp_path_factory.mktemp("day")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from conftest import SEEDS, digest, free_port
+
 from digest.store import locked
 
 DATE = "2026-11-22"

@@ -2,8 +2,8 @@
 import json
 
 import pytest
-
 from conftest import digest
+
 from digest.evaluate import b_cubed, reference, rouge
 
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, digest, free_port
 from test_email import Inbox, aim
 

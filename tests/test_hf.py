@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from conftest import SEEDS, digest, free_port  # noqa: E402
-from models import build_marian, build_t5  # noqa: E402
+from conftest import SEEDS, digest, free_port
+from models import build_marian, build_t5
 
 DATE = "2026-11-22"
 SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
@@ -65,7 +65,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
     assert len(one) == 14 and len(set(one)) > 7  # the stories' summaries differ
     assert batched == one
 
-    lines = [l for l in SEED_TEXT.splitlines()[:60]]
+    lines = SEED_TEXT.splitlines()[:60]
     def translated(batch):
         result = digest("translate", "--translator", f"hf:{marian}", "--batch-size", batch,
                         input="\n".join(lines) + "\n")

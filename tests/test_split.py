@@ -1,15 +1,16 @@
 import pytest
+from conftest import seed_text
 
 from digest.clean import clean
 from digest.split import sentences, stories
-from conftest import seed_text
 
 SEED_000_HEADLINES = [
     "Donald Trump pretende se reunir com Putin e Zelensky na próxima semana",
     "Rússia ataca área residencial na Ucrânia",
     "Rússia vê envio de armas como sinal para Ucrânia deixar negociações de paz",
     "Rússia envia drones e mísseis contra a Ucrânia",
-    "Trump impõe prazo de 50 dias para Rússia fechar trégua na Ucrânia ou enfrentará tarifa de 100%",
+    "Trump impõe prazo de 50 dias para Rússia fechar trégua na Ucrânia ou enfrentará tarifa de "
+    "100%",
     "Zelensky agradece a Trump pelo envio de armas à Ucrânia",
     "Após conversa com Trump, Putin lança maior ataque aéreo à Ucrânia desde 2022",
     "Ataque da Rússia em hospital da Ucrânia deixa nove feridos",
@@ -85,7 +86,8 @@ def test_no_cstnews_article_is_split(cstnews):
 
 
 def test_markdown_h1_opens_a_story():
-    cleaned = clean("# Um\n\nTexto um.\n\n## Sub\n\nMais um.\n\n# Dois\n\nTexto dois.", markdown=True)
+    cleaned = clean("# Um\n\nTexto um.\n\n## Sub\n\nMais um.\n\n# Dois\n\nTexto dois.",
+                    markdown=True)
     assert [(t, b) for t, b in stories(cleaned)] == [
         ("Um", ["Texto um.", "Mais um."]), ("Dois", ["Texto dois."])]
 

@@ -3,8 +3,8 @@ that leans on one left out, what several sources agree on."""
 from pathlib import Path
 
 import pytest
-
 from conftest import seed_text
+
 from digest.backends import load
 from digest.clean import clean
 from digest.errors import DigestError
