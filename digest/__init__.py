@@ -7,8 +7,9 @@ The whole daily run is one call, what `digest run` does:
     print(result)                       # out/2026-11-22.md (13 stories from …)
 
 Its stages, for callers who want only some of them: `load` (ingest, clean, split),
-`build` (cluster, summarize, translate), `render`; the records they pass are `Article`,
-`Story` and `Briefing`. Names are imported on first use, so `import digest` is light.
+`build` (cluster, rank, summarize, translate), then `digest.render.render`; the records
+they pass are `Article`, `Story` and `Briefing`. Names are imported on first use, so
+`import digest` is light.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ __version__ = "0.1.0"
 
 _API = {
     "run": "pipeline", "Result": "pipeline", "load": "pipeline", "build": "pipeline",
-    "articles_of": "pipeline", "render": "render", "Article": "model", "Story": "model",
+    "articles_of": "pipeline", "Article": "model", "Story": "model",
     "Briefing": "model", "DigestError": "errors", "Options": "backends",
 }
 __all__ = ["__version__", *_API]
@@ -35,7 +36,6 @@ if TYPE_CHECKING:  # for type checkers: the names as `from digest import …` gi
     from .pipeline import build as build
     from .pipeline import load as load
     from .pipeline import run as run
-    from .render import render as render
 
 
 def __getattr__(name: str) -> Any:

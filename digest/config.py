@@ -119,7 +119,7 @@ class Config:
                 continue
             if key not in SETTINGS or "." in key:
                 raise DigestError(f"{where}: no setting called {key!r}")
-            new.values[key] = _convert(SETTINGS[key], value, where, Path.cwd())
+            new.values[key] = _convert(SETTINGS[key], value, where, Path())
             new.sources[key] = where
         return new
 

@@ -55,17 +55,19 @@ def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
 
 
 def test_batched_output_equals_one_at_a_time(t5, marian):
+    """Padding, masks and each output cut at its own limit: a text's output does not
+    depend on what else is in its batch."""
     def summaries(batch):
-        result = digest("summarize", *sorted(SEEDS.glob("*.txt")), "--json", "-l", "pt",
-                        "--words", 15, "--summarizer", f"hf:{t5}", "--batch-size", batch)
+        result = digest("summarize", *sorted(SEEDS.glob("00[1-4]_*.txt")), "--json", "-l",
+                        "pt", "--words", 15, "--summarizer", f"hf:{t5}", "--batch-size", batch)
         assert result.exit_code == 0, result.output
         return [json.loads(line)["summary"] for line in result.stdout.splitlines()]
 
-    one, batched = summaries(1), summaries(16)
-    assert len(one) == 14 and len(set(one)) > 7  # the stories' summaries differ
+    one, batched = summaries(1), summaries(8)
+    assert len(one) == 4 and len(set(one)) >= 3  # the stories' summaries differ
     assert batched == one
 
-    lines = SEED_TEXT.splitlines()[:60]
+    lines = SEED_TEXT.splitlines()[:24]
     def translated(batch):
         result = digest("translate", "--translator", f"hf:{marian}", "--batch-size", batch,
                         input="\n".join(lines) + "\n")
@@ -74,7 +76,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
 
     one = translated(1)
     assert len(one) == len(lines) and len(set(one)) > 10
-    assert translated(32) == one
+    assert translated(16) == one
 
 
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
