@@ -25,7 +25,7 @@ from .model import Article, Story
 from .pipeline import articles_of
 from .split import sentences
 from .store import write_atomic
-from .summarize import Summarizer, budget, closed
+from .summarize import Summarizer, budget, first_sentences
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").
@@ -73,26 +73,13 @@ def reference(path: Path) -> str:
     return "\n".join(line for line in lines if line and not _REF_META.match(line))
 
 
-def _within(candidates: Sequence[str], words: int) -> str:
-    """Whole sentences, in the order given, while they fit in `words`."""
-    out: list[str] = []
-    used = 0
-    for s in candidates:
-        n = len(s.split())
-        if out and used + n > words:
-            break
-        out.append(closed(s))
-        used += n
-    return " ".join(out)
-
-
 def _leads(article: Article) -> list[str]:
     return [s for p in article.paragraphs for s in sentences(p)]
 
 
 def lead(story: Story, words: int) -> str:
     """The first article's first sentences, within the budget."""
-    return _within(_leads(story.articles[0]), words)
+    return first_sentences(_leads(story.articles[0]), words)
 
 
 def round_robin(story: Story, words: int) -> str:
@@ -100,7 +87,7 @@ def round_robin(story: Story, words: int) -> str:
     the budget."""
     leads = [_leads(a) for a in story.articles]
     turns = [d[i] for i in range(max(map(len, leads))) for d in leads if i < len(d)]
-    return _within(turns, words)
+    return first_sentences(turns, words)
 
 
 def b_cubed_items(found: Sequence[Sequence[int]], gold: Sequence[int]) -> list[tuple[float, float]]:

@@ -24,6 +24,7 @@ from .backends import Options
 from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
+from .summarize import first_sentences
 
 log = logging.getLogger("digest")
 
@@ -362,31 +363,13 @@ class HFSummarizer:
             todo = {}
             for i, parts in merged.items():
                 if len(parts) == 1:
-                    done[i] = fit(parts[0], words)
+                    done[i] = first_sentences(sentences(parts[0]), words)
                 else:  # reduce: summarize the parts' summaries together
                     todo[i] = self.chunks("\n".join(parts))
                     if len(todo[i]) >= len(parts):  # no progress: keep what fits
-                        done[i] = fit(" ".join(parts), words)
+                        done[i] = first_sentences(sentences(" ".join(parts)), words)
                         del todo[i]
         return [done[i] for i in range(len(stories))]
-
-
-def fit(text: str, words: int) -> str:
-    """Whole sentences within the word budget (at least one, cut with '…' if it alone
-    runs far over)."""
-    kept: list[str] = []
-    count = 0
-    for s in sentences(text):
-        n = len(s.split())
-        if kept and count + n > words:
-            break
-        kept.append(s)
-        count += n
-    if not kept:
-        return ""
-    if count > 1.5 * words:
-        return " ".join(" ".join(kept).split()[:words]) + "…"
-    return " ".join(kept)
 
 
 class HFTranslator:

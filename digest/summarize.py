@@ -18,7 +18,7 @@ budget and a share of the story's own length, and reads in the articles' order.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -101,10 +101,26 @@ def budget(story: Story, words: int, knobs: Knobs = KNOBS) -> int:
     return min(words, max(15, round(knobs.ratio * held)))
 
 
-def fit(text: str, words: int) -> str:
+def cut(text: str, words: int) -> str:
     """Text cut to at most `words` words at a word boundary, with '…' when cut."""
     tokens = text.split()
     return text if len(tokens) <= words else " ".join(tokens[:words]).rstrip(",;:") + "…"
+
+
+def first_sentences(candidates: Iterable[str], words: int) -> str:
+    """Whole sentences, in the order given, while they fit in `words`; the first alone
+    cut to the budget if even it does not fit. Every summarizer's summary ends so."""
+    out: list[str] = []
+    used = 0
+    for s in candidates:
+        n = word_count(s)
+        if used + n > words:
+            if not out:
+                out.append(cut(closed(s), words))
+            break
+        out.append(closed(s))
+        used += n
+    return " ".join(out)
 
 
 class Extractive:
@@ -126,7 +142,7 @@ class Extractive:
         chosen = self.choose(story, words)
         limit = budget(story, words, self.knobs)
         if len(chosen) == 1 and chosen[0].words > limit:  # the lede alone runs over
-            return fit(closed(chosen[0].text), limit)
+            return cut(closed(chosen[0].text), limit)
         return " ".join(closed(s.text) for s in chosen)
 
     def choose(self, story: Story, words: int) -> list[_Sentence]:
