@@ -40,6 +40,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def site(request, isolated_settings):
+    """A news site on 127.0.0.1 (tests/site_server.py), and settings that fetch from it
+    quickly; a test module may give its own [fetch] table as FETCH."""
+    from site_server import Site
+
+    server = Site()
+    isolated_settings.write_text(getattr(request.module, "FETCH",
+                                         "[fetch]\ntimeout = 1\nretries = 0\n"))
+    yield server
+    server.close()
+
+
 def seed_text(prefix: str) -> str:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")

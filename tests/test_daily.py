@@ -7,9 +7,8 @@ import subprocess
 import sys
 import time
 
-import pytest
 from conftest import SEEDS, digest
-from site_server import Site, slow
+from site_server import slow
 
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 
@@ -63,12 +62,7 @@ def atom(*links: str) -> bytes:
             f"<title>Exemplo</title>{entries}</feed>").encode()
 
 
-@pytest.fixture
-def site(isolated_settings):
-    s = Site()
-    isolated_settings.write_text("[fetch]\ntimeout = 1\nretries = 1\nmax_mb = 1\n")
-    yield s
-    s.close()
+FETCH = "[fetch]\ntimeout = 1\nretries = 1\nmax_mb = 1\n"  # for the site fixture
 
 
 def briefing(out, date):

@@ -6,7 +6,6 @@ import shutil
 import pytest
 from conftest import SEEDS, digest
 from markdown_it import MarkdownIt
-from site_server import Site
 from test_daily import page, rss
 
 from digest.edit import section_of, summary_words
@@ -106,9 +105,7 @@ def test_section_names_map_onto_a_fixed_bilingual_set(labels, key):
     assert section_of(labels) == key
 
 
-def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, isolated_settings):
-    site = Site()
-    isolated_settings.write_text("[fetch]\ntimeout = 2\nretries = 0\n")
+def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
     bodies = {
         "world": ["Terremoto de magnitude 7 atinge a costa do Japão e deixa feridos",
                   "Um terremoto de magnitude 7 atingiu nesta sexta-feira a costa nordeste do "
@@ -123,32 +120,29 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, isolated_s
                   "A prefeitura inaugurou nesta sexta-feira uma nova biblioteca pública na "
                   "zona norte, com acervo de 20 mil livros e salas de estudo."],
     }
-    try:
-        site.routes = {
-            # A section from the feed's <category>, from the page's article:section, from
-            # the URL's folder; and none at all.
-            "/feed.xml": rss("/a/1.html").replace(
-                b"<link>", b"<category>Internacional</category><link>"),
-            "/a/1.html": page(bodies["world"][0], bodies["world"][1:]),
-            "/b/2.html": page(bodies["sports"][0], bodies["sports"][1:]).replace(
-                b"<title>", b'<meta property="article:section" content="Esporte"><title>'),
-            "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
-            "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
-        }
-        result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
-                        "--top", "0", "-l", "pt", *[x for u in ("b/2", "economia/3", "c/4")
-                                                    for x in ("--url", f"{site.url}/{u}.html")])
-        assert result.exit_code == 0, result.output
-        full = (tmp_path / f"{DATE}.md").read_text()
-        assert "Também hoje" not in full  # --top 0: all in full
-        result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
-                        "--top", "1", "-l", "pt,en", "--format", "both",
-                        *[x for u in ("b/2", "economia/3", "c/4")
-                          for x in ("--url", f"{site.url}/{u}.html")])
-        assert result.exit_code == 0, result.output
-        md = (tmp_path / f"{DATE}.md").read_text()
-    finally:
-        site.close()
+    site.routes = {
+        # A section from the feed's <category>, from the page's article:section, from
+        # the URL's folder; and none at all.
+        "/feed.xml": rss("/a/1.html").replace(
+            b"<link>", b"<category>Internacional</category><link>"),
+        "/a/1.html": page(bodies["world"][0], bodies["world"][1:]),
+        "/b/2.html": page(bodies["sports"][0], bodies["sports"][1:]).replace(
+            b"<title>", b'<meta property="article:section" content="Esporte"><title>'),
+        "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
+        "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
+    }
+    result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+                    "--top", "0", "-l", "pt", *[x for u in ("b/2", "economia/3", "c/4")
+                                                for x in ("--url", f"{site.url}/{u}.html")])
+    assert result.exit_code == 0, result.output
+    full = (tmp_path / f"{DATE}.md").read_text()
+    assert "Também hoje" not in full  # --top 0: all in full
+    result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+                    "--top", "1", "-l", "pt,en", "--format", "both",
+                    *[x for u in ("b/2", "economia/3", "c/4")
+                      for x in ("--url", f"{site.url}/{u}.html")])
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / f"{DATE}.md").read_text()
     assert "## Também hoje · Also today\n" in md, md
     also = md.split("## Também hoje · Also today\n")[1]
     headings = re.findall(r"^### (.+)$", also, re.M)
@@ -176,25 +170,20 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, isolated_s
     assert "Também hoje · Also today" in html and html.count("<h3") == len(headings)
 
 
-def test_names_and_links_from_outside_cannot_inject_markdown(tmp_path, isolated_settings):
+def test_names_and_links_from_outside_cannot_inject_markdown(tmp_path, site):
     evil = tmp_path / "in" / "x` <img src=x onerror=alert(1)> `.txt"
     evil.parent.mkdir()
     evil.write_text("Prefeito inaugura ponte\n\nO prefeito inaugurou nesta sexta-feira uma "
                     "ponte sobre o rio, depois de três anos de obras e atrasos.")
-    site = Site()
-    isolated_settings.write_text("[fetch]\ntimeout = 2\nretries = 0\n")
     link = "/nota`)x<b>a.html"  # a backtick, a bracket and a tag in a feed's link
     feed = rss(link.replace("<", "&lt;").replace(">", "&gt;"))
-    try:
-        site.routes = {"/feed.xml": feed, "/nota%60)x%3Cb%3Ea.html": page(
-                           "Chuva para o trânsito na capital",
-                           ["A chuva forte desta sexta-feira parou o trânsito na capital por "
-                            "horas e alagou ruas de quatro bairros, segundo a companhia de "
-                            "engenharia de tráfego."])}
-        result = digest("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
-                        "-o", tmp_path / "out", "-l", "pt", "--top", "1")
-    finally:
-        site.close()
+    site.routes = {"/feed.xml": feed, "/nota%60)x%3Cb%3Ea.html": page(
+                       "Chuva para o trânsito na capital",
+                       ["A chuva forte desta sexta-feira parou o trânsito na capital por "
+                        "horas e alagou ruas de quatro bairros, segundo a companhia de "
+                        "engenharia de tráfego."])}
+    result = digest("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
+                    "-o", tmp_path / "out", "-l", "pt", "--top", "1")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / f"{DATE}.md").read_text()
     tokens = MarkdownIt("commonmark").parse(md)

@@ -18,14 +18,6 @@ BOT_CHECK = (b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</
 
 
 @pytest.fixture
-def site(isolated_settings):
-    s = Site()
-    isolated_settings.write_text("[fetch]\ntimeout = 1\nretries = 0\n")
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def logged():
     """The messages digest logs while a test calls the library."""
     seen: list[str] = []
