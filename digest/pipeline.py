@@ -194,7 +194,7 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
     batch_size, summarizer_prompt, translator_prompt.
     """
     from .config import load as load_settings
-    from .deliver import NO_RECIPIENTS, Mailroom, compose
+    from .deliver import Mailroom
     from .fetch import Pages
     from .state import State, home
 
@@ -227,29 +227,41 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
                         translations_cached=translator.hits if translator else 0)
         if cfg["format"] in ("md", "both"):
             result.written.append(write(briefing, out))
-        room, unsent = Mailroom(out), None
-        if cfg["format"] in ("email", "both") or send:
-            message = compose(briefing, cfg["email.from"], cfg["email.to"])
-            result.written.append(write_atomic(out / f"{day.isoformat()}.eml",
-                                               message.as_bytes()))
-            if send and not (briefing.stories or cfg["email.send_empty"]):
-                log.info("no stories for %s: no email (email.send_empty = true sends one "
-                         "anyway)", day)
-            elif send and not cfg["email.to"]:
-                unsent = DigestError(NO_RECIPIENTS)  # the .eml is kept for `digest send --to`
-            elif send:
-                # In the outbox before its articles count as used: a run that stops from
-                # here on leaves the email for the next `digest send`.
-                result.queued = room.enqueue(message, day, cfg, force=force)
-                if result.queued is None:
-                    log.info("%s was sent before (%s): not sending it again (--force does)",
-                             day, room.sent / f"{day}.eml")
+        unsent = _email(result, cfg, out, send, force) \
+            if cfg["format"] in ("email", "both") or send else None
         state.assign(chosen, day)
         if unsent:
             raise unsent
         if send:
-            result.sent = room.flush(cfg)
+            result.sent = Mailroom(out).flush(cfg)
     return result
+
+
+def _email(result: Result, cfg: Config, out: Path, send: bool, force: bool
+           ) -> DigestError | None:
+    """Write OUT/DATE.eml and, with `send`, put it in the outbox (unless it has no
+    stories and none are wanted, or its date was sent before and not `force`). Returns
+    the error to raise once the articles count as used, if it cannot be queued."""
+    from .deliver import NO_RECIPIENTS, Mailroom, compose
+
+    briefing, day, room = result.briefing, result.briefing.date, Mailroom(out)
+    message = compose(briefing, cfg["email.from"], cfg["email.to"])
+    result.written.append(write_atomic(out / f"{day.isoformat()}.eml", message.as_bytes()))
+    if not send:
+        return None
+    if not (briefing.stories or cfg["email.send_empty"]):
+        log.info("no stories for %s: no email (email.send_empty = true sends one anyway)",
+                 day)
+        return None
+    if not cfg["email.to"]:
+        return DigestError(NO_RECIPIENTS)  # the .eml is kept for `digest send --to`
+    # In the outbox before its articles count as used: a run that stops from here on
+    # leaves the email for the next `digest send`.
+    result.queued = room.enqueue(message, day, cfg, force=force)
+    if result.queued is None:
+        log.info("%s was sent before (%s): not sending it again (--force does)", day,
+                 room.sent / f"{day}.eml")
+    return None
 
 
 def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
