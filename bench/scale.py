@@ -12,7 +12,9 @@ at the largest size at most 1.5x that at the smallest.
 Then (unless --translate 0) one more run, of --translate N articles, with translation:
 `digest run --lang pt,en --top 0`, every story summarized (in the words the reading
 time leaves, never under 30, on so long a day) and translated, against the Bergamot
-engine alone on the same sentences (the ceiling), as bench/pipeline.py measures it.
+engine alone on the same sentences (the ceiling), as bench/pipeline.py measures it;
+and the same run without English (`--lang pt --top 0`), so that the time translation
+adds (the model's load included) is compared with the engine's.
 """
 from __future__ import annotations
 
@@ -78,6 +80,7 @@ def main() -> None:
         folder, data = fresh(opts.translate, tmp)
         run = digest_run(folder, data, "--lang", "pt,en", "--top", "0")
         translated = translated_sentences(data, words, top=0, minutes=minutes)
+        untranslated = digest_run(folder, Path(tmp) / "pt", "--lang", "pt", "--top", "0")
     engine_s, engine = engine_ceiling(translated)
     n = len(translated)
     print(f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
@@ -87,7 +90,11 @@ def main() -> None:
     for name, secs, rss in (("digest run (whole)", run.seconds, run.rss_mb),
                             ("engine alone (ceiling)", engine_s, engine.rss_mb)):
         print(f"{name:24}{secs:9.2f}{n / secs:13.1f}{rss:13.0f}")
-    print(f"the whole run translates at {engine_s / run.seconds:.0%} of the engine's speed")
+    added = run.seconds - untranslated.seconds
+    print(f"the same run without English (`--lang pt --top 0`): {untranslated.seconds:.2f} s; "
+          f"translation adds {added:.2f} s: " + (
+              f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
+              if added > 0 else "nothing measurable"))
 
 
 if __name__ == "__main__":
