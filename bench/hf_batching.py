@@ -1,6 +1,6 @@
 """The hf: summarizer's generation path against the naive loop, on a T5-base-sized model.
 
-    python bench/hf_batching.py [-n 64] [--tokens 48] [--batch-size 16]
+    python bench/hf_batching.py [-n 64] [--tokens N] [--words 60] [--batch-size 32] [--tiny]
 
 Builds, with random weights, a model of T5-base's shape (12+12 layers, d_model 768,
 d_ff 3072, 12 heads; a SentencePiece vocabulary trained on the seeds) and N articles
@@ -17,29 +17,31 @@ summary of --words words with this tokenizer):
          own longest, torch.inference_mode(), one model load)
 
 It prints seconds, articles/s and peak RSS for each, the speed ratio, and how many
-outputs are identical.
+outputs are identical. --tiny builds a small T5 (d_model 32, 2+2 layers, vocabulary
+800) instead: a quick run of the same paths, its figures meaningless.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import ROOT, measured
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 T5_BASE = dict(d_model=768, d_ff=3072, num_layers=12, num_decoder_layers=12, num_heads=12,
                d_kv=64)
+TINY = dict(d_model=32, d_ff=64, num_layers=2, num_heads=2, d_kv=16)
 
 
-def make_articles(n: int, tokenizer, limit: int) -> list[str]:
+def fitting_articles(n: int, tokenizer, limit: int) -> list[str]:
     """N articles from the seeds' stories: headline + paragraphs drawn at random, cut to
     whole paragraphs that fit the model's input with the prompt."""
     from digest.pipeline import load
@@ -56,10 +58,6 @@ def make_articles(n: int, tokenizer, limit: int) -> list[str]:
             body.append(p)
         out.append("\n".join(body))
     return out
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_naive(model_dir: Path, articles: list[str], tokens: int) -> list[str]:
@@ -107,7 +105,7 @@ def child(args) -> None:
     else:
         outputs = run_ours(Path(args.model), articles, args.tokens, args.batch_size)
     seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "rss": peak_rss_mb(), "outputs": outputs,
+    print(json.dumps({"seconds": seconds, "outputs": outputs,
                       "threads": torch.get_num_threads()}))
 
 
@@ -118,6 +116,7 @@ def main() -> None:
                         "token budget of a --words summary]")
     parser.add_argument("--words", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--tiny", action="store_true", help="a small T5 (a quick run)")
     parser.add_argument("--path", choices=("naive", "ours"), help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--articles", help=argparse.SUPPRESS)
@@ -131,12 +130,13 @@ def main() -> None:
     from digest.hf import HFSummarizer
 
     transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()  # saving the model's weights
     with tempfile.TemporaryDirectory() as tmp:
         text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt"))
-        model_dir = build_t5(Path(tmp) / "t5-base", text, vocab=4000, max_length=512,
-                             **T5_BASE)
+        model_dir = build_t5(Path(tmp) / "t5", text, vocab=800 if args.tiny else 4000,
+                             max_length=512, **(TINY if args.tiny else T5_BASE))
         tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
-        articles = make_articles(args.n, tokenizer, 512)
+        articles = fitting_articles(args.n, tokenizer, 512)
         if args.tokens is None:
             args.tokens = HFSummarizer.budget(
                 sum(len(tokenizer(a).input_ids) for a in articles),
@@ -145,16 +145,16 @@ def main() -> None:
         (Path(tmp) / "articles.json").write_text(json.dumps(articles))
         results = {}
         for path in ("naive", "ours"):
-            done = subprocess.run(
+            done = measured(
                 [sys.executable, __file__, "--path", path, "--model", str(model_dir),
                  "--articles", str(Path(tmp) / "articles.json"), "--tokens", str(args.tokens),
-                 "--batch-size", str(args.batch_size)],
-                capture_output=True, text=True, check=True)
-            results[path] = json.loads(done.stdout.splitlines()[-1])
+                 "--batch-size", str(args.batch_size)])
+            results[path] = done.last_json() | {"rss": done.rss_mb}
 
     naive, ours = results["naive"], results["ours"]
     same = sum(a == b for a, b in zip(naive["outputs"], ours["outputs"]))
-    print(f"T5-base shape, random weights, vocab {len(tokenizer)}; {args.n} articles of "
+    shape = "tiny T5 (d_model 32, 2+2 layers)" if args.tiny else "T5-base shape"
+    print(f"{shape}, random weights, vocab {len(tokenizer)}; {args.n} articles of "
           f"{lengths[0]}-{lengths[-1]} tokens (median {lengths[len(lengths) // 2]}); "
           f"{args.tokens} new tokens each (--words {args.words}), greedy; "
           f"{naive['threads']} CPU threads; "

@@ -24,8 +24,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import CORPUS, source_articles
 
 ENGINE = """
 import os, sys
@@ -58,12 +59,7 @@ def chrf(hyp: str, ref: str, n: int = 6, beta: float = 2.0) -> float:
 
 
 def make_file(n: int, corpus: Path, path: Path) -> list[str]:
-    from digest.clean import clean
-    from digest.split import stories
-
-    files = sorted((ROOT / "seeds").glob("*.txt"))
-    files += sorted(p for p in corpus.rglob("*.txt") if not p.name.endswith(".reference.txt"))
-    paragraphs = [p for f in files for _, body in stories(clean(f.read_text())) for p in body]
+    paragraphs = [p for _, body in source_articles(corpus) for p in body]
     lines = ["" if i % 10 == 9 else paragraphs[i % len(paragraphs)] for i in range(n)]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return lines
@@ -78,7 +74,7 @@ def timed(cmd: list[str]) -> tuple[float, list[str]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--lines", type=int, default=250)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cstnews-dev")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "pt.txt"

@@ -1,14 +1,15 @@
 """Choose digest's tuned settings by k-fold cross-validation, and say what they score.
 
     python bench/tune.py [--corpus ../shared/corpora/cstnews-dev] [--folds 5]
-                         [--shuffles 20] [--stories N]
+                         [--shuffles 20] [--stories N] [--coarse]
 
 For each setting tuned on a corpus (the extractive summarizer's knobs, the grouping
 thresholds), the stories are split into k folds; a setting is chosen on k-1 folds and
 scored on the fold left out, for every fold and over several random splits. The
 figures printed are those out-of-fold scores, beside the position baselines; then the
 setting chosen on all the stories, which is what digest's code uses. 25 stories are
-few: a difference under about 0.01 ROUGE-1 is noise.
+few: a difference under about 0.01 ROUGE-1 is noise. --coarse keeps only the two ends of
+each setting's grid, and with --stories makes a quick run (its choices mean nothing).
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import CORPUS, ROOT
 
 from digest.cluster import THRESHOLD, cluster
 from digest.evaluate import (
@@ -76,7 +78,7 @@ def cross_validate(table: dict, splits: list[list[list[int]]],
     return (sum(s * n for s, n in results) / sum(n for _, n in results)), chosen
 
 
-def summarizer_tables(folders: list[Folder]) -> tuple[dict, dict, dict]:
+def summarizer_tables(folders: list[Folder], grid: dict[str, tuple]) -> tuple[dict, dict, dict]:
     """ROUGE-1 per story for every setting: single-document (mean over the story's
     articles) and multi-document, and the baselines."""
     single: dict[tuple, list[float]] = {}
@@ -91,7 +93,7 @@ def summarizer_tables(folders: list[Folder]) -> tuple[dict, dict, dict]:
             start += n
         return out
 
-    for h, r, m in itertools.product(GRID["headline"], GRID["ratio"], GRID["min_words"]):
+    for h, r, m in itertools.product(grid["headline"], grid["ratio"], grid["min_words"]):
         knobs = Knobs(headline=h, ratio=r, min_words=m)
         scores = summary_scores(folders, Extractive(knobs=knobs), WORDS, ("single",))
         single[(h, r, m)] = by_story([s["rouge1"] for s in scores["single"]])
@@ -99,7 +101,7 @@ def summarizer_tables(folders: list[Folder]) -> tuple[dict, dict, dict]:
             baselines["lead"] = by_story([s["rouge1"] for s in scores["single_lead"]])
             baselines["lead at budget"] = by_story([s["rouge1"]
                                                     for s in scores["single_lead_budget"]])
-    for c, r, m in itertools.product(GRID["concept_position"], GRID["ratio"], GRID["min_words"]):
+    for c, r, m in itertools.product(grid["concept_position"], grid["ratio"], grid["min_words"]):
         knobs = Knobs(concept_position=c, ratio=r, min_words=m)
         scores = summary_scores(folders, Extractive(knobs=knobs), WORDS, ("multi",))
         multi[(c, r, m)] = [s["rouge1"] for s in scores["multi"]]
@@ -109,11 +111,12 @@ def summarizer_tables(folders: list[Folder]) -> tuple[dict, dict, dict]:
     return single, multi, baselines
 
 
-def tune_summarizer(folders: list[Folder], splits: list[list[list[int]]]) -> Knobs:
-    single, multi, baselines = summarizer_tables(folders)
+def tune_summarizer(folders: list[Folder], splits: list[list[list[int]]],
+                    grid: dict[str, tuple]) -> Knobs:
+    single, multi, baselines = summarizer_tables(folders, grid)
     # One setting serves both tasks: the story's score is the mean of the two.
     joint = {(h, c, r, m): [(a + b) / 2 for a, b in zip(single[(h, r, m)], multi[(c, r, m)])]
-             for h, c, r, m in itertools.product(*GRID.values())}
+             for h, c, r, m in itertools.product(*grid.values())}
 
     def mean(values: list[float], stories: Sequence[int]) -> float:
         return statistics.mean(values[i] for i in stories)
@@ -141,7 +144,7 @@ def tune_summarizer(folders: list[Folder], splits: list[list[list[int]]]) -> Kno
           f"{mean(baselines['round robin'], every):.3f}; first article's lead "
           f"{mean(baselines['first lead'], every):.3f}")
     print("  chosen per fold: " + ", ".join(
-        f"{dict(zip(GRID, s))} ×{n}" for s, n in chosen.most_common(3)))
+        f"{dict(zip(grid, s))} ×{n}" for s, n in chosen.most_common(3)))
     knobs = Knobs(headline=h, concept_position=c, ratio=r, min_words=m)
     print(f"  chosen on all stories: {knobs}" + ("  (the code's defaults)" if knobs == KNOBS
                                                else f"  (the code has {KNOBS})"))
@@ -162,7 +165,8 @@ def seed_stories() -> list[Folder]:
             for key, arts in stories.items()]
 
 
-def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
+def tune_grouping(folders: list[Folder], shuffles: int, k: int,
+                  thresholds: tuple[float, ...]) -> float:
     """The same-event threshold. A day's articles are grouped together, every story
     among all the others, and the day's own word weights depend on what else it holds;
     so a threshold must serve days of several kinds: the corpus (one event told in
@@ -177,7 +181,7 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
     for name, stories in days.items():
         articles, gold = day(stories)
         offset = 0 if name != "seeds" else len(folders)
-        for t in THRESHOLDS:
+        for t in thresholds:
             found[name, t] = (grouped(articles, cluster(articles, t)),
                               [g + offset for g in gold])
 
@@ -193,14 +197,14 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int) -> float:
 
     splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
               zip(folds(len(folders), k, shuffles), folds(len(seeds), k, shuffles))]
-    oof, chosen = cross_validate(dict.fromkeys(THRESHOLDS), splits, score)
+    oof, chosen = cross_validate(dict.fromkeys(thresholds), splits, score)
     every = list(range(len(everything)))
-    best = max(THRESHOLDS, key=lambda t: score(t, every))
+    best = max(thresholds, key=lambda t: score(t, every))
     print(f"grouping: {len(folders)} corpus stories, {len(seeds)} seed stories; days: the "
           f"corpus, the seeds, both; mean B-cubed F1 out of fold: {oof:.3f}")
     print("  in-sample by threshold (corpus, seeds, both): " + ", ".join(
         f"{t} " + "/".join(f"{b_cubed(*found[name, t])['f1']:.3f}" for name in days)
-        for t in THRESHOLDS))
+        for t in thresholds))
     print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(4)))
     print(f"  chosen on all stories: {best}"
           + ("  (the code's default)" if best == THRESHOLD else f"  (the code has {THRESHOLD})"))
@@ -224,7 +228,8 @@ TOPICS = [
 ]
 
 
-def tune_related(folders: list[Folder], shuffles: int, k: int) -> float:
+def tune_related(folders: list[Folder], shuffles: int, k: int,
+                 grid: tuple[float, ...]) -> float:
     """The related-stories threshold (edit.RELATED). The gold stories of the corpus and
     the seeds, as one day, are grouped into topics at each threshold; a threshold is
     chosen by the F1 of the story pairs it puts on one topic (against TOPICS) among the
@@ -242,7 +247,7 @@ def tune_related(folders: list[Folder], shuffles: int, k: int) -> float:
     gold = {(i, j) for t in TOPICS for i in range(len(stories)) for j in range(i + 1, len(stories))
             if any(names[i].startswith(x) for x in t) and any(names[j].startswith(x) for x in t)}
     found = {}
-    for t in RELATED_GRID:
+    for t in grid:
         label = {i: n for n, g in enumerate(topics(rows, t)) for i in g}
         found[t] = {(i, j) for i in range(len(stories)) for j in range(i + 1, len(stories))
                     if label[i] == label[j]}
@@ -257,20 +262,21 @@ def tune_related(folders: list[Folder], shuffles: int, k: int) -> float:
     splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
               zip(folds(len(folders), k, shuffles), folds(len(stories) - len(folders), k,
                                                         shuffles))]
-    oof, chosen = cross_validate(dict.fromkeys(RELATED_GRID), splits, score)
+    oof, chosen = cross_validate(dict.fromkeys(grid), splits, score)
     every = range(len(stories))
-    best = max(RELATED_GRID, key=lambda t: score(t, every))
+    best = max(grid, key=lambda t: score(t, every))
     print(f"related stories: {len(gold)} pairs of {len(stories)} stories on one topic; pair "
           f"F1 out of fold: {oof:.3f}")
     print("  in-sample by threshold: " + ", ".join(f"{t} {score(t, every):.3f}"
-                                                    for t in RELATED_GRID))
+                                                    for t in grid))
     print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(3)))
     print(f"  chosen on all: {best}" + ("  (the code's default)" if best == RELATED
                                         else f"  (the code has {RELATED})"))
     return best
 
 
-def tune_splitting(folders: list[Folder], shuffles: int, k: int) -> tuple[float, float]:
+def tune_splitting(folders: list[Folder], shuffles: int, k: int,
+                   knobs: dict[str, tuple]) -> tuple[float, float]:
     """The two splitting knobs (split.TOPIC_BREAK, split.ECHO). Items: pages glued from
     3-4 articles of different stories (they must come apart exactly), every single
     article (it must stay whole) and the seeds (000 holds ten stories, the others one);
@@ -285,7 +291,7 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int) -> tuple[float,
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         items.append((text, [t for t, _ in stories(clean(text))], "seed"))
-    grid = list(itertools.product(SPLIT_GRID["topic_break"], SPLIT_GRID["echo"]))
+    grid = list(itertools.product(knobs["topic_break"], knobs["echo"]))
     right = {(tb, e): [[t for t, _ in stories(clean(text), tb, e)] == want
                        for text, want, _ in items] for tb, e in grid}
 
@@ -313,21 +319,25 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int) -> tuple[float,
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cstnews-dev")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=20)
     ap.add_argument("--stories", type=int, help="use only the first N stories (a quick run)")
+    ap.add_argument("--coarse", action="store_true",
+                    help="only the two ends of each grid (a quick run)")
     opts = ap.parse_args()
+    grid = (lambda values: (values[0], values[-1])) if opts.coarse else tuple
     t0 = time.perf_counter()
     folders = [f for f in read_corpus(opts.corpus) if f.reference][:opts.stories]
     splits = folds(len(folders), opts.folds, opts.shuffles)
     print(f"{opts.corpus}: {len(folders)} stories, "
           f"{sum(len(f.documents) for f in folders)} articles; {opts.folds}-fold "
           f"cross-validation over stories, {opts.shuffles} random splits")
-    tune_summarizer(folders, splits)
-    tune_grouping(folders, opts.shuffles, opts.folds)
-    tune_related(folders, opts.shuffles, opts.folds)
-    tune_splitting(folders, opts.shuffles, opts.folds)
+    tune_summarizer(folders, splits, {k: grid(v) for k, v in GRID.items()})
+    tune_grouping(folders, opts.shuffles, opts.folds, grid(THRESHOLDS))
+    tune_related(folders, opts.shuffles, opts.folds, grid(RELATED_GRID))
+    tune_splitting(folders, opts.shuffles, opts.folds,
+                   {k: grid(v) for k, v in SPLIT_GRID.items()})
     print(f"{time.perf_counter() - t0:.0f} s")
 
 

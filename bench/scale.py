@@ -1,0 +1,101 @@
+"""`digest run` as a whole process at growing sizes: how its time and memory grow.
+
+    python bench/scale.py [--sizes 1000,4000,10000] [--translate 10000]
+                          [--corpus ../shared/corpora/cstnews-dev]
+
+For the issue "ten thousand articles a day on a 2-core machine". At each size N
+synthetic articles (made as bench/pipeline.py makes them) go through `digest run
+--lang pt` (no translation; the other settings at their defaults) in a fresh data
+folder. Targets: 10,000 articles in under 30 s and under 1 GB, and a time per article
+at the largest size at most 1.5x that at the smallest.
+
+Then (unless --translate 0) one more run, of --translate N articles, with translation:
+`digest run --lang pt,en --top 0`, every story summarized (in the words the reading
+time leaves, never under 30, on so long a day) and translated, against the Bergamot
+engine alone on the same sentences (the ceiling), as bench/pipeline.py measures it;
+and the same run without English (`--lang pt --top 0`), so that the time translation
+adds (the model's load included) is compared with the engine's.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import (
+    CORPUS,
+    digest_run,
+    engine_ceiling,
+    make_articles,
+    run_counts,
+    translated_sentences,
+    what_run_made,
+)
+
+from digest.config import SETTINGS  # on sys.path through helpers
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,4000,10000",
+                    type=lambda s: sorted(int(x) for x in s.split(",")),
+                    help="articles per run, comma-separated [1000,4000,10000]")
+    ap.add_argument("--translate", type=int, default=10000, metavar="N",
+                    help="articles in the run with translation; 0: no such run [10000]")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    opts = ap.parse_args()
+
+    def fresh(n: int, tmp: str) -> tuple[Path, Path]:
+        """A folder of n synthetic articles and a data folder, both new, under tmp."""
+        work = Path(tmp) / str(n)
+        (work / "articles").mkdir(parents=True)
+        make_articles(n, opts.corpus, work / "articles")
+        return work / "articles", work / "data"
+
+    print(f"synthetic articles through `digest run --lang pt`, each run a whole process in a "
+          f"fresh data folder; {os.cpu_count()} cores")
+    print(f"{'articles':>8}{'read as':>9}{'stories':>9}{'seconds':>9}{'articles/s':>12}"
+          f"{'peak RSS MB':>13}")
+    runs = {}
+    for n in opts.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs[n] = run = digest_run(*fresh(n, tmp), "--lang", "pt")
+        stories, articles, _ = run_counts(run)
+        print(f"{n:8d}{articles:9d}{stories:9d}{run.seconds:9.2f}{n / run.seconds:12.1f}"
+              f"{run.rss_mb:13.0f}")
+    small, large = opts.sizes[0], opts.sizes[-1]
+    ratio = (runs[large].seconds / large) / (runs[small].seconds / small)
+    print(f"time per article at {large} is {ratio:.2f}x that at {small} (target: at most 1.5x)")
+    print(f"{large} articles: {runs[large].seconds:.1f} s, {runs[large].rss_mb:.0f} MB peak "
+          f"(targets at 10000: under 30 s and 1024 MB)")
+    if not opts.translate:
+        return
+
+    words, minutes = SETTINGS["words"].default, SETTINGS["minutes"].default
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, data = fresh(opts.translate, tmp)
+        run = digest_run(folder, data, "--lang", "pt,en", "--top", "0")
+        translated = translated_sentences(data, words, top=0, minutes=minutes)
+        untranslated = digest_run(folder, Path(tmp) / "pt", "--lang", "pt", "--top", "0")
+    engine_s, engine = engine_ceiling(translated)
+    n = len(translated)
+    print(f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
+          f"{what_run_made(run)}")
+    print(f"{n} distinct sentences translated, all of them found in the run's cache")
+    print(f"{'':24}{'seconds':>9}{'sentences/s':>13}{'peak RSS MB':>13}")
+    for name, secs, rss in (("digest run (whole)", run.seconds, run.rss_mb),
+                            ("engine alone (ceiling)", engine_s, engine.rss_mb)):
+        print(f"{name:24}{secs:9.2f}{n / secs:13.1f}{rss:13.0f}")
+    added = run.seconds - untranslated.seconds
+    print(f"the same run without English (`--lang pt --top 0`): {untranslated.seconds:.2f} s; "
+          f"translation adds {added:.2f} s: " + (
+              f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
+              if added > 0 else "nothing measurable"))
+
+
+if __name__ == "__main__":
+    main()

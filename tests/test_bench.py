@@ -1,0 +1,165 @@
+"""Every bench at its tiny size, run as a user runs it (`python bench/NAME.py ...`), and
+checked for what it prints: the shape of its table, and the lines that say it measured
+what it claims (same briefing, identical outputs, lines in = lines out, the settings it
+chose), never its timings. So that they cost little time, the selected benches start
+together (a module fixture) and share the cores; each test waits for its own.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+from conftest import CSTNEWS, ROOT
+
+from digest.config import SETTINGS
+
+BENCHES = {  # a bench and its tiny size; the longest first, as they start in this order
+    "hf_batching": ["--tiny", "-n", "2"],
+    "scale": ["--sizes", "10,20", "--translate", "10"],
+    "pipeline": ["-n", "6"],
+    "rerun": ["-n", "6"],
+    "translate": ["--lines", "10"],
+    "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
+}
+NEEDS_CORPUS = {"tune"}
+NUMBER = r"\d+(?:\.\d+)?"
+
+
+@pytest.fixture(scope="module")
+def benches(request, tmp_path_factory):
+    """The benches whose tests were selected, started at once: name → (process, stdout
+    file, stderr file)."""
+    tests = {item.name for item in request.session.items
+             if getattr(item, "module", None) is sys.modules[__name__]}
+    names = [name for name in BENCHES if f"test_{name}" in tests
+             and (name not in NEEDS_CORPUS or CSTNEWS.is_dir())]
+    folder = tmp_path_factory.mktemp("benches")
+    started = {}
+    for name in names:
+        out, err = folder / f"{name}.out", folder / f"{name}.err"
+        with out.open("w") as stdout, err.open("w") as stderr:
+            started[name] = (subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / f"{name}.py"), *BENCHES[name]],
+                cwd=ROOT, stdout=stdout, stderr=stderr, start_new_session=True), out, err)
+    yield started
+    for process, _, _ in started.values():
+        if process.poll() is None:  # its test failed first: stop it and what it started
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def printed(benches, name: str) -> list[str]:
+    """The lines a bench printed, once it has exited without error."""
+    if name not in benches:
+        pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
+    process, out, err = benches[name]
+    assert process.wait(timeout=300) == 0, err.read_text()
+    return out.read_text().splitlines()
+
+
+def table(lines: list[str], columns: list[str], names: list[str], numbers: int) -> None:
+    """`lines` are a header naming `columns`, then one row per name with `numbers` figures."""
+    assert lines[0].split() == " ".join(columns).split()
+    assert len(lines) == 1 + len(names)
+    for line, name in zip(lines[1:], names):
+        assert re.fullmatch(r"\s*" + re.escape(name) + rf"(\s+{NUMBER}){{{numbers}}}", line), line
+
+
+def test_pipeline(benches):
+    lines = printed(benches, "pipeline")
+    assert re.fullmatch(r"6 synthetic files; `digest run --top 0 --minutes 0`: \d+ stories "
+                        r"from \d+ articles in 6 files; \d+ cores", lines[0])
+    sentences = re.fullmatch(r"(\d+) distinct sentences translated, all of them found in the "
+                             r"run's cache", lines[1])
+    assert sentences and int(sentences[1]) > 0
+    table(lines[2:7], ["seconds", "articles/s", "peak RSS MB"],
+          ["pipeline (digest run)", "engine alone (ceiling)", "summarize stage (ours)",
+           "sumy LexRank (summ. only)"], 3)
+    assert re.fullmatch(rf"pipeline / engine ceiling: {NUMBER}% of the engine's speed",
+                        lines[7])
+    assert re.fullmatch(rf"summarize: {NUMBER}x faster than LexRank", lines[8])
+    assert re.fullmatch(rf"engine: {NUMBER} sentences/s on \d+ threads", lines[9])
+    assert len(lines) == 10
+
+
+def test_scale(benches):
+    lines = printed(benches, "scale")
+    assert lines[0].startswith("synthetic articles through `digest run --lang pt`")
+    table(lines[1:4], ["articles", "read as", "stories", "seconds", "articles/s",
+                       "peak RSS MB"], ["10", "20"], 5)
+    assert re.fullmatch(rf"time per article at 20 is {NUMBER}x that at 10 \(target: at most "
+                        r"1.5x\)", lines[4])
+    assert re.fullmatch(rf"20 articles: {NUMBER} s, \d+ MB peak \(targets at 10000: under "
+                        r"30 s and 1024 MB\)", lines[5])
+    assert re.fullmatch(r"with translation, 10 articles: `digest run --lang pt,en --top 0`: "
+                        r"\d+ stories from \d+ articles in 10 files", lines[6])
+    sentences = re.fullmatch(r"(\d+) distinct sentences translated, all of them found in the "
+                             r"run's cache", lines[7])
+    assert sentences and int(sentences[1]) > 0
+    table(lines[8:11], ["seconds", "sentences/s", "peak RSS MB"],
+          ["digest run (whole)", "engine alone (ceiling)"], 3)
+    assert re.fullmatch(rf"the same run without English \(`--lang pt --top 0`\): {NUMBER} s; "
+                        rf"translation adds -?{NUMBER} s: ({NUMBER} sentences/s, \d+% of the "
+                        r"engine's speed|nothing measurable)", lines[11])
+    assert len(lines) == 12
+
+
+def test_rerun(benches):
+    lines = printed(benches, "rerun")
+    assert re.fullmatch(r"6 synthetic files, \d+ cores; `digest run`, whole process", lines[0])
+    cold = re.fullmatch(rf"cold run +{NUMBER} s +\((\d+ stories from \d+ articles in 6 "
+                        r"files)\)", lines[1])
+    warm = re.fullmatch(rf"warm re-run +{NUMBER} s +\((.+); (\d+) summaries from the cache; "
+                        r"(\d+) translations from the cache\)", lines[2])
+    assert cold and warm and warm[1] == cold[1]
+    # Every summary (one per story shown in full) and translation from the cache.
+    assert int(warm[2]) == min(int(cold[1].split()[0]), SETTINGS["top"].default)
+    assert int(warm[3]) > 0
+    assert re.fullmatch(rf"warm re-run is {NUMBER}x faster; same briefing: yes", lines[3])
+    assert len(lines) == 4
+
+
+def test_translate(benches):
+    lines = printed(benches, "translate")
+    assert re.fullmatch(r"10 lines \(9 with text, \d+ words\), \d+ cores", lines[0])
+    table(lines[1:4], ["seconds", "lines/s", "lines out", "round-trip chrF"],
+          ["digest translate", "engine directly"], 4)
+    for row in lines[2:4]:
+        assert row.split()[-2] == "10"  # lines in = lines out
+    assert re.fullmatch(r"digest translate runs at \d+% of the engine's speed; \d+/9 lines "
+                        r"identical to the engine's output", lines[4])
+    assert len(lines) == 5
+
+
+def test_tune(benches):
+    lines = printed(benches, "tune")
+    assert lines[0].endswith(": 4 stories, 12 articles; 2-fold cross-validation over "
+                             "stories, 1 random splits")
+    chosen = [line.strip() for line in lines if line.strip().startswith("chosen on all")]
+    assert len(chosen) == 4
+    # --coarse: each choice is one of the two ends of its grid.
+    summaries = re.fullmatch(r"chosen on all stories: Knobs\(headline=(\S+), "
+                             r"concept_position=(\S+), min_words=(\d+), ratio=(\S+)\)  \(.+\)",
+                             chosen[0])
+    assert summaries
+    for value, ends in zip(summaries.groups(), [("0.0", "1.0"), ("0.0", "2.0"), ("6", "10"),
+                                                 ("0.3", "1.0")]):
+        assert value in ends
+    assert re.fullmatch(r"chosen on all stories: (0\.1|0\.3)  \(.+\)", chosen[1])
+    assert re.fullmatch(r"chosen on all: (0\.04|0\.16)  \(.+\)", chosen[2])
+    assert re.fullmatch(r"chosen on all: topic_break (0\.05|0\.15), echo (0\.3|0\.6)  \(.+\)",
+                        chosen[3])
+
+
+def test_hf_batching(benches):
+    lines = printed(benches, "hf_batching")
+    assert lines[0].startswith("tiny T5 (d_model 32, 2+2 layers), random weights")
+    assert "; 2 articles of " in lines[0]
+    table(lines[1:4], ["seconds", "articles/s", "peak RSS MB"],
+          ["naive loop (pipeline per article)", "digest (batches of 32)"], 3)
+    assert re.fullmatch(rf"digest is {NUMBER}x faster; 2/2 outputs identical", lines[4])
+    assert len(lines) == 5
