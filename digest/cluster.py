@@ -6,7 +6,7 @@ articles. Groups merge by average linkage while their mean cosine similarity sta
 above a threshold. Two stories split out of one file never merge: a file that holds
 several stories lists distinct ones.
 
-All of it is sparse linear algebra (scipy.sparse, scikit-learn, scipy.cluster): the
+All of it is sparse linear algebra (scipy.sparse, scipy.cluster): the
 similarities come from a blocked sparse product that keeps only pairs above a floor,
 so no n×n matrix is ever built; average linkage runs inside each connected component
 of the graph of pairs above the threshold, which is exact, since two groups whose
@@ -41,15 +41,22 @@ def vectors(articles: Sequence[Article]) -> sp.csr_matrix:
     """Unit-length TF-IDF rows, (1 + log tf) · log(1 + n/df), one per article."""
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.preprocessing import normalize
 
-    texts = [f"{a.title} {a.title} {a.text}" for a in articles]
-    counts = CountVectorizer(analyzer=content_words, dtype=np.float32).fit_transform(texts)
+    vocabulary: dict[str, int] = {}
+    columns: list[int] = []
+    starts = [0]
+    for a in articles:
+        columns += [vocabulary.setdefault(w, len(vocabulary))
+                    for w in content_words(f"{a.title} {a.title} {a.text}")]
+        starts.append(len(columns))
+    counts = sp.csr_matrix((np.ones(len(columns), np.float32), columns, starts),
+                           shape=(len(articles), len(vocabulary)))
+    counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     counts.data = 1 + np.log(counts.data)
-    idf = np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32)
-    return normalize(counts @ sp.diags(idf))
+    x = counts @ sp.diags(np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return sp.diags(1 / np.maximum(norms, 1e-12)) @ x
 
 
 def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
