@@ -293,7 +293,10 @@ def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_pat
         smtp.messages()[0].get_payload()[0].get_content()
 
 
-def test_a_second_run_waits_for_the_first(smtp, tmp_path):
+def test_a_second_run_waits_for_the_first(smtp, tmp_path, monkeypatch):
+    from digest import store
+
+    monkeypatch.setattr(store, "LOCK_WAIT", 0.5)  # how long it waits, not whether
     out = tmp_path / "out"
     with locked(out):
         result = run_send(out, "--lang", "pt")
