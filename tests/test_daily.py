@@ -10,6 +10,8 @@ import time
 from conftest import SEEDS, digest
 from site_server import slow
 
+from digest import __version__
+
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 
 
@@ -223,7 +225,7 @@ def test_a_killed_run_leaves_no_half_briefing_and_no_corrupt_state(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
         md = out / "2026-11-22.md"
-        assert not md.exists() or md.read_text().rstrip().endswith("digest 0.1.0*")
+        assert not md.exists() or md.read_text().rstrip().endswith(f"digest {__version__}*")
         db = sqlite3.connect(home / "state.db")
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         db.close()

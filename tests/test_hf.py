@@ -12,6 +12,8 @@ pytest.importorskip("transformers")
 from conftest import SEEDS, digest, free_port
 from models import build_marian, build_t5
 
+from digest import __version__
+
 DATE = "2026-11-22"
 SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 
@@ -47,7 +49,8 @@ def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
             r"^## .+\n\n(.+)\n\n> \*\*(.+)\*\*\n>\n> (.+)$", section, re.M).groups()
         assert pt.strip() and title_en.strip() and en.strip()
         assert len(pt.split()) <= 60 + 1
-    assert md.rstrip().endswith(f"*Resumos: hf:{t5} · tradução: hf:{marian} · digest 0.1.0*")
+    assert md.rstrip().endswith(f"*Resumos: hf:{t5} · tradução: hf:{marian} · digest "
+                                f"{__version__}*")
     # Not on a terminal: no progress bars, no library chatter; one line on long stories.
     assert result.stderr == ("digest: info: 10 of 10 stories are longer than the model's "
                              "128-token input: each is summarized in parts (up to 16), then "
@@ -112,7 +115,7 @@ def test_missing_model_falls_back_and_says_so(tmp_path):
     md = (tmp_path / f"{DATE}.md").read_text()
     assert md.rstrip().endswith(
         f"*Nota: hf:{name} unavailable: summaries by the embedded extractive*")
-    assert "*Resumos: extractive · digest 0.1.0*" in md
+    assert f"*Resumos: extractive · digest {__version__}*" in md
 
     result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path / "strict", "-l", "pt",
                     "--summarizer", f"hf:{name}", "--strict")
