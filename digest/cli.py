@@ -28,6 +28,10 @@ COMMAND_SETTINGS = {
 }
 
 
+# Settings whose option's parameter is named otherwise (`format` is a builtin).
+PARAMETER = {"format": "format_"}
+
+
 class _Stderr(logging.Handler):
     """One line per message on the current stderr: 'digest: warning: …'."""
 
@@ -93,7 +97,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     _setup_logging()
     ctx.obj = cfg = load_settings(config_path)
     defaults: dict[str, Any] = {
-        command: {key: cfg[key] for key in keys if cfg.sources[key] != "default"}
+        command: {PARAMETER.get(key, key): cfg[key] for key in keys
+                  if cfg.sources[key] != "default"}
         for command, keys in COMMAND_SETTINGS.items()}
     defaults["schedule"] = {"install": defaults.pop("install")}
     ctx.default_map = defaults
@@ -157,7 +162,7 @@ def _lang_option(default: str) -> Callable[[F], F]:
 @_out
 @_lang_option(_default("lang"))
 @_words
-@_setting("--top", "-t", key="top", type=click.IntRange(0, None))
+@_setting("--top", key="top", type=click.IntRange(0, None))
 @_setting("--minutes", key="minutes", type=click.IntRange(0, None))
 @_summarizer
 @_translator
@@ -180,11 +185,17 @@ def run(cfg: Config, inputs: tuple[Path, ...], more_inputs: tuple[Path, ...],
     An article goes into one day's briefing: the first run that reads it, or a re-run of
     that day. Summaries and translations are kept, so a re-run is quick.
     """
+    from .errors import DigestError
     from .pipeline import run as run_digest
 
-    result = run_digest([*inputs, *more_inputs], urls=urls, feeds=feeds, date=date,
-                        everything=everything, send=send, force=force, settings=cfg,
-                        format=format_, lang=",".join(lang), **settings)
+    try:
+        result = run_digest([*inputs, *more_inputs], urls=urls, feeds=feeds, date=date,
+                            everything=everything, send=send, force=force, settings=cfg,
+                            format=format_, lang=",".join(lang), **settings)
+    except DigestError as exc:
+        if exc.result is not None:
+            click.echo(str(exc.result))  # what was written, before what went wrong
+        raise
     click.echo(str(result))
     for path, addresses in result.sent:
         click.echo(f"sent {path.stem} to {', '.join(addresses)}")
@@ -206,7 +217,7 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
     unless email.send_empty. A message the server does not take stays in the outbox
     (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import STORIES, Mailroom, read_message, readdress, recipients
+    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_message, readdress, recipients
     from .errors import DigestError
     from .store import locked
 
@@ -231,8 +242,9 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
             if message is not None:
                 readdress(message, cfg["email.from"],
                           list(to) or cfg["email.to"] or recipients(message))
-                click.echo(f"would send {date} to "
-                           f"{', '.join(recipients(message)) or 'nobody'}: "
+                if not recipients(message):  # as the real send would say
+                    raise DigestError(NO_RECIPIENTS)
+                click.echo(f"would send {date} to {', '.join(recipients(message))}: "
                            f"{message['Subject']}")
             for waiting in room.waiting():
                 click.echo(f"would send {waiting} (waiting)")

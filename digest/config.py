@@ -30,6 +30,8 @@ class Setting:
     kind: str = "str"  # str, int, bool, list, path, paths
     choices: tuple[str, ...] = ()
     secret: bool = False
+    range: tuple[int, int] = (0, 10**9)  # for int: the smallest and largest allowed
+    exists: bool = False  # for path: the file must be there
 
 
 SETTINGS = {s.key: s for s in (
@@ -37,13 +39,16 @@ SETTINGS = {s.key: s for s in (
             kind="paths"),
     Setting("urls", [], "Article pages (URLs) that `digest run` reads.", kind="list"),
     Setting("feeds", [], "RSS or Atom feeds whose articles `digest run` reads.", kind="list"),
-    Setting("fetch.timeout", 20, "Seconds to wait for a web server.", kind="int"),
+    Setting("fetch.timeout", 20, "Seconds to wait for a web server.", kind="int",
+            range=(1, 3600)),
     Setting("fetch.retries", 2, "Retries of a URL that failed in a way that may pass.",
             kind="int"),
-    Setting("fetch.max_mb", 5, "Largest page or feed read, in MB.", kind="int"),
+    Setting("fetch.max_mb", 5, "Largest page or feed read, in MB.", kind="int",
+            range=(1, 1024)),
     Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
     Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
-    Setting("words", 60, "Word budget of each story's summary.", kind="int"),
+    Setting("words", 60, "Word budget of each summary shown in full.", kind="int",
+            range=(10, 2000)),
     Setting("top", 10, "Stories shown in full, most important first; the others one line "
             "each under 'Also today' (0: all in full).", kind="int"),
     Setting("minutes", 10, "Reading time to aim at: on a long day the summaries in full get "
@@ -53,11 +58,12 @@ SETTINGS = {s.key: s for s in (
     Setting("translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or "
             "folder)."),
     Setting("device", "auto", "Where hf: models run: auto (CUDA when present), cpu, cuda, mps."),
-    Setting("batch_size", BATCH_SIZE, "Texts per batch for hf: models.", kind="int"),
+    Setting("batch_size", BATCH_SIZE, "Texts per batch for hf: models.", kind="int",
+            range=(1, 4096)),
     Setting("summarizer_prompt", None, "Prompt file for an hf: summarizer ('… {text}').",
-            kind="path"),
+            kind="path", exists=True),
     Setting("translator_prompt", None, "Prompt file for an hf: translator ('… {text}').",
-            kind="path"),
+            kind="path", exists=True),
     Setting("strict", False, "Fail instead of falling back when an hf: model is missing.",
             kind="bool"),
     Setting("format", "md", "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the "
@@ -69,7 +75,7 @@ SETTINGS = {s.key: s for s in (
     Setting("email.send_empty", False, "Send a briefing that has no stories.", kind="bool"),
     Setting("smtp.host", "localhost", "SMTP server.", env="DIGEST_SMTP_HOST"),
     Setting("smtp.port", 0, "SMTP port; 0 means the security's usual one (587, 465, 25).",
-            env="DIGEST_SMTP_PORT", kind="int"),
+            env="DIGEST_SMTP_PORT", kind="int", range=(0, 65535)),
     Setting("smtp.security", "starttls", "starttls, tls (implicit TLS) or none (plain).",
             env="DIGEST_SMTP_SECURITY", choices=("starttls", "tls", "none")),
     Setting("smtp.user", "", "SMTP login; empty means no login.", env="DIGEST_SMTP_USER"),
@@ -77,7 +83,8 @@ SETTINGS = {s.key: s for s in (
             env="DIGEST_SMTP_PASSWORD", secret=True),
     Setting("smtp.password_command", "",
             "A shell command that prints the SMTP password (for cron, e.g. `pass show smtp`)."),
-    Setting("smtp.timeout", 30, "Seconds to wait on the SMTP server.", kind="int"),
+    Setting("smtp.timeout", 30, "Seconds to wait on the SMTP server.", kind="int",
+            range=(1, 3600)),
 )}
 
 
@@ -110,7 +117,7 @@ class Config:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
-    def override(self, where: str = "argument", **values: Any) -> Config:
+    def override(self, where: str = "run()", **values: Any) -> Config:
         """These settings with some values replaced (None leaves a value as it is),
         each checked as a value from the file is; `where` names them in errors."""
         new = Config(self.path, dict(self.values), dict(self.sources))
@@ -151,8 +158,9 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
     if kind == "int":
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise bad("a whole number")
+        low, high = setting.range
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise bad(f"a whole number from {low}" + (f" to {high}" if high < 10**9 else ""))
         return value
     if kind == "bool":
         if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
@@ -176,7 +184,17 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
         raise bad("a string")
     if setting.choices and value not in setting.choices:
         raise bad(" or ".join(setting.choices))
-    return base / Path(value).expanduser() if kind == "path" else value
+    if setting.key == "lang":
+        try:
+            langs_of(value)
+        except DigestError:
+            raise bad("pt, en or pt,en") from None
+    if kind != "path":
+        return value
+    path = base / Path(value).expanduser()
+    if setting.exists and not path.is_file():
+        raise DigestError(f"{where}: {setting.key}: {path} is not a file")
+    return path
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:

@@ -38,8 +38,8 @@ from .store import remove_leftovers, write_atomic
 log = logging.getLogger("digest")
 
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
-NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml, DIGEST_TO, "
-                 "or --to")
+NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml or DIGEST_TO "
+                 "(or give `digest send --to ADDRESS`)")
 
 
 STORIES = "X-Digest-Stories"

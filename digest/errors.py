@@ -3,9 +3,11 @@ from __future__ import annotations
 
 
 class DigestError(Exception):
-    """A user-facing error: printed as one line, exit status 1."""
+    """A user-facing error: printed as one line, exit status 1. `result` is what a run
+    had made before it, if anything (a briefing written, an email not sent)."""
 
     exit_code = 1
+    result: object = None
 
 
 class FetchError(DigestError):

@@ -178,16 +178,18 @@ class Result:
                 + "".join(f"; {c}" for c in cached) + ")")
 
 
-def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | None = None,
+def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
+        urls: Iterable[str] | None = None,
         feeds: Iterable[str] | None = None, date: dt.date | str | None = None,
         everything: bool = False, send: bool = False, force: bool = False,
         settings: Config | None = None, **overrides: Any) -> Result:
     """Write the briefing of what is new in `inputs` (files or folders), `urls` (pages)
     and `feeds` (RSS/Atom); with `send`, email it. What `digest run` does.
 
-    With no inputs, urls or feeds, the settings' `inputs`, `urls` and `feeds` are read,
-    else `seeds/`. `date` is a date or 'YYYY-MM-DD' (default: today). `everything`
-    takes articles that earlier briefings hold too; `force` sends a date sent before.
+    `inputs` is one path or several. With no inputs, urls or feeds, the settings'
+    `inputs`, `urls` and `feeds` are read, else `seeds/`. `date` is a date or
+    'YYYY-MM-DD' (default: today). `everything` takes articles that earlier briefings
+    hold too; `force` sends a date sent before.
     `settings` (default: digest.toml and DIGEST_* variables, see `digest.config.load`)
     give the rest; `overrides` replace single settings by name, checked as the file's
     are: out, lang, words, top, minutes, summarizer, translator, format, strict, device,
@@ -199,6 +201,8 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
     from .state import State, home
 
     cfg = (settings or load_settings()).override(**overrides)
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     data = home()
     with locked(data, "data folder"), locked(out, "output folder"), State(data) as state:
@@ -231,9 +235,14 @@ def run(inputs: Iterable[str | Path] | None = None, *, urls: Iterable[str] | Non
             if cfg["format"] in ("email", "both") or send else None
         state.assign(chosen, day)
         if unsent:
+            unsent.result = result
             raise unsent
         if send:
-            result.sent = Mailroom(out).flush(cfg)
+            try:
+                result.sent = Mailroom(out).flush(cfg)
+            except DigestError as exc:
+                exc.result = result  # the briefing was written: say so, then the error
+                raise
     return result
 
 
@@ -275,6 +284,9 @@ def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str
         paths, links, feeds = list(cfg["inputs"]), list(cfg["urls"]), list(cfg["feeds"])
         if not (paths or links or feeds):
             paths = [Path("seeds")]
+            if not paths[0].is_dir():
+                raise DigestError("no articles to read: name files or folders, give --url or "
+                                  "--feed, or set inputs, urls or feeds in digest.toml")
     if not (links or feeds):
         return paths, []
     limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"], cfg["fetch.max_mb"] * 2**20)

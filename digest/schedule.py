@@ -48,6 +48,9 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
     if send:
         args.append("--send")
     line = " ".join(shlex.quote(a) for a in args)
+    if os.environ.get("DIGEST_HOME"):  # the data folder in use now, not cron's default
+        home = Path(os.environ["DIGEST_HOME"]).expanduser().resolve()
+        line = f"DIGEST_HOME={shlex.quote(_carried('DIGEST_HOME', home))} {line}"
     return line + f" >> {shlex.quote(_carried('--log', log.resolve()))} 2>&1"
 
 

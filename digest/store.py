@@ -14,6 +14,10 @@ from .errors import Busy, DigestError
 
 # How long a run waits for another to leave a folder before giving up (exit status 4).
 LOCK_WAIT = 5.0
+# Files get the mode the user's umask gives new files, as open() would (mkstemp's 0600
+# would hide a briefing from a web server or a shared folder).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
@@ -24,6 +28,7 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()

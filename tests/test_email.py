@@ -255,9 +255,14 @@ def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypat
     monkeypatch.delenv("DIGEST_TO")
     result = run_send(tmp_path / "out", "--lang", "pt")
     assert result.exit_code == 1
+    # What was written, then the error: the email is kept for `digest send --to`.
+    assert result.stdout.startswith(f"{tmp_path / 'out' / DATE}.md, ")
     assert result.stderr.strip() == ("Error: email.to: no recipients; set `to` under [email] "
-                                     "in digest.toml, DIGEST_TO, or --to")
+                                     "in digest.toml or DIGEST_TO (or give `digest send --to "
+                                     "ADDRESS`)")
     assert (tmp_path / "out" / f"{DATE}.eml").exists()
+    result = digest("send", "-d", DATE, "-o", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 1 and "no recipients" in result.stderr
     result = digest("send", "-d", DATE, "-o", tmp_path / "out", "--to", "carla@example.org")
     assert result.exit_code == 0, result.output
     assert smtp.envelopes[0].rcpt_tos == ["carla@example.org"]

@@ -29,7 +29,9 @@ def test_install_twice_writes_one_entry_and_keeps_the_rest(tmp_path):
     assert line.startswith("0 7 * * * ")
     command = line[len("0 7 * * * "):line.index(" # digest")]
     args = shlex.split(command)
-    assert Path(args[0]).is_absolute() and os.access(args[0], os.X_OK)
+    # The data folder in use when installing (cron would otherwise use the default one).
+    assert args[0] == f"DIGEST_HOME={Path(os.environ['DIGEST_HOME']).resolve()}"
+    assert Path(args[1]).is_absolute() and os.access(args[1], os.X_OK)
     assert args[args.index("run"):] == ["run", f"--input={SEEDS}", f"--out={out}", "--send",
                                        ">>", str(out / "digest.log"), "2>&1"]
     assert result.output.strip() == line
