@@ -161,7 +161,8 @@ def seed_stories() -> list[Folder]:
         name = Path(a.path).name[:3]
         key = "call" if name in ("001", "004") else a.title
         stories.setdefault(key, []).append(a)
-    return [Folder(Path(key), [Document(Path(key), Story([a]), None) for a in arts], None)
+    return [Folder(Path(key), [Document(Path(key), a.text, Story([a]), None) for a in arts],
+                   None)
             for key, arts in stories.items()]
 
 
@@ -286,7 +287,7 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int,
 
     items = [(text, [t.rstrip(".") for t in titles], "glued")
              for text, titles in glued_pages(folders, 100, seed=1)]
-    items += [(d.path.read_text(encoding="utf-8"), [a.title for a in d.story.articles],
+    items += [(d.text, [a.title for a in d.story.articles],
                "single") for f in folders for d in f.documents]
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")

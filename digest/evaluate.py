@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cluster import THRESHOLD, cluster
+from .ingest import read
 from .model import Article, Story
 from .pipeline import articles_of
 from .split import sentences
@@ -66,10 +67,13 @@ def rouge(hyp: str, ref: str) -> dict[str, float]:
     return out
 
 
-def reference(path: Path) -> str:
-    """A reference summary without the bookkeeping lines some references carry."""
-    lines = [_REF_LABEL.sub("", line).strip()
-             for line in path.read_text(encoding="utf-8").splitlines()]
+def reference(path: Path) -> str | None:
+    """A reference summary without the bookkeeping lines some references carry; None
+    (with a warning) when it cannot be read."""
+    text = read(path)
+    if text is None:
+        return None
+    lines = [_REF_LABEL.sub("", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line and not _REF_META.match(line))
 
 
@@ -119,6 +123,7 @@ def b_cubed(found: Sequence[Sequence[int]], gold: Sequence[int],
 @dataclass
 class Document:
     path: Path
+    text: str  # as read
     story: Story  # the article file as one story (all its parts)
     reference: str | None
 
@@ -141,8 +146,11 @@ def read_corpus(corpus: Path) -> list[Folder]:
     folders: dict[Path, Folder] = {}
     for path in sorted(p for p in corpus.rglob("*.txt")
                        if not p.name.endswith(".reference.txt")):
+        text = read(path)  # as `digest run` reads: a file it cannot read is one warning
+        if text is None:
+            continue
         ref = path.with_name(path.stem + ".reference.txt")
-        doc = Document(path, Story(articles_of(path.read_text(encoding="utf-8"), path)),
+        doc = Document(path, text, Story(articles_of(text, path)),
                        reference(ref) if ref.exists() else None)
         where = path.parent if path.parent != corpus else path
         folder = folders.setdefault(where, Folder(where, [], None))
@@ -216,23 +224,23 @@ def glued_pages(folders: Sequence[Folder], count: int = 40,
     titled: dict[int, list[Document]] = {}
     for k, f in enumerate(folders):
         for d in f.documents:
-            if len(d.story.articles) == 1 and split_title(d.path):
+            if len(d.story.articles) == 1 and split_title(d.text):
                 titled.setdefault(k, []).append(d)
     rng = random.Random(seed)
     pages = []
     for _ in range(count if len(titled) >= 3 else 0):
         chosen = [rng.choice(titled[k]) for k in rng.sample(sorted(titled), rng.choice((3, 4)))]
-        pages.append(("\n\n".join(d.path.read_text(encoding="utf-8").strip() for d in chosen),
+        pages.append(("\n\n".join(d.text.strip() for d in chosen),
                       [d.story.articles[0].title for d in chosen]))
     return pages
 
 
-def split_title(path: Path) -> bool:
-    """Whether an article file opens with a title line."""
+def split_title(text: str) -> bool:
+    """Whether an article's text opens with a title line."""
     from .clean import clean
     from .split import title_of
 
-    return title_of(clean(path.read_text(encoding="utf-8")).blocks) is not None
+    return title_of(clean(text).blocks) is not None
 
 
 def splitting_score(folders: Sequence[Folder], pages: int = 40) -> dict[str, int]:

@@ -67,10 +67,17 @@ _LEANING_OPENER = re.compile(
     r"assim|então|portanto|por isso|por sua vez|com isso|desse modo|dessa forma|"
     r"nesse sentido|neste sentido|na ocasião|depois disso|em seguida|mesmo assim|"
     r"por outro lado|ainda assim|o mesmo|a mesma|os mesmos|as mesmas|"
-    r"(?:segundo|para|conforme|de acordo com|disse|afirmou) (?:el[ea]s?|ess[ea]s?)"
+    r"(?:segundo|para|conforme|de acordo com|disse|afirmou) (?:el[ea]s?|ess[ea]s?)|"
+    # Times that point back: "À época", "Dias depois", "Desde então".
+    r"(?:à|na|naquela|nessa) época|desde então|até então|no dia seguinte|"
+    r"n(?:ess|aquel)e dia|(?:pouco|logo|dias|horas|minutos|anos|meses|semanas) depois"
     r")\b",
     re.IGNORECASE,
 )
+# A sentence that opens with a finite verb has its subject in an earlier one
+# ("Improvisou o lateral Daniel Alves…"): a capitalised word ending as a past or
+# imperfect verb does, unless the text before used it as a name ("Moscou anunciou…").
+_VERB_FIRST = re.compile(r"^[\"“«(]?([A-ZÀ-Ý][a-zà-ÿ]+(?:ou|eu|iu|aram|eram|iram|ava|avam))\b")
 # A definite noun phrase opening a sentence, possibly after "segundo"/"para"…:
 # "O encontro durou…", "Segundo o secretário, …". It leans back when its noun was
 # already named earlier in the article (then it is that one: the meeting, the
@@ -99,6 +106,9 @@ def leans(sentence: str, before: str) -> bool:
     if not before.strip():
         return False
     if leans_by_opener(sentence):
+        return True
+    verb = _VERB_FIRST.match(sentence)
+    if verb and not re.search(rf"(?<=\w )\b{verb[1]}\b", before):
         return True
     m = _DEFINITE.match(sentence)
     if not m or m[1][0].isupper() or m[1].lower() in _NOT_NOUNS or _NAME.match(m["rest"]):

@@ -97,9 +97,11 @@ def _sentences(story: Story) -> list[_Sentence]:
 
 def budget(story: Story, words: int, knobs: Knobs = KNOBS) -> int:
     """The words a story's summary may have: `words`, and at most `ratio` of all the
-    words its articles hold, but no fewer than 15."""
+    words its articles hold, but never fewer than its lede needs (nor than 15)."""
     held = sum(word_count(a.text) for a in story.articles)
-    return min(words, max(15, round(knobs.ratio * held)))
+    first = story.articles[0].paragraphs[:1]
+    lede = word_count(sentences(first[0])[0]) if first and first[0].strip() else 0
+    return min(words, max(15, lede, round(knobs.ratio * held)))
 
 
 def cut(text: str, words: int) -> str:
@@ -212,7 +214,7 @@ class Extractive:
         entries: list[tuple[int, int, float]] = []
         holders: dict[int, list[int]] = {}
         for j, i in enumerate(cand):
-            for c in sents[i].concepts & key.keys():
+            for c in sorted(sents[i].concepts & key.keys()):
                 row = len(entries) // 2
                 entries += [(row, n_c + j, 1.0), (row, key[c], -1.0)]
                 holders.setdefault(key[c], []).append(j)

@@ -33,6 +33,10 @@ class Translator(Protocol):
 
 
 _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+# A Brazilian clock time with minutes, "7h15" or "6h30min": the engine makes that
+# "7:15 p. m." and adds a stray "(07:15)" at the end of the sentence; as "7:15" it
+# translates it right.
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)(?:min)?\b")
 
 
 class Bergamot:
@@ -66,6 +70,8 @@ class Bergamot:
         def one(text: str) -> str:
             if not text.strip():
                 return text
+            if self.direction.startswith("pt"):
+                text = _CLOCK.sub(r"\1:\2", text)
             # The engine spaces out initials ("U. S."); close them up again.
             return _INITIALS.sub(r"\1.", engine.translate(text, self.direction))
 

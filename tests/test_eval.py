@@ -29,6 +29,21 @@ def test_b_cubed():
     assert split["precision"] == 1.0 and split["recall"] == pytest.approx(2 / 3)
 
 
+def test_a_corpus_file_it_cannot_read_is_one_warning(tmp_path):
+    story = tmp_path / "c01-chuva"
+    story.mkdir()
+    (story / "d1.txt").write_text("Chuva alaga São Paulo\n\nA chuva forte desta segunda-feira "
+                                  "alagou ruas da zona sul e parou o trânsito na cidade.")
+    (story / "d1.reference.txt").write_text("A chuva alagou ruas de São Paulo.")
+    (story / "d2.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40))
+    (story / "d3.txt").write_bytes("Notícia em cp1252: ação".encode("cp1252"))
+    result = digest("eval", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"{story / 'd2.txt'}: binary file, skipped" in result.stderr
+    assert f"{story / 'd3.txt'}: not UTF-8, read as cp1252" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_reference_drops_bookkeeping_lines(tmp_path):
     ref = tmp_path / "x.reference.txt"
     ref.write_text("Gist: Israel ataca\n\nTamanho do texto-fonte: 466 palavras\n\n"

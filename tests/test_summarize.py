@@ -78,6 +78,9 @@ LEANING = [
      "O encontro durou três horas."),
     ("A pesquisa ouviu 2.000 eleitores. Heloísa Helena é a candidata do PSOL ao Senado.",
      "A senadora subiu de 21% para 30% entre junho e julho."),
+    ("Trump venceu a eleição de 2016.", "À época, o então candidato prometeu acordos."),
+    ("Dunga escalou o time.", "Improvisou o lateral Daniel Alves no meio-campo."),
+    ("O prédio desabou na manhã de terça.", "Horas depois, os bombeiros acharam sobreviventes."),
 ]
 STANDING = [
     ("", "O presidente russo, Vladimir Putin, teve um encontro com o líder norte-coreano."),
@@ -86,6 +89,8 @@ STANDING = [
     ("O ministro falou ontem.",
      "Segundo o ministro da Saúde, José Serra, a vacina chega em março."),
     ("O voo saiu de Lugushwa.", "Aviões são usados extensivamente no Congo."),
+    ("O governo da Rússia, em Moscou, falou.", "Moscou anunciou novas sanções."),
+    ("Choveu muito.", "Depois de 20 dias de tempo seco, voltou a chover na capital."),
 ]
 
 

@@ -57,6 +57,11 @@ def test_english_article_is_kept_as_written():
     assert story.notes == ["Article in English: shown as written."]
 
 
+def test_brazilian_clock_times_come_out_right():
+    (english,) = Bergamot().translate(["O acidente ocorreu às 7h15 (1h15 em Brasília)."])
+    assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."  # no "p. m."
+
+
 def test_initials_are_closed_up():
     # The engine itself writes "The U. S. announced…" for "Os EUA anunciaram…".
     (english,) = Bergamot().translate(["Os EUA anunciaram novas sanções contra a Rússia."])
