@@ -52,7 +52,10 @@ def test_bad_settings_are_one_line_errors_naming_the_file(isolated_settings, tmp
     for text, error in [
         ("words = 60\nwords 5", "not valid TOML (Expected '=' after a key in a key/value "
                               "pair (at line 2, column 7))"),
-        ('words = "many"', "words must be a whole number, not 'many'"),
+        ('words = "many"', "words must be a whole number from 10 to 2000, not 'many'"),
+        ("words = 5", "words must be a whole number from 10 to 2000, not 5"),
+        ('lang = "fr"', "lang must be pt, en or pt,en, not 'fr'"),
+        ('summarizer_prompt = "nope.txt"', "summarizer_prompt: "),
         ('[smtp]\nsecurity = "ssl"', "smtp.security must be starttls or tls or none, not 'ssl'"),
         ('format = "pdf"', "format must be md or email or both, not 'pdf'"),
     ]:
@@ -63,8 +66,8 @@ def test_bad_settings_are_one_line_errors_naming_the_file(isolated_settings, tmp
         assert len(result.stderr.splitlines()) == 1
     isolated_settings.write_text("")
     result = digest("config", "show", DIGEST_SMTP_PORT="25x")
-    assert result.stderr == "Error: DIGEST_SMTP_PORT: smtp.port must be a whole number, " \
-                            "not '25x'\n"
+    assert result.stderr == "Error: DIGEST_SMTP_PORT: smtp.port must be a whole number " \
+                            "from 0 to 65535, not '25x'\n"
     missing = tmp_path / "nope.toml"
     result = digest("--config", missing, "config", "show")
     assert result.stderr.startswith(f"Error: {missing}: cannot read the config file (")

@@ -117,7 +117,7 @@ def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     warm = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
     # Ten stories in full (summaries and their translations), three headlines.
     assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 10 summaries from "
-                                "the cache; 41 translations from the cache)\n")
+                                "the cache; 40 translations from the cache)\n")
     assert briefing(out, "2026-11-22") == md
 
 
