@@ -126,8 +126,8 @@ def pull(name: str, how: str = "") -> Path:
                                + (f": {how}" if how else "")) from None
 
 
-_NEEDS_EXTRA = ("hf: backends need PyTorch and transformers: pip install 'digest[hf]' "
-                "(CPU-only PyTorch: see the README)")
+_NEEDS_EXTRA = ("hf: backends need PyTorch and transformers: pip install -e '.[hf]' in "
+                "digest's folder, or pip install torch transformers sentencepiece protobuf")
 
 
 LANGUAGES = {"pt": ("Portuguese", "por_Latn"), "en": ("English", "eng_Latn"),
