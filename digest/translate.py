@@ -37,6 +37,19 @@ _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 # "7:15 p. m." and adds a stray "(07:15)" at the end of the sentence; as "7:15" it
 # translates it right.
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)(?:min)?\b")
+# A name joined by a particle, "Rio Grande do Sul", "Lula da Silva", "Juiz de Fora": the
+# engine keeps the names and translates the particle ("Rio of Janeiro"). Where both
+# neighbours come out as they went in, the pair was a name, and the particle goes back.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_NAMED = re.compile(rf"\b([{_UPPER}][\w'-]*) (d[aeo]s?) (?=([{_UPPER}][\w'-]*))")
+
+
+def _keep_names(source: str, english: str) -> str:
+    """The engine's English with the particles of Portuguese names put back."""
+    for left, particle, right in set(_NAMED.findall(source)):
+        english = re.sub(rf"\b{re.escape(left)} of (?:the )?{re.escape(right)}\b",
+                         f"{left} {particle} {right}", english)
+    return english
 
 
 class Bergamot:
@@ -70,10 +83,10 @@ class Bergamot:
         def one(text: str) -> str:
             if not text.strip():
                 return text
-            if self.direction.startswith("pt"):
+            if self.direction == "pt-en":
                 text = _CLOCK.sub(r"\1:\2", text)
-            # The engine spaces out initials ("U. S."); close them up again.
-            return _INITIALS.sub(r"\1.", engine.translate(text, self.direction))
+                return _INITIALS.sub(r"\1.", _keep_names(text, engine.translate(text, "pt-en")))
+            return engine.translate(text, self.direction)
 
         if len(texts) < 2 or self.threads == 1:
             return [one(t) for t in texts]

@@ -66,3 +66,12 @@ def test_initials_are_closed_up():
     # The engine itself writes "The U. S. announced…" for "Os EUA anunciaram…".
     (english,) = Bergamot().translate(["Os EUA anunciaram novas sanções contra a Rússia."])
     assert "U.S." in english and "U. S." not in english
+
+
+def test_names_joined_by_a_particle_stay_names():
+    # The engine writes "Rio Grande of Sul", "Lula of Silva", "Rio of Janeiro".
+    (english,) = Bergamot().translate([
+        "O governador do Rio Grande do Sul disse que Lula da Silva vai ao Rio de Janeiro "
+        "e ao Ministério da Saúde."])
+    assert "Rio Grande do Sul" in english and "Lula da Silva" in english
+    assert "Rio de Janeiro" in english and "Ministry of Health" in english
