@@ -96,6 +96,18 @@ def test_summaries_shorten_on_a_long_day_and_never_below_thirty_words(day):
     assert summary_words(stories * 10, 10, 60, 2, 0) == 60  # minutes 0: no fitting
 
 
+def test_a_day_too_long_for_its_minutes_says_so(tmp_path):
+    result = digest("run", SEEDS, "--minutes", 3, "--out", tmp_path, "--date", DATE)
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / f"{DATE}.md").read_text()
+    (minutes,) = re.findall(r"^Leitura: (\d+) min", md, re.M)
+    assert int(minutes) > 3
+    assert (f"warning: this day takes about {minutes} min to read even at 30-word "
+            "summaries, more than minutes = 3") in result.stderr
+    again = digest("run", SEEDS, "--all", "--out", tmp_path, "--date", DATE)
+    assert "warning" not in again.stderr  # at the default 10 minutes it fits
+
+
 @pytest.mark.parametrize("labels, key", [
     (["Mundo"], "world"), (["Política"], "politics"), (["poder"], "politics"),
     (["Economia", "mundo"], "economy"), ([None, "esporte"], "sports"),
