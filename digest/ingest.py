@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -13,6 +14,13 @@ log = logging.getLogger("digest")
 
 HTML_SUFFIXES = (".html", ".htm")
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
+_MARKUP = re.compile(r"<(?:!doctype|html|head|body|title|meta|div|p|article|main|h[1-6])\b",
+                     re.I)
+
+
+def is_markup(text: str) -> bool:
+    """Whether a fetched page is HTML, not an article served as plain text or Markdown."""
+    return _MARKUP.search(text[:65536]) is not None
 
 
 def discover(inputs: Iterable[Path]) -> list[Path]:

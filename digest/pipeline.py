@@ -40,8 +40,9 @@ def articles_of(text: str, path: Path | str, html: bool | None = None,
     source, date, publisher, and section (from `category`, a feed's for the page, else
     the page's own, else its path's folders).
 
-    HTML (a .html file, or any fetched page) first goes through trafilatura for the main
-    text, title, date, author, site name and section; the cleaning after it is the same.
+    HTML (a .html file, or a fetched page with markup) first goes through trafilatura
+    for the main text, title, date, author, site name and section; the cleaning after it
+    is the same.
     """
     name = str(path)
     if html is None:
@@ -86,7 +87,8 @@ def load(inputs: Iterable[Path],
         articles += articles_of(text, path) if text is not None else []
     for url, body, category in pages:
         text = ingest.decode(body, url)
-        articles += articles_of(text, url, True, category) if text is not None else []
+        if text is not None:
+            articles += articles_of(text, url, ingest.is_markup(text), category)
     for a in articles:
         if a.lang not in ("pt", "en"):
             log.warning("%s: %r reads as %s, not Portuguese", a.path, a.title, a.lang)

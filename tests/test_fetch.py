@@ -4,7 +4,7 @@ import logging
 import time
 
 import pytest
-from conftest import digest
+from conftest import digest, seed_text
 from site_server import Site, drip, redirect, slow
 from test_daily import PORT_STRIKE, RAIN, VACCINE, briefing, rss, titles
 
@@ -155,3 +155,13 @@ def test_pages_saved_before_are_kept_as_they_are(site, tmp_path):
     pages.path(url).write_bytes(RAIN)  # as an earlier digest saved it
     pages.settle(url, False)
     assert pages.read(url, limits) == RAIN and site.hits == []
+
+
+def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_path):
+    text = seed_text("001").encode()
+    site.routes = {"/a.txt": text, "/b.md": b"# " + text}  # served as text/html, at that
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+                    "--url", f"{site.url}/a.txt", "--url", f"{site.url}/b.md")
+    assert result.exit_code == 0, result.output
+    assert titles(briefing(tmp_path, "2026-11-21")) == [
+        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA']
