@@ -10,7 +10,6 @@ are kept together, and the first of them lists the others as related.
 """
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 import urllib.parse
@@ -19,8 +18,6 @@ from typing import TYPE_CHECKING
 
 from .cluster import groups, means
 from .model import Article, Story
-
-log = logging.getLogger("digest")
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -113,13 +110,7 @@ def summary_words(ranked: Sequence[Story], top: int, words: int, languages: int,
                    + 2 * len(s.articles)  # its sources
                    + sum(len(r.title.split()) + 2 for r in s.related) for s in full)
              + sum(headline(s) + len(s.articles) for s in ranked[len(full):]))
-    per_word = len(full) * (1 + 1.1 * (languages - 1))  # one more word in every summary
-    room = (minutes * WORDS_PER_MINUTE - fixed) / per_word
-    if room < SHORTEST:
-        log.warning("this day takes about %d min to read even at %d-word summaries, more "
-                    "than minutes = %d; a smaller --top shows fewer stories in full",
-                    round((fixed + SHORTEST * per_word) / WORDS_PER_MINUTE), SHORTEST,
-                    minutes)
+    room = (minutes * WORDS_PER_MINUTE - fixed) / (len(full) * (1 + 1.1 * (languages - 1)))
     return max(SHORTEST, min(words, int(room)))
 
 

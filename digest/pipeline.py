@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from . import backends, clean, ingest, split
 from .cluster import group
 from .config import Config, langs_of
-from .edit import path_sections, rank, section_of, summary_words
+from .edit import SHORTEST, path_sections, rank, section_of, summary_words
 from .errors import DigestError, ModelUnavailable
 from .model import Article, Briefing
-from .render import render
+from .render import reading_time, render
 from .store import locked, write_atomic
 from .summarize import Summarizer
 from .translate import Translator, translate_stories
@@ -118,6 +118,13 @@ def build(
         story.summary = summary
     if translator is not None and "en" in langs:
         translate_stories(briefing.stories, translator)
+    if minutes and words == SHORTEST and (took := reading_time(briefing)) > minutes:
+        rest = len(briefing.also)
+        log.warning("this briefing takes %d min to read, more than --minutes %d: %s at "
+                    "the shortest (%d words)%s", took, minutes,
+                    _plural(len(briefing.full), "summary is", "summaries are"), SHORTEST,
+                    f", and {_plural(rest, 'story', 'stories')} more in one line each"
+                    if rest else "")
     return briefing
 
 

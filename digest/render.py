@@ -228,8 +228,8 @@ def environment(autoescape: bool = False) -> jinja2.Environment:
 _READING = "\x00reading time\x00"
 
 
-def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
-    """The briefing rendered through one template."""
+def _fill(briefing: Briefing, template: str) -> str:
+    """The briefing through one template, with a placeholder for its reading time."""
     b = briefing
     env = environment(autoescape=template.endswith(".html.j2"))
     number = {id(s): i for i, s in enumerate(b.full, 1)}
@@ -241,9 +241,18 @@ def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
         t=lambda pt, en: both(b.langs, pt, en),
         shown=lambda story: shown(story, b.langs),
         number=lambda story: number.get(id(story)))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    # The time to read it is the Markdown's, whatever the form.
-    words = text if template == "briefing.md.j2" else render(b).replace(_READING, "")
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def reading_time(briefing: Briefing) -> int:
+    """Minutes to read the briefing (its Markdown, whatever the form it is sent in)."""
+    return reading_minutes(_fill(briefing, "briefing.md.j2").replace(_READING, ""))
+
+
+def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
+    """The briefing rendered through one template."""
+    text = _fill(briefing, template)
+    words = text if template == "briefing.md.j2" else _fill(briefing, "briefing.md.j2")
     minutes = reading_minutes(words.replace(_READING, ""))
-    return text.replace(_READING, both(b.langs, f"Leitura: {minutes} min",
+    return text.replace(_READING, both(briefing.langs, f"Leitura: {minutes} min",
                                         f"Reading time: {minutes} min"))
