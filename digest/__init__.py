@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _API = {
     "run": "pipeline", "Result": "pipeline", "load": "pipeline", "build": "pipeline",

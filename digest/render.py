@@ -190,7 +190,7 @@ def counts(briefing: Briefing) -> str:
 
 
 def colophon(briefing: Briefing) -> str:
-    """How the briefing was made: 'Resumos: extractive · tradução: bergamot · digest 0.1.0'."""
+    """How the briefing was made: 'Resumos: extractive · tradução: bergamot · digest 0.2.0'."""
     b = briefing
     if "pt" in b.langs:
         made = f"Resumos: {b.summarizer}" + (f" · tradução: {b.translator}"

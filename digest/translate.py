@@ -39,16 +39,21 @@ _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)(?:min)?\b")
 # A name joined by a particle, "Rio Grande do Sul", "Lula da Silva", "Juiz de Fora": the
 # engine keeps the names and translates the particle ("Rio of Janeiro"). Where both
-# neighbours come out as they went in, the pair was a name, and the particle goes back.
+# neighbours come out as they went in, the pair was a name, and the particle goes back;
+# unless it reads "o Palmeiras de Abel Ferreira", "a Venezuela de Maduro" (an article
+# before the first name) or the engine wrote "the Chile of Boric": a team's, a country's
+# or a firm's leader, which English says with "of".
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_NAMED = re.compile(rf"\b([{_UPPER}][\w'-]*) (d[aeo]s?) (?=([{_UPPER}][\w'-]*))")
+_NAMED = re.compile(rf"(?<![\w-])(?:([oOaA]s?) )?([{_UPPER}][\w'-]*) (d[aeo]s?) "
+                    rf"(?=([{_UPPER}][\w'-]*))")
 
 
 def _keep_names(source: str, english: str) -> str:
     """The engine's English with the particles of Portuguese names put back."""
-    for left, particle, right in set(_NAMED.findall(source)):
-        english = re.sub(rf"\b{re.escape(left)} of (?:the )?{re.escape(right)}\b",
-                         f"{left} {particle} {right}", english)
+    for article, left, particle, right in dict.fromkeys(_NAMED.findall(source)):
+        if not article:
+            english = re.sub(rf"(?<!the )(?<!The )\b{re.escape(left)} of (?:the )?"
+                             rf"{re.escape(right)}\b", f"{left} {particle} {right}", english)
     return english
 
 
@@ -83,10 +88,13 @@ class Bergamot:
         def one(text: str) -> str:
             if not text.strip():
                 return text
-            if self.direction == "pt-en":
+            if self.direction == "en-pt":
+                out = engine.translate(text, "en-pt")
+            else:
                 text = _CLOCK.sub(r"\1:\2", text)
-                return _INITIALS.sub(r"\1.", _keep_names(text, engine.translate(text, "pt-en")))
-            return engine.translate(text, self.direction)
+                out = _keep_names(text, engine.translate(text, "pt-en"))
+            # The engine spaces out initials ("U. S."); close them up again.
+            return _INITIALS.sub(r"\1.", out)
 
         if len(texts) < 2 or self.threads == 1:
             return [one(t) for t in texts]

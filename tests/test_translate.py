@@ -1,5 +1,8 @@
 from pathlib import Path
 
+import pytest
+
+from digest.backends import Options
 from digest.model import Article, Story
 from digest.translate import Bergamot, translate_stories, translate_texts
 
@@ -75,3 +78,18 @@ def test_names_joined_by_a_particle_stay_names():
         "e ao Ministério da Saúde."])
     assert "Rio Grande do Sul" in english and "Lula da Silva" in english
     assert "Rio de Janeiro" in english and "Ministry of Health" in english
+
+
+@pytest.mark.parametrize("portuguese, english", [
+    ("O Palmeiras de Abel Ferreira venceu o clássico.", "Palmeiras of Abel Ferreira"),
+    ("A Venezuela de Maduro fechou a fronteira.", "Venezuela of Maduro"),
+    ("A vitória do Palmeiras de Abel Ferreira foi justa.", "Palmeiras of Abel Ferreira"),
+])
+def test_a_leader_of_a_team_or_country_keeps_the_english_of(portuguese, english):
+    assert english in Bergamot().translate([portuguese])[0]
+
+
+def test_initials_are_closed_up_into_portuguese_too():
+    (portuguese,) = Bergamot(Options(src="en", tgt="pt")).translate(
+        ["The U.S. and the E.U. met in Washington, D.C."])
+    assert "D.C." in portuguese and "D. C." not in portuguese
