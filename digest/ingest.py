@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -14,13 +15,20 @@ log = logging.getLogger("digest")
 
 HTML_SUFFIXES = (".html", ".htm")
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
-_MARKUP = re.compile(r"<(?:!doctype|html|head|body|title|meta|div|p|article|main|h[1-6])\b",
-                     re.I)
+_TAG = re.compile(r"<!doctype html|</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.I)
 
 
-def is_markup(text: str) -> bool:
-    """Whether a fetched page is HTML, not an article served as plain text or Markdown."""
-    return _MARKUP.search(text[:65536]) is not None
+def kind(name: str, page: str | None = None) -> str:
+    """How to read the file or URL `name`: "html", "markdown" or "text". A file by its
+    suffix; a fetched `page` as HTML when it holds markup (three tags at least), else as
+    Markdown when its path ends in .md or it opens with a heading, else as text."""
+    if page is None:
+        suffix = Path(name).suffix.lower()
+        return "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else "text"
+    if len(_TAG.findall(page, 0, 65536)) >= 3:
+        return "html"
+    path = urllib.parse.urlsplit(name).path.lower()
+    return "markdown" if path.endswith(".md") or page.lstrip().startswith("# ") else "text"
 
 
 def discover(inputs: Iterable[Path]) -> list[Path]:

@@ -34,30 +34,30 @@ if TYPE_CHECKING:
 log = logging.getLogger("digest")
 
 
-def articles_of(text: str, path: Path | str, html: bool | None = None,
+def articles_of(text: str, path: Path | str, page: bool = False,
                 category: str | None = None) -> list[Article]:
-    """The stories in one file's (or page's) text, as articles carrying its metadata:
-    source, date, publisher, and section (from `category`, a feed's for the page, else
-    the page's own, else its path's folders).
+    """The stories in one file's (or fetched `page`'s) text, as articles carrying its
+    metadata: source, date, publisher, and section (from `category`, a feed's for the
+    page, else the page's own, else its path's folders).
 
     HTML (a .html file, or a fetched page with markup) first goes through trafilatura
     for the main text, title, date, author, site name and section; the cleaning after it
-    is the same.
+    is the same. A page (fetched, or an HTML file) with fewer than MIN_PAGE_WORDS is no
+    article.
     """
     name = str(path)
-    if html is None:
-        html = name.lower().endswith(ingest.HTML_SUFFIXES)
+    kind = ingest.kind(name, text if page else None)
     meta: dict = {}
-    if html:
+    if kind == "html":
         text, meta = clean.from_html(text, name)
-    cleaned = clean.clean(text, markdown=name.lower().endswith(".md"))
+    cleaned = clean.clean(text, markdown=kind == "markdown")
     source = cleaned.source or meta.get("source")
     published = cleaned.published or meta.get("published")
     outlet = meta.get("site") or cleaned.source
     section = section_of([category, meta.get("section"), *path_sections(name)])
     out = []
     for title, paragraphs in split.stories(cleaned):
-        if html and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
+        if (page or kind == "html") and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
         out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
@@ -88,7 +88,7 @@ def load(inputs: Iterable[Path],
     for url, body, category in pages:
         text = ingest.decode(body, url)
         if text is not None:
-            articles += articles_of(text, url, ingest.is_markup(text), category)
+            articles += articles_of(text, url, True, category)
     for a in articles:
         if a.lang not in ("pt", "en"):
             log.warning("%s: %r reads as %s, not Portuguese", a.path, a.title, a.lang)

@@ -11,6 +11,7 @@ from test_daily import PORT_STRIKE, RAIN, VACCINE, briefing, rss, titles
 from digest.errors import FetchError
 from digest.fetch import PAGE_TRIES, PHASE_TIMEOUTS, Limits, Pages, fetch
 
+NOTICE = b"Assine o jornal para continuar lendo esta reportagem.\n"
 BOT_CHECK = (b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>'
              b"<body><h1>Please wait&hellip; checking your browser</h1><p>jornal.example.br "
              b"needs to review the security of your connection before proceeding.</p>"
@@ -158,10 +159,32 @@ def test_pages_saved_before_are_kept_as_they_are(site, tmp_path):
 
 
 def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_path):
-    text = seed_text("001").encode()
-    site.routes = {"/a.txt": text, "/b.md": b"# " + text}  # served as text/html, at that
+    markdown = ("# Chuva forte alaga ruas de São Paulo nesta sexta-feira\n\n"
+                "Uma chuva forte atingiu a cidade de São Paulo na manhã desta sexta-feira "
+                "(21), alagando ruas da zona sul e provocando a queda de árvores.\n\n"
+                "## Defesa Civil\n\nO volume de água chegou a 80 milímetros em duas "
+                "horas, o maior registrado neste ano. Não houve feridos.\n")
+    site.routes = {"/a.txt": seed_text("001").encode(),  # each served as text/html
+                   "/chuva?id=7": markdown.encode(), "/aviso.txt": NOTICE}
+    urls = [f"{site.url}/a.txt", f"{site.url}/chuva?id=7", f"{site.url}/aviso.txt"]
     result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
-                    "--url", f"{site.url}/a.txt", "--url", f"{site.url}/b.md")
+                    *[x for url in urls for x in ("--url", url)])
     assert result.exit_code == 0, result.output
-    assert titles(briefing(tmp_path, "2026-11-21")) == [
-        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA']
+    md = briefing(tmp_path, "2026-11-21")
+    assert titles(md) == [
+        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA',
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]  # the heading kept inside
+    assert "#" not in md.split("## 2. ")[1].split("Fonte")[0]
+    assert f"{site.url}/aviso.txt: no article text left" in result.stderr  # too short
+    digest("run", "-d", "2026-11-22", "-o", tmp_path, "-l", "pt", "--url", urls[2])
+    assert site.hits.count("/aviso.txt") == 2  # and not kept: fetched again
+
+
+def test_a_page_of_any_markup_goes_through_the_html_extractor(site, tmp_path):
+    body = "".join(f"<span>{p}</span><br>" for p in seed_text("001").split("\n") if p)
+    site.routes = {"/p": f"<section>{body}</section>".encode()}
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+                    "--url", f"{site.url}/p")
+    assert result.exit_code == 0, result.output
+    md = briefing(tmp_path, "2026-11-21")
+    assert "reforçar cooperação" in md and "span" not in md and "section" not in md
