@@ -15,8 +15,8 @@ each in a fresh process so that time and peak RSS are its own:
              (found again from its state, see helpers.translated_sentences), on a
              thread per core, model loaded before: the ceiling for the whole run
   summarize  our summarize stage alone: every story's summary, as `digest run` makes
-             them (pipeline.build's own call, timed inside it; reading, grouping and
-             ranking untimed)
+             them (pipeline.build's own call, timed inside it; reading and grouping
+             untimed), and the editor's ranking (related stories included) the same way
   lexrank    sumy's LexRank on the same articles, each alone (summarization only,
              3 sentences, fed this project's sentence segmentation: NLTK's data is
              not to be had offline)
@@ -66,11 +66,21 @@ class _Timed:
 
 
 def measure_summarize(folder: Path, words: int) -> dict:
-    """Our summarize stage within the briefing `digest run --top 0 --minutes 0` builds."""
-    summarizer = _Timed()
-    pipeline.build(pipeline.load([folder]), DAY, summarizer, None, words, ("pt", "en"),
-                   top=0, minutes=0)
-    return {"seconds": summarizer.seconds}
+    """Our summarize stage, and the editor's ranking, within the briefing
+    `digest run --top 0 --minutes 0` builds."""
+    summarizer, rank, ranking = _Timed(), pipeline.rank, [0.0]
+
+    def timed_rank(*args, **kwargs):
+        t0 = time.perf_counter()
+        out = rank(*args, **kwargs)
+        ranking[0] += time.perf_counter() - t0
+        return out
+
+    pipeline.rank = timed_rank
+    briefing = pipeline.build(pipeline.load([folder]), DAY, summarizer, None, words,
+                              ("pt", "en"), top=0, minutes=0)
+    return {"seconds": summarizer.seconds, "rank": ranking[0],
+            "stories": len(briefing.stories)}
 
 
 class _Words:
@@ -118,10 +128,10 @@ def main() -> None:
                          "summarize" else measure_lexrank(opts.folder)))
         return
 
-    def child(name: str) -> tuple[float, float]:
+    def child(name: str) -> tuple[float, float, dict]:
         done = measured([sys.executable, __file__, "--measure", name, "--folder", str(folder),
                          "--words", str(opts.words)])
-        return done.last_json()["seconds"], done.rss_mb
+        return done.last_json()["seconds"], done.rss_mb, done.last_json()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -144,13 +154,15 @@ def main() -> None:
     print(f"{'':28}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
     for name, secs, rss in (("pipeline (digest run)", run.seconds, run.rss_mb),
                             ("engine alone (ceiling)", engine_s, engine.rss_mb),
-                            ("summarize stage (ours)", *ours),
-                            ("sumy LexRank (summ. only)", *lexrank)):
+                            ("summarize stage (ours)", *ours[:2]),
+                            ("sumy LexRank (summ. only)", *lexrank[:2])):
         print(f"{name:28}{secs:9.2f}{n / secs:12.1f}{rss:13.0f}")
     print(f"pipeline / engine ceiling: {engine_s / run.seconds:.0%} of the engine's speed")
     print(f"summarize: ours takes {ours[0] / lexrank[0]:.2f}x LexRank's time "
           "(ours also covers several articles at once; LexRank one at a time)")
     print(f"engine: {len(translated) / engine_s:.1f} sentences/s on {cores} threads")
+    print(f"editor (ranking, related stories): {ours[2]['rank'] * 1000:.0f} ms on "
+          f"{ours[2]['stories']} stories, {ours[2]['rank'] / run.seconds:.1%} of the pipeline")
 
 
 if __name__ == "__main__":

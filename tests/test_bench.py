@@ -83,7 +83,9 @@ def test_pipeline(benches):
                         lines[7])
     assert re.fullmatch(rf"summarize: ours takes {NUMBER}x LexRank.s time \(.+\)", lines[8])
     assert re.fullmatch(rf"engine: {NUMBER} sentences/s on \d+ threads", lines[9])
-    assert len(lines) == 10
+    assert re.fullmatch(rf"editor \(ranking, related stories\): \d+ ms on \d+ stories, "
+                        rf"{NUMBER}% of the pipeline", lines[10])
+    assert len(lines) == 11
 
 
 def test_scale(benches):
