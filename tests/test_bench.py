@@ -69,13 +69,18 @@ def table(lines: list[str], columns: list[str], names: list[str], numbers: int) 
         assert re.fullmatch(r"\s*" + re.escape(name) + rf"(\s+{NUMBER}){{{numbers}}}", line), line
 
 
+def all_cached(line: str) -> None:
+    """The line saying the run translated some sentences, each found in its cache after."""
+    sentences = re.fullmatch(r"(\d+) distinct sentences translated, all of them found in the "
+                             r"run's cache", line)
+    assert sentences and int(sentences[1]) > 0
+
+
 def test_pipeline(benches):
     lines = printed(benches, "pipeline")
     assert re.fullmatch(r"6 synthetic files; `digest run --top 0 --minutes 0`: \d+ stories "
                         r"from \d+ articles in 6 files; \d+ cores", lines[0])
-    sentences = re.fullmatch(r"(\d+) distinct sentences translated, all of them found in the "
-                             r"run's cache", lines[1])
-    assert sentences and int(sentences[1]) > 0
+    all_cached(lines[1])
     table(lines[2:7], ["seconds", "articles/s", "peak RSS MB"],
           ["pipeline (digest run)", "engine alone (ceiling)", "summarize stage (ours)",
            "sumy LexRank (summ. only)"], 3)
@@ -99,9 +104,7 @@ def test_scale(benches):
                         r"30 s and 1024 MB\)", lines[5])
     assert re.fullmatch(r"with translation, 10 articles: `digest run --lang pt,en --top 0`: "
                         r"\d+ stories from \d+ articles in 10 files", lines[6])
-    sentences = re.fullmatch(r"(\d+) distinct sentences translated, all of them found in the "
-                             r"run's cache", lines[7])
-    assert sentences and int(sentences[1]) > 0
+    all_cached(lines[7])
     table(lines[8:11], ["seconds", "sentences/s", "peak RSS MB"],
           ["digest run (whole)", "engine alone (ceiling)"], 3)
     assert re.fullmatch(rf"the same run without English \(`--lang pt --top 0`\): {NUMBER} s; "

@@ -30,6 +30,12 @@ def logged():
     logger.removeHandler(handler)
 
 
+@pytest.fixture
+def store(site, tmp_path):
+    """Saved pages in a fresh folder, quick limits, and the URL of the site's /a.html."""
+    return Pages(tmp_path), Limits(timeout=1, retries=0), f"{site.url}/a.html"
+
+
 def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
     site.routes = {"/not%C3%ADcia-a%C3%A7%C3%A3o": RAIN, "/ok%20a": VACCINE,
                    "/hop": redirect("/port a.html", 301), "/port%20a.html": PORT_STRIKE,
@@ -105,9 +111,8 @@ def test_the_fetch_phase_has_a_deadline(tmp_path, logged):
         "timed out", "not fetched: the run's time for fetching is up"}
 
 
-def test_an_empty_page_or_a_bot_check_is_fetched_again_on_a_later_run(site, tmp_path):
-    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
-    url = f"{site.url}/a.html"
+def test_an_empty_page_or_a_bot_check_is_fetched_again_on_a_later_run(site, store):
+    pages, limits, url = store
     for first in (b"", BOT_CHECK):
         site.routes["/a.html"] = first
         with pytest.raises(FetchError, match="not the article; a later run tries again"):
@@ -119,9 +124,8 @@ def test_an_empty_page_or_a_bot_check_is_fetched_again_on_a_later_run(site, tmp_
     assert site.hits == ["/a.html"] * 3
 
 
-def test_a_page_that_gave_no_article_is_fetched_again_until_known_good(site, tmp_path):
-    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
-    url = f"{site.url}/a.html"
+def test_a_page_that_gave_no_article_is_fetched_again_until_known_good(site, store):
+    pages, limits, url = store
     site.routes["/a.html"] = b"<html><body><p>Carregando...</p></body></html>"
     assert pages.read(url, limits).startswith(b"<html>")
     assert pages.read(url, limits).startswith(b"<html>")  # the same run: the saved copy
@@ -136,9 +140,8 @@ def test_a_page_that_gave_no_article_is_fetched_again_until_known_good(site, tmp
     assert site.hits == ["/a.html"] * 2
 
 
-def test_a_dead_link_is_left_alone_after_a_few_runs(site, tmp_path):
-    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
-    url = f"{site.url}/a.html"
+def test_a_dead_link_is_left_alone_after_a_few_runs(site, store):
+    pages, limits, url = store
     site.routes["/a.html"] = b"<html><body></body></html>"
     for run in range(PAGE_TRIES + 2):
         try:
@@ -150,9 +153,8 @@ def test_a_dead_link_is_left_alone_after_a_few_runs(site, tmp_path):
     assert site.hits == ["/a.html"] * PAGE_TRIES
 
 
-def test_pages_saved_before_are_kept_as_they_are(site, tmp_path):
-    pages, limits = Pages(tmp_path), Limits(timeout=1, retries=0)
-    url = f"{site.url}/a.html"
+def test_pages_saved_before_are_kept_as_they_are(site, store):
+    pages, limits, url = store
     pages.path(url).write_bytes(RAIN)  # as an earlier digest saved it
     pages.settle(url, False)
     assert pages.read(url, limits) == RAIN and site.hits == []
