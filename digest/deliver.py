@@ -33,7 +33,7 @@ from .deadline import Deadline
 from .errors import DeliveryError, DigestError
 from .model import Briefing
 from .render import render, subject
-from .store import remove_leftovers, write_atomic
+from .store import write_atomic
 
 log = logging.getLogger("digest")
 
@@ -136,8 +136,6 @@ class Mailroom:
         """Put a message in the outbox (replacing one waiting for the same date)."""
         if not recipients(msg):
             raise DigestError(NO_RECIPIENTS)
-        for folder in (self.outbox, self.sent):
-            remove_leftovers(folder)
         return write_atomic(self.outbox / f"{date.isoformat()}.eml", _as_sent(msg))
 
     def enqueue(self, msg: EmailMessage, date: dt.date, config: Config,

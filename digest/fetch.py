@@ -295,9 +295,10 @@ class Pages:
 
     def read(self, url: str, limits: Limits, until: float | None = None) -> bytes:
         """The saved copy of `url`, else the page fetched now (and saved, pending)."""
-        saved, pending, tries = self.path(url), self._pending(url), self._tries(url)
+        saved, pending = self.path(url), self._pending(url)
         if saved.exists():
             return saved.read_bytes()
+        tries = self._tries(url)
         if tries >= PAGE_TRIES:
             raise FetchError(f"{_shown(url)}: no article in {tries} runs, not fetched again "
                              f"(deleting {pending} allows it)")

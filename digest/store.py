@@ -34,29 +34,26 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
-        raise DigestError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DigestError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
     return path
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Delete temporary files that a killed write_atomic left in `folder` (call it only
-    while holding the folder's lock, so that no write is under way)."""
-    if folder.is_dir():
-        for tmp in folder.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+    """Delete temporary files that a killed write_atomic left in `folder` or below it
+    (call it only while holding the folder's lock, so that no write is under way)."""
+    for tmp in folder.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
-def locked(folder: Path, what: str = "folder", wait: float | None = None) -> Iterator[None]:
+def locked(folder: Path, what: str = "folder") -> Iterator[None]:
     """Hold FOLDER/.digest.lock for the duration. If another run holds it, wait up to
-    `wait` seconds (LOCK_WAIT), then raise Busy. Leftover temporary files go first."""
+    LOCK_WAIT seconds, then raise Busy. Leftover temporary files go first."""
     path = folder / ".digest.lock"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -64,7 +61,7 @@ def locked(folder: Path, what: str = "folder", wait: float | None = None) -> Ite
     except OSError as exc:
         raise DigestError(f"{folder}: cannot use the {what} ({exc.strerror or exc})") from None
     with f:
-        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+        deadline = time.monotonic() + LOCK_WAIT
         while True:
             try:
                 _lock(f.fileno())

@@ -253,3 +253,16 @@ def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path)
     assert site.hits == ["/rain.html", "/rain.html"]
     digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert site.hits == ["/rain.html", "/rain.html"]  # known good now: kept, not fetched
+
+
+def test_temporary_files_a_killed_run_left_anywhere_are_removed_by_the_next(tmp_path):
+    from digest.state import home
+    out = tmp_path / "out"
+    left = [home() / "pages" / ".x.html.1.tmp", out / ".2026-11-22.md.2.tmp",
+            out / "outbox" / ".2026-11-22.eml.3.tmp", out / "sent" / ".2026-11-21.eml.4.tmp"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half")
+    result = digest("run", SEEDS, "-d", "2026-11-22", "-o", out, "-l", "pt")
+    assert result.exit_code == 0, result.output
+    assert not [path for path in left if path.exists()]
