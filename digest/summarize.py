@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from .backends import Options
@@ -78,7 +79,7 @@ class _Sentence:
     tokens: list[str]
     leans: bool  # needs the sentence before it to be understood
 
-    @property
+    @cached_property
     def concepts(self) -> set[tuple[str, str]]:
         return set(zip(self.tokens, self.tokens[1:], strict=False))
 
@@ -142,18 +143,17 @@ class Extractive:
         return [self.summarize_one(story, words) for story in stories]
 
     def summarize_one(self, story: Story, words: int) -> str:
-        chosen = self.choose(story, words)
         limit = budget(story, words, self.knobs)
-        if len(chosen) == 1 and chosen[0].words > limit:  # the lede alone runs over
-            return cut(closed(chosen[0].text), limit)
-        return " ".join(closed(s.text) for s in chosen)
+        return first_sentences((s.text for s in self._choose(story, limit)), limit)
 
     def choose(self, story: Story, words: int) -> list[_Sentence]:
         """The sentences of the story's summary, in reading order."""
+        return self._choose(story, budget(story, words, self.knobs))
+
+    def _choose(self, story: Story, limit: int) -> list[_Sentence]:
         sents = _sentences(story)
         if not sents:
             return []
-        limit = budget(story, words, self.knobs)
         if sents[0].words > limit:
             return [sents[0]]
         pick = self._one if len(story.articles) == 1 else self._several
