@@ -32,7 +32,7 @@ from .config import Config
 from .deadline import Deadline
 from .errors import DeliveryError, DigestError
 from .model import Briefing
-from .render import render, subject
+from .render import reading_time, render, subject
 from .store import write_atomic
 
 log = logging.getLogger("digest")
@@ -52,8 +52,9 @@ def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
     msg["Subject"] = subject(briefing)
     msg[STORIES] = str(len(briefing.stories))
     readdress(msg, sender, to)
-    msg.set_content(render(briefing, "email.txt.j2"), cte="quoted-printable")
-    msg.add_alternative(render(briefing, "email.html.j2"), subtype="html",
+    minutes = reading_time(briefing)
+    msg.set_content(render(briefing, "email.txt.j2", minutes), cte="quoted-printable")
+    msg.add_alternative(render(briefing, "email.html.j2", minutes), subtype="html",
                         cte="quoted-printable")
     return msg
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import urllib.parse
@@ -135,8 +136,6 @@ def sectioned(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
     by: dict[str | None, list[Story]] = {}
     for story in stories:
         by.setdefault(story.section, []).append(story)
-    if set(by) == {None}:
-        return [(None, stories)] if stories else []
     return [(key, by[key]) for key in [*SECTIONS, None] if key in by]
 
 
@@ -208,10 +207,16 @@ def templates_dir() -> Path:
 
 
 def environment(autoescape: bool = False) -> jinja2.Environment:
+    """The Jinja environment for the templates folder in use (made once for each)."""
+    return _environment(templates_dir(), autoescape)
+
+
+@functools.cache
+def _environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
+        loader=jinja2.FileSystemLoader(folder),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -249,10 +254,13 @@ def reading_time(briefing: Briefing) -> int:
     return reading_minutes(_fill(briefing, "briefing.md.j2").replace(_READING, ""))
 
 
-def render(briefing: Briefing, template: str = "briefing.md.j2") -> str:
-    """The briefing rendered through one template."""
+def render(briefing: Briefing, template: str = "briefing.md.j2",
+           minutes: int | None = None) -> str:
+    """The briefing rendered through one template. Its reading time is the Markdown's,
+    whatever the form: `minutes`, when the caller has it already."""
     text = _fill(briefing, template)
-    words = text if template == "briefing.md.j2" else _fill(briefing, "briefing.md.j2")
-    minutes = reading_minutes(words.replace(_READING, ""))
+    if minutes is None:
+        minutes = (reading_minutes(text.replace(_READING, "")) if template == "briefing.md.j2"
+                   else reading_time(briefing))
     return text.replace(_READING, both(briefing.langs, f"Leitura: {minutes} min",
                                         f"Reading time: {minutes} min"))
