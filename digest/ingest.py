@@ -1,6 +1,7 @@
 """Find article files and read them as text, skipping what cannot be read."""
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ def kind(name: str, page: str | None = None) -> str:
     if page is None:
         suffix = Path(name).suffix.lower()
         return "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else "text"
-    if len(_TAG.findall(page, 0, 65536)) >= 3:
+    if next(itertools.islice(_TAG.finditer(page, 0, 65536), 2, None), None):
         return "html"
     path = urllib.parse.urlsplit(name).path.lower()
     return "markdown" if path.endswith(".md") or page.lstrip().startswith("# ") else "text"
