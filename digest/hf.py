@@ -25,6 +25,7 @@ from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
 from .summarize import first_sentences
+from .translate import LANGUAGES
 
 log = logging.getLogger("digest")
 
@@ -128,10 +129,6 @@ def pull(name: str, how: str = "") -> Path:
 
 _NEEDS_EXTRA = ("hf: backends need PyTorch and transformers: pip install -e '.[hf]' in "
                 "digest's folder, or pip install torch transformers sentencepiece protobuf")
-
-
-LANGUAGES = {"pt": ("Portuguese", "por_Latn"), "en": ("English", "eng_Latn"),
-             "es": ("Spanish", "spa_Latn")}
 
 
 def prompt_for(task: str, name: str, model_type: str, custom: Path | None,

@@ -166,7 +166,9 @@ def translate_lines(lines: Iterable[str], translator: Translator,
         yield from translate_texts(batch, translator)
 
 
-LANG_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese"}
+# Each language digest names: in English, and its FLORES-200 code (NLLB-style models).
+LANGUAGES = {"pt": ("Portuguese", "por_Latn"), "en": ("English", "eng_Latn"),
+             "es": ("Spanish", "spa_Latn")}
 
 
 def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
@@ -182,7 +184,7 @@ def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
             story.notes.append("Article in English: shown as written.")
         elif story.lang != "pt":
             story.notes.append(
-                f"Article in {LANG_NAMES.get(story.lang, story.lang)}: not translated.")
+                f"Article in {LANGUAGES.get(story.lang, (story.lang,))[0]}: not translated.")
         else:
             todo.append(story)
     try:
