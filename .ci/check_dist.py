@@ -57,7 +57,7 @@ def main() -> None:
             work / "site", wheel)
         env = {"PYTHONPATH": str(work / "site"), "PATH": "/usr/bin:/bin",
                "HOME": str(work)}
-        run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS,
+        run(sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *TESTS,
             cwd=work / top, env=env)
 
 
