@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpers import CORPUS, ROOT
 
-from digest.cluster import THRESHOLD, cluster
+from digest.cluster import DAY_WEIGHT, EVENT, THRESHOLD, EventTest, cluster
 from digest.evaluate import (
     Document,
     Folder,
@@ -49,7 +49,11 @@ GRID = {  # in the order of the settings' tuples below: (h, c, r, m)
 }
 RELATED_GRID = (0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16)
 SPLIT_GRID = {"topic_break": (0.05, 0.075, 0.1, 0.125, 0.15), "echo": (0.3, 0.4, 0.5, 0.6)}
-THRESHOLDS = (0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3)
+THRESHOLDS = (0.125, 0.15, 0.175, 0.2, 0.225, 0.25)
+# The day's share of the word weights (the rest from Portuguese at large).
+DAY_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+EVENT_TESTS = tuple(EventTest(lede=lede, unknown=unknown)
+                    for lede in (0, 200) for unknown in (1, 2))
 WORDS = 120
 
 
@@ -167,49 +171,71 @@ def seed_stories() -> list[Folder]:
 
 
 def tune_grouping(folders: list[Folder], shuffles: int, k: int,
-                  thresholds: tuple[float, ...]) -> float:
-    """The same-event threshold. A day's articles are grouped together, every story
-    among all the others, and the day's own word weights depend on what else it holds;
-    so a threshold must serve days of several kinds: the corpus (one event told in
-    different words by several outlets), the seeds (distinct events told in the same
-    words: one topic all day), and both as one larger day. The score of a threshold on
-    some stories is the mean over those days of the B-cubed F1 of those stories'
-    articles; it is chosen on the other folds' stories and scored on the fold's own."""
+                  thresholds: tuple[float, ...]) -> tuple[float, float, EventTest]:
+    """The same-event threshold, the day's share of the word weights and the event
+    test's reach, together. A day's articles are grouped together, every story among
+    all the others; so a setting must serve days of several kinds: the corpus (one event
+    told in different words by several outlets), the seeds (distinct events told in the
+    same words: one topic all day), and both as one larger day. Only stable settings are
+    candidates: those under which the corpus and the seeds group the same alone and
+    inside the larger day. The score of a setting on some stories is the mean over those
+    days of the B-cubed F1 of those stories' articles; it is chosen on the other folds'
+    stories and scored on the fold's own."""
     seeds = seed_stories()
     everything = folders + seeds
     days = {"corpus": folders, "seeds": seeds, "both": everything}
-    found = {}
+    grid = list(itertools.product(thresholds, DAY_WEIGHTS, EVENT_TESTS))
+    found, stable, held = {}, {}, {}
     for name, stories in days.items():
         articles, gold = day(stories)
+        held[name] = articles
         offset = 0 if name != "seeds" else len(folders)
-        for t in thresholds:
-            found[name, t] = (grouped(articles, cluster(articles, t)),
-                              [g + offset for g in gold])
+        for t, w, test in grid:
+            found[name, t, w, test] = (grouped(articles, cluster(articles, t, w, test)),
+                                       [g + offset for g in gold])
+    for setting in grid:  # does each day group as it does inside the larger day?
+        def partition(name: str, among: set[int], setting: tuple = setting
+                      ) -> set[frozenset[int]]:
+            ids = [id(a) for a in held[name]]
+            return {frozenset(ids[i] for i in g if ids[i] in among)
+                    for g in found[(name, *setting)][0]} - {frozenset()}
 
-    def score(t: float, stories: Sequence[int]) -> float:
+        stable[setting] = all(
+            partition(name, {id(a) for a in held[name]})
+            == partition("both", {id(a) for a in held[name]}) for name in ("corpus", "seeds"))
+
+    def score(setting: tuple, stories: Sequence[int]) -> float:
         wanted = set(stories)
         values = []
         for name in days:
-            groups, gold = found[name, t]
+            groups, gold = found[(name, *setting)]
             items = [i for i, g in enumerate(gold) if g in wanted]
             if items:
                 values.append(b_cubed(groups, gold, items)["f1"])
         return statistics.mean(values)
 
+    candidates = [s for s in grid if stable[s]]
     splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
               zip(folds(len(folders), k, shuffles), folds(len(seeds), k, shuffles))]
-    oof, chosen = cross_validate(dict.fromkeys(thresholds), splits, score)
+    oof, chosen = cross_validate(dict.fromkeys(candidates), splits, score)
     every = list(range(len(everything)))
-    best = max(thresholds, key=lambda t: score(t, every))
+    best = max(candidates, key=lambda s: score(s, every))
     print(f"grouping: {len(folders)} corpus stories, {len(seeds)} seed stories; days: the "
-          f"corpus, the seeds, both; mean B-cubed F1 out of fold: {oof:.3f}")
-    print("  in-sample by threshold (corpus, seeds, both): " + ", ".join(
-        f"{t} " + "/".join(f"{b_cubed(*found[name, t])['f1']:.3f}" for name in days)
-        for t in thresholds))
-    print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(4)))
-    print(f"  chosen on all stories: {best}"
-          + ("  (the code's default)" if best == THRESHOLD else f"  (the code has {THRESHOLD})"))
+          f"corpus, the seeds, both; {len(candidates)} of {len(grid)} settings stable; "
+          f"mean B-cubed F1 out of fold: {oof:.3f}")
+    print("  in-sample, the chosen setting (corpus, seeds, both): " + "/".join(
+        f"{b_cubed(*found[(name, *best)])['f1']:.3f}" for name in days))
+    print("  chosen per fold: " + ", ".join(f"{_setting(s)} ×{n}"
+                                            for s, n in chosen.most_common(3)))
+    code = (THRESHOLD, DAY_WEIGHT, EVENT)
+    print(f"  chosen on all stories: {_setting(best)}"
+          + ("  (the code's defaults)" if best == code else f"  (the code has {_setting(code)})"))
     return best
+
+
+def _setting(setting: tuple) -> str:
+    t, w, test = setting
+    return f"threshold {t}, day weight {w}, names from lede {test.lede}, unknown {test.unknown}"
 
 
 # Stories on one topic, as an editor would put them side by side (a hand annotation of

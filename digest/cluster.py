@@ -1,10 +1,21 @@
 """Group the articles that report the same event into one story.
 
-Each article becomes a TF-IDF vector of its content words (the headline counted
-twice, as it names the event), weighted by how rare a word is among the day's
-articles. Groups merge by average linkage while their mean cosine similarity stays
-above a threshold. Two stories split out of one file never merge: a file that holds
-several stories lists distinct ones.
+Two tests, one after the other:
+
+- Similar words. Each article becomes a TF-IDF vector of its content words (the
+  headline counted twice, as it names the event). A word's weight is how rare it is in
+  Portuguese at large (wordfreq's frequency list), blended with how rare it is among the
+  day's articles, so that the same pages get nearly the same weights whatever else the
+  day holds. Groups merge by average linkage while their mean cosine similarity stays
+  above a threshold.
+- Compatible facts (`conflicts`). Articles on one topic share their words (a league's
+  two matches, a war's two attacks); what tells two events apart is what each report
+  states first: whom the headline names, which day, which score, which year. Two
+  articles are never one event when each names in its headline or lede someone or a
+  year that the other never mentions, when both give the day of the month and the days
+  differ, when both give a score and the scores differ, or when their publication
+  dates are days apart. Such a pair is kept apart as two stories split out of one file
+  are: a file that holds several stories lists distinct ones.
 
 All of it is sparse linear algebra (scipy.sparse, scipy.cluster): the
 similarities come from a blocked sparse product that keeps only pairs above a floor,
@@ -14,7 +25,11 @@ mean similarity is above the threshold have at least one pair above it.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .clean import content_words
@@ -24,12 +39,42 @@ if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse as sp
 
-# Mean cosine above which two groups report one event, chosen by 5-fold cross-validation
-# (bench/tune.py) on three kinds of day: cstnews-dev (one event in different words),
-# the seeds (distinct events in the same words: one topic all day), and both together.
-# Out of fold, the mean B-cubed F1 of the three is 0.976; lower thresholds merge the
-# seeds' distinct events, higher ones split cstnews's stories told from other angles.
-THRESHOLD = 0.2
+# Mean cosine above which two groups report one event, and how much of a word's weight
+# comes from the day's own counts (the rest from Portuguese at large; 0 gives an article
+# the same vector on any day): chosen together by 5-fold cross-validation (bench/tune.py)
+# on three kinds of day: cstnews-dev (one event in different words), the seeds (distinct
+# events in the same words: one topic all day), and both together.
+# Only settings under which the seeds and the corpus group the same alone and together
+# are candidates (stable grouping); out of fold the mean B-cubed F1 is 0.961 (tune.py).
+# The day's own weights win: on a one-topic day (the seeds) they make the topic's words
+# weigh little, which Portuguese at large cannot; the event test keeps the grouping
+# stable when the day's mix changes.
+THRESHOLD = 0.225
+DAY_WEIGHT = 1.0
+# Words rarer than this in Portuguese at large (most names) all weigh the same.
+RAREST = 1e-8
+
+
+@dataclass(frozen=True)
+class EventTest:
+    """When two reports cannot be of one event (see the module's docstring)."""
+
+    # Names from the headline and this many characters of the lede. The headline names
+    # the event; the lede adds who and where, names two reports of one event often do
+    # not share. Chosen with THRESHOLD (tune.py): the headline alone.
+    lede: int = 0
+    # Each report must name this many that the other never mentions.
+    unknown: int = 2
+    # Reports of one event come out within this many days of each other.
+    days_apart: int = 1
+
+
+EVENT = EventTest()
+# Days and scores are read from the headline and this many characters of the lede.
+LEDE = 300
+# A name as common as this in Portuguese at large ("Brasil", "Governo") names no one in
+# particular.
+COMMON_NAME = 2e-5
 # Exact average linkage costs O(m²) memory in a component of m articles: 2,000 need
 # 16 MB. A larger component (chains of similar pairs; seen only in synthetic text made
 # of shuffled paragraphs) is first cut apart at higher thresholds.
@@ -37,8 +82,16 @@ LARGEST = 2000
 BLOCK = 1024  # rows of the similarity product computed at a time
 
 
-def vectors(articles: Sequence[Article]) -> sp.csr_matrix:
-    """Unit-length TF-IDF rows, (1 + log tf) · log(1 + n/df), one per article."""
+@functools.cache
+def _frequencies() -> dict[str, float]:
+    import wordfreq
+
+    return wordfreq.get_frequency_dict("pt")
+
+
+def counts(articles: Sequence[Article]) -> tuple[sp.csr_matrix, list[str]]:
+    """Each article's content words (the headline counted twice), as a sparse matrix of
+    counts, and the words of its columns."""
     import numpy as np
     import scipy.sparse as sp
 
@@ -49,14 +102,112 @@ def vectors(articles: Sequence[Article]) -> sp.csr_matrix:
         columns += [vocabulary.setdefault(w, len(vocabulary))
                     for w in content_words(f"{a.title} {a.title} {a.text}")]
         starts.append(len(columns))
-    counts = sp.csr_matrix((np.ones(len(columns), np.float32), columns, starts),
+    matrix = sp.csr_matrix((np.ones(len(columns), np.float32), columns, starts),
                            shape=(len(articles), len(vocabulary)))
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    counts.data = 1 + np.log(counts.data)
-    x = counts @ sp.diags(np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32))
+    matrix.sum_duplicates()
+    return matrix, list(vocabulary)
+
+
+def vectors(articles: Sequence[Article], day_weight: float = DAY_WEIGHT,
+            counted: tuple[sp.csr_matrix, list[str]] | None = None) -> sp.csr_matrix:
+    """Unit-length TF-IDF rows, (1 + log tf) · idf, one per article, where idf blends
+    the background's -log frequency with the day's log(1 + n/df), geometrically."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    matrix, words = counted or counts(articles)
+    tf = matrix.copy()
+    df = np.bincount(tf.indices, minlength=tf.shape[1])
+    tf.data = 1 + np.log(tf.data)
+    freq = _frequencies()
+    background = np.array([-math.log(max(freq.get(w, 0.0), RAREST)) for w in words],
+                          np.float32)
+    idf = background ** (1 - day_weight) * \
+        np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32) ** day_weight
+    x = tf @ sp.diags(idf)
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    return sp.diags(1 / np.maximum(norms, 1e-12)) @ x
+    return (sp.diags(1 / np.maximum(norms, 1e-12)) @ x).tocsr()
+
+
+_WEEKDAY = r"(?:(?:segunda|ter[çc]a|quarta|quinta|sexta)(?:-feira)?|s[áa]bado|domingo)"
+# "nesta terça-feira (24)", "nesta quarta-feira, 3": the day of the month.
+_DAY_OF_MONTH = re.compile(_WEEKDAY + r"\s*[(,]?\s*(\d{1,2})\b(?!\s*(?:h\b|horas|[.:,]\d))",
+                           re.IGNORECASE)
+# "3 sets a 0", "por 3 a 1", "2 x 1": a match's score.
+_SCORE = re.compile(r"(?<![\d.,/])(\d{1,2}) (?:sets? )?(?:a|x|×) (\d{1,2})(?![\d.,/%])"
+                    r"(?! (?:mil|milh|bilh|anos|dias|meses|horas|pessoas|de |por cento))")
+_YEAR = re.compile(r"(?<![\d.,/])(?:19|20)\d\d(?![\d.,/%])")
+# A capitalized word that does not open a sentence, or an acronym.
+_NAME = re.compile(r"(?<![.!?:;\"“—–]\s)(?<=\s)(?:[A-ZÀ-Ý][\wÀ-ÿ]+(?:-[\wÀ-ÿ]+)*|[A-Z]{2,}\b)")
+
+
+@dataclass
+class Facts:
+    """What each article states first, to tell one event's reports from another's: the
+    names (headline and start of the lede) and years, as columns of `counts`; the days
+    of the month given with a weekday; the scores; the publication day."""
+
+    names: sp.csr_matrix  # articles × words: 1 where the article states that name or year
+    said: sp.csr_matrix  # articles × words: 1 where the article mentions the word at all
+    days: sp.csr_matrix  # articles × 32
+    scores: sp.csr_matrix  # articles × scores seen
+    published: np.ndarray  # days since 1970, -1e9 when unknown
+
+    def conflicts(self, rows: np.ndarray, test: EventTest = EVENT) -> np.ndarray:
+        """A boolean matrix over `rows`: True where two cannot report one event."""
+        import numpy as np
+
+        names, said = self.names[rows], self.said[rows]
+        unknown = (np.asarray(names.sum(axis=1)).ravel()[:, None]
+                   - (names @ said.T).toarray()) >= test.unknown
+        out = unknown & unknown.T
+        for marks in (self.days[rows], self.scores[rows]):  # both give one, none agree
+            has = np.asarray(marks.sum(axis=1)).ravel() > 0
+            out |= has[:, None] & has[None, :] & ((marks @ marks.T).toarray() == 0)
+        when = self.published[rows]
+        known = when > -1e8
+        out |= (known[:, None] & known[None, :]
+                & (np.abs(when[:, None] - when[None, :]) > test.days_apart))
+        return out
+
+
+def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
+          test: EventTest = EVENT) -> Facts:
+    """The `Facts` of these articles, whose `counts` are `counted`."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    matrix, words = counted
+    column = {w: k for k, w in enumerate(words)}
+    freq = _frequencies()
+    named: list[list[int]] = []
+    days: list[list[int]] = []
+    scores: list[list[str]] = []
+    for a in articles:
+        lede = f"{a.title}. {a.text[:LEDE]}"
+        head = f"{a.title}. {a.text[:test.lede]}" if test.lede else a.title
+        stated = {w for m in _NAME.finditer(" " + head) for w in content_words(m[0])
+                  if not w.isdigit() and freq.get(w, 0.0) < COMMON_NAME}
+        stated |= set(_YEAR.findall(head))
+        named.append(sorted(column[w] for w in stated if w in column))
+        days.append(sorted({int(m[1]) for m in _DAY_OF_MONTH.finditer(lede)
+                            if 1 <= int(m[1]) <= 31}))
+        scores.append(sorted({"-".join(sorted(m.groups())) for m in _SCORE.finditer(lede)}))
+    score_column: dict[str, int] = {}
+    score_ids = [[score_column.setdefault(s, len(score_column)) for s in row] for row in scores]
+
+    def binary(rows: list[list[int]], width: int) -> sp.csr_matrix:
+        starts = np.cumsum([0] + [len(r) for r in rows])
+        flat = [c for r in rows for c in r]
+        return sp.csr_matrix((np.ones(len(flat), np.float32), flat, starts),
+                             shape=(len(rows), width))
+
+    said = matrix.copy()
+    said.data[:] = 1
+    published = np.array([a.published.date().toordinal() - 719163 if a.published else -1e9
+                          for a in articles], dtype=np.float64)
+    return Facts(binary(named, len(words)), said, binary(days, 32),
+                 binary(score_ids, len(score_column)), published)
 
 
 def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
@@ -102,9 +253,9 @@ def _parts(pairs: sp.csr_matrix, threshold: float, step: float = 0.05) -> list[n
     return out
 
 
-def _average_link(x: sp.csr_matrix, origin: np.ndarray, threshold: float) -> np.ndarray:
+def _average_link(x: sp.csr_matrix, apart: np.ndarray, threshold: float) -> np.ndarray:
     """Flat average-linkage clusters (labels from 1) of a few rows, merged while their
-    mean similarity is above `threshold`; rows of one origin never share a cluster."""
+    mean similarity is above `threshold`; rows marked `apart` never share a cluster."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
@@ -114,24 +265,26 @@ def _average_link(x: sp.csr_matrix, origin: np.ndarray, threshold: float) -> np.
         return np.ones(1, dtype=int)
     distance = 1 - (x @ x.T).toarray()
     # Far enough that no mean over at most LARGEST² pairs brings it under 1.
-    distance[origin[:, None] == origin[None, :]] = 1e9
+    distance[apart] = 1e9
     np.fill_diagonal(distance, 0)
     tree = linkage(squareform(np.clip(distance, 0, None), checks=False), "average")
     return fcluster(tree, np.nextafter(1 - threshold, 0), criterion="distance")
 
 
-def groups(x: sp.csr_matrix, threshold: float, origin: np.ndarray | None = None
+Apart = Callable[["np.ndarray"], "np.ndarray"]
+
+
+def groups(x: sp.csr_matrix, threshold: float, apart: Apart | None = None
            ) -> list[list[int]]:
     """Average-linkage groups of the rows of `x` (row indices, in order of their first),
-    merged while the mean similarity of their rows is above `threshold`; rows of one
-    `origin` never share a group."""
+    merged while the mean similarity of their rows is above `threshold`; two rows that
+    `apart(rows)` marks True never share a group."""
     import numpy as np
 
-    if origin is None:
-        origin = np.arange(x.shape[0])
     out: list[list[int]] = []
     for members in _parts(similar_pairs(x, threshold), threshold):
-        labels = _average_link(x[members], origin[members], threshold)
+        never = apart(members) if apart is not None else np.zeros((len(members),) * 2, bool)
+        labels = _average_link(x[members], never, threshold)
         out += [sorted(members[labels == label].tolist()) for label in np.unique(labels)]
     return sorted(out)
 
@@ -148,7 +301,8 @@ def means(x: sp.csr_matrix, members: Sequence[Sequence[int]]) -> sp.csr_matrix:
     return sp.csr_matrix((weights, (rows, cols)), shape=(len(members), x.shape[0])) @ x
 
 
-def group(articles: Sequence[Article], threshold: float = THRESHOLD
+def group(articles: Sequence[Article], threshold: float = THRESHOLD,
+          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT
           ) -> tuple[list[Story], sp.csr_matrix | None, list[list[int]]]:
     """Stories of one or more articles, in the order of each story's first article;
     with the articles' vectors and each story's rows of them, for the editor."""
@@ -156,12 +310,19 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD
 
     if not articles:
         return [], None, []
-    x = vectors(articles)
+    counted = counts(articles)
+    x = vectors(articles, day_weight, counted)
+    found = facts(articles, counted, test)
     origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
-    members = groups(x, threshold, origin)
+
+    def apart(rows: np.ndarray) -> np.ndarray:
+        return (origin[rows][:, None] == origin[rows][None, :]) | found.conflicts(rows, test)
+
+    members = groups(x, threshold, apart)
     return [Story([articles[i] for i in g]) for g in members], x, members
 
 
-def cluster(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Story]:
+def cluster(articles: Sequence[Article], threshold: float = THRESHOLD,
+            day_weight: float = DAY_WEIGHT, test: EventTest = EVENT) -> list[Story]:
     """Stories of one or more articles, in the order of each story's first article."""
-    return group(articles, threshold)[0]
+    return group(articles, threshold, day_weight, test)[0]
