@@ -318,8 +318,24 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD,
     def apart(rows: np.ndarray) -> np.ndarray:
         return (origin[rows][:, None] == origin[rows][None, :]) | found.conflicts(rows, test)
 
-    members = groups(x, threshold, apart)
+    members = [_lead_first(g, x, articles) for g in groups(x, threshold, apart)]
     return [Story([articles[i] for i in g]) for g in members], x, members
+
+
+def _lead_first(rows: list[int], x: sp.csr_matrix, articles: Sequence[Article]) -> list[int]:
+    """A story's articles with its lead first: the one that opens its summary and gives
+    its headline. That is, among those with a headline of their own (one made from a
+    lede is a last resort) and then those whose outlet is known, the article closest to
+    the story's mean; then the others in their order."""
+    import numpy as np
+
+    if len(rows) == 1:
+        return rows
+    closeness = np.asarray((x[rows] @ means(x, [rows]).T).todense()).ravel()
+    lead = min(range(len(rows)), key=lambda k: (
+        not articles[rows[k]].headline, articles[rows[k]].outlet is None,
+        -round(float(closeness[k]), 6), rows[k]))
+    return [rows[lead], *rows[:lead], *rows[lead + 1:]]
 
 
 def cluster(articles: Sequence[Article], threshold: float = THRESHOLD,

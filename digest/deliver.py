@@ -48,7 +48,9 @@ STORIES = "X-Digest-Stories"
 def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
     """The briefing as a multipart/alternative message: plain text and HTML, UTF-8;
     its number of stories in the X-Digest-Stories header, for `digest send` to see."""
-    msg = EmailMessage(policy=email.policy.SMTP)
+    # Headers are not folded (up to the 998 characters a line may hold): Python folds a
+    # long non-ASCII subject into encoded words with the spaces between them lost.
+    msg = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
     msg["Subject"] = subject(briefing)
     msg[STORIES] = str(len(briefing.stories))
     readdress(msg, sender, to)

@@ -1,12 +1,13 @@
 """The editor: the day's stories, most important first, related ones side by side.
 
-A story matters more the more distinct sources report it (outlets, sites or feeds; a
-file counts as its own source when nothing better is known), then the more articles it
-has, then the closer it is to the rest of the day's news (its mean similarity to the
-other stories), then the more recent it is; remaining ties go by headline, so a re-run
-gives the same order. The first `top` stories by that measure are shown in full, the
-others in one line each. Stories on one topic (a lower similarity than one event's)
-are kept together, and the first of them lists the others as related.
+A story matters more the more independent reports it has (`reports`: distinct outlets;
+copies of one text count once, and so do all files whose outlet is unknown), then the
+closer it is to the rest of the day's news (its mean similarity to the other stories),
+then the more recent it is; remaining ties go by headline, so a re-run gives the same
+order. How many articles a story has does not count: two events wrongly merged must not
+outrank one that more outlets report. The first `top` stories by that measure are shown
+in full, the others in one line each. Stories on one topic (a lower similarity than one
+event's) are kept together, and the first of them lists up to RELATED_SHOWN others.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # pair F1 0.94 out of fold, every fold choosing 0.1. Few pairs (49, most of them the
 # seeds'), so a rough figure; 0.08 and 0.12 score 0.67 and 0.52 in sample.
 RELATED = 0.1
+RELATED_SHOWN = 3  # related stories listed under a story: its thread's next, not a list
 
 # The sections a briefing groups its one-line stories by, in this order, and the names
 # sites give them (lower case, without accents) in feeds, page metadata and URLs.
@@ -78,48 +80,50 @@ def path_sections(path: str) -> list[str]:
     return [urllib.parse.unquote(f) for f in folders if f]
 
 
-def outlet(article: Article) -> str:
-    """Who reports it: the publisher the page names, else the site's host, else the
-    file itself."""
+def outlet(article: Article) -> str | None:
+    """Who reports it: the publisher the page names, else the site's host; None when
+    nothing says."""
     if article.outlet:
         return article.outlet
     if article.url:
         return urllib.parse.urlsplit(article.url).hostname or article.url
-    return str(article.path)
+    return None
+
+
+def reports(story: Story) -> int:
+    """How many independent reports a story has: its distinct outlets, where copies of
+    one text (the same lede, as a wire story runs in several papers) count once, and
+    all articles whose outlet is unknown count once together."""
+    key: dict[str, str] = {}  # an outlet, or a lede, to the report it belongs to
+
+    def find(k: str) -> str:
+        while key.setdefault(k, k) != k:
+            k = key[k]
+        return k
+
+    for a in story.articles:
+        lede = " ".join(a.paragraphs[0].lower().split()) if a.paragraphs else a.title
+        key[find("lede:" + lede)] = find("outlet:" + (outlet(a) or ""))
+    return len({find(k) for k in key if k.startswith("outlet:")})
 
 
 WORDS_PER_MINUTE = 230
-SHORTEST = 30  # words: a summary never gets shorter than this to fit a long day
+# Words: a summary never gets shorter than this to fit a long day (nor than its lede).
+SHORTEST = 30
 
 
-def summary_words(ranked: Sequence[Story], top: int, words: int, languages: int,
-                  minutes: int) -> int:
-    """The word budget of each summary shown in full: `words`, unless the day is so long
-    that the briefing would take more than `minutes` to read; then less, down to
-    SHORTEST. Every story still appears: the others in one line each. What the briefing
-    holds beside the summaries is counted from the ranked stories themselves."""
-    full = list(ranked[:top] if top else ranked)
-    if not (full and minutes):
-        return words
-
-    def headline(story: Story) -> float:  # in every language (English runs a tenth longer)
-        return len(story.title.split()) * (1 + 1.1 * (languages - 1))
-
-    fixed = (30  # the header
-             + sum(2 * headline(s)  # in "In brief", and above its summary
-                   + 2 * len(s.articles)  # its sources
-                   + sum(len(r.title.split()) + 2 for r in s.related) for s in full)
-             + sum(headline(s) + len(s.articles) for s in ranked[len(full):]))
-    room = (minutes * WORDS_PER_MINUTE - fixed) / (len(full) * (1 + 1.1 * (languages - 1)))
-    return max(SHORTEST, min(words, int(room)))
+def give_way(stories: Sequence[Story]) -> list[Story]:
+    """The stories of the one-line list that may leave it when a day is too long to
+    read in its minutes, in the order they leave: those only one report tells (an event
+    several outlets report always keeps its line), the last ranked first."""
+    return [s for s in reversed(stories) if reports(s) == 1]
 
 
 def _importance(story: Story, centrality: float) -> tuple:
-    """A sort key: more sources, more articles, more central, more recent, first."""
-    latest = max((a.published.timestamp() for a in story.articles if a.published),
-                 default=float("-inf"))
-    return (-len({outlet(a) for a in story.articles}), -len(story.articles),
-            -round(float(centrality), 9), -latest, story.title, str(story.articles[0].path))
+    """A sort key: more independent reports, more central, more recent, first."""
+    latest = story.published.timestamp() if story.published else float("-inf")
+    return (-reports(story), -round(float(centrality), 9), -latest, story.title,
+            str(story.articles[0].path))
 
 
 def rank(stories: Sequence[Story], x: sp.csr_matrix, members: Sequence[Sequence[int]],
@@ -154,8 +158,8 @@ def rank(stories: Sequence[Story], x: sp.csr_matrix, members: Sequence[Sequence[
     for i in placed:
         story = stories[i]
         story.related = []
-        if topic[i] in leads:
-            leads[topic[i]].related.append(story)
-        else:
+        if topic[i] not in leads:
             leads[topic[i]] = story
+        elif len(leads[topic[i]].related) < RELATED_SHOWN:
+            leads[topic[i]].related.append(story)
     return ranked

@@ -19,6 +19,7 @@ class Article:
     lang: str = "pt"
     section: str | None = None  # a key of edit.SECTIONS, from the page's own metadata
     outlet: str | None = None  # who publishes it: a site, an agency; None: unknown
+    headline: bool = True  # False: the title was made from the lede, the page had none
 
     @property
     def text(self) -> str:
@@ -49,6 +50,12 @@ class Story:
         return self.articles[0].lang
 
     @property
+    def published(self) -> dt.datetime | None:
+        """When its newest article came out, if any says."""
+        return max((a.published for a in self.articles if a.published), default=None,
+                   key=lambda d: d.timestamp())
+
+    @property
     def section(self) -> str | None:
         """The section most of its articles name, if any names one."""
         named = Counter(a.section for a in self.articles if a.section)
@@ -67,6 +74,10 @@ class Briefing:
     translator: str = ""
     notes: list[str] = field(default_factory=list)  # how the run departed from its settings
     top: int = 0  # stories shown in full; the rest one line each (0: all in full)
+    # The least reported of the others, left out of the list to keep to --minutes:
+    # counted under their sections ("+3 more in World"), not listed.
+    omitted: list[Story] = field(default_factory=list)
+    inputs: tuple[Path, ...] = ()  # the folders read: local paths are shown below them
 
     @property
     def full(self) -> list[Story]:
@@ -74,5 +85,10 @@ class Briefing:
 
     @property
     def also(self) -> list[Story]:
-        """The stories after the first `top`: one line each."""
-        return self.stories[self.top:] if self.top else []
+        """The stories after the first `top` listed in one line each: all but those
+        shown as related under a story in full, and those omitted."""
+        if not self.top:
+            return []
+        under = {id(r) for s in self.full for r in s.related}
+        left = {id(s) for s in self.omitted}
+        return [s for s in self.stories[self.top:] if id(s) not in under | left]

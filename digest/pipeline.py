@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from . import backends, clean, ingest, split
 from .cluster import group
 from .config import Config, langs_of
-from .edit import SHORTEST, path_sections, rank, section_of, summary_words
+from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
 from .errors import DigestError, ModelUnavailable
 from .model import Article, Briefing
-from .render import reading_time, render
+from .render import reading_words, render
 from .store import locked, write_atomic
 from .summarize import Summarizer
 from .translate import Translator, translate_stories
@@ -61,7 +61,7 @@ def articles_of(text: str, path: Path | str, page: bool = False,
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
         out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
-                           outlet))
+                           outlet, title != split.short_title(paragraphs[0])))
     if not out:
         log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out
@@ -104,28 +104,68 @@ def build(
     langs: Sequence[str] = ("pt", "en"),
     top: int = 0,
     minutes: int = 0,
+    inputs: Sequence[Path] = (),
 ) -> Briefing:
     """A briefing of these articles: grouped into stories and ranked; the first `top`
-    (all, with 0) summarized in `words` or, on a day too long to read in `minutes`,
-    fewer; all translated (the others' headlines only)."""
+    (all, with 0) summarized in `words`, all translated (the others' headlines only).
+    A day too long to read in `minutes` gives way as an editor would: first the least
+    reported stories of the one-line list (counted, not listed), then the summaries,
+    down to SHORTEST words (never cutting a sentence or a lede)."""
     stories, x, members = group(articles)
     briefing = Briefing(date, rank(stories, x, members, top) if x is not None else [],
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
-                        translator.name if translator else "", top=top)
-    words = summary_words(briefing.stories, top, words, len(langs), minutes)
-    summaries = summarizer.summarize(briefing.full, words)
-    for story, summary in zip(briefing.full, summaries, strict=True):
-        story.summary = summary
-    if translator is not None and "en" in langs:
-        translate_stories(briefing.stories, translator)
-    if minutes and words == SHORTEST and (took := reading_time(briefing)) > minutes:
-        rest = len(briefing.also)
-        log.warning("this briefing takes %d min to read, more than --minutes %d: %s at "
-                    "the shortest (%d words)%s", took, minutes,
-                    _plural(len(briefing.full), "summary is", "summaries are"), SHORTEST,
-                    f", and {_plural(rest, 'story', 'stories')} more in one line each"
-                    if rest else "")
+                        translator.name if translator else "", top=top,
+                        inputs=tuple(Path(p) for p in inputs))
+    english = translator is not None and "en" in langs
+    _summarize(briefing, summarizer, translator if english else None, words)
+    if english:
+        translate_stories(briefing.stories[len(briefing.full):], translator)  # type: ignore[arg-type]
+    if minutes:
+        _fit(briefing, summarizer, translator if english else None, words, minutes)
     return briefing
+
+
+def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
+               words: int) -> None:
+    """Summarize (and translate) the stories shown in full in `words`."""
+    for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words),
+                              strict=True):
+        story.summary = summary
+        story.notes = []
+    if translator is not None:
+        translate_stories(briefing.full, translator)
+
+
+def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
+         words: int, minutes: int) -> None:
+    """Make the rendered briefing read in `minutes` (see `build`), or say it cannot."""
+    limit = minutes * WORDS_PER_MINUTE
+    if reading_words(briefing) <= limit:
+        return
+    order = give_way(briefing.also)
+    briefing.omitted = order
+    if reading_words(briefing) <= limit:  # the fewest stories left out that make it fit
+        low, high = 0, len(order)
+        while low < high:
+            middle = (low + high) // 2
+            briefing.omitted = order[:middle]
+            if reading_words(briefing) <= limit:
+                high = middle
+            else:
+                low = middle + 1
+        briefing.omitted = order[:low]
+        return
+    while words > SHORTEST:
+        words = max(SHORTEST, words - 10)
+        _summarize(briefing, summarizer, translator, words)
+        if reading_words(briefing) <= limit:
+            return
+    took = -(-reading_words(briefing) // WORDS_PER_MINUTE)
+    log.warning("this briefing takes %d min to read, more than --minutes %d: %s at the "
+                "shortest (%d words)%s", took, minutes,
+                _plural(len(briefing.full), "summary is", "summaries are"), SHORTEST,
+                f", and {_plural(len(order), 'story', 'stories')} left out of the list"
+                if order else "")
 
 
 def write(briefing: Briefing, out: Path) -> Path:
@@ -234,7 +274,7 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
                      _plural(held, "article read", "articles read"),
                      "is" if held == 1 else "are")
         briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
-                         cfg["minutes"])
+                         cfg["minutes"], [p for p in paths if p.is_dir()])
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)

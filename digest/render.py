@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .edit import SECTIONS, WORDS_PER_MINUTE, outlet
-from .model import Article, Briefing, Story
+from .model import Briefing, Story
 
 if TYPE_CHECKING:
     import jinja2
@@ -81,14 +81,19 @@ def markdown_link(label: str, url: str | None) -> str:
     return f"[{text}](<{target}>)" if target else text
 
 
-def display_path(path: Path | str) -> str:
-    """A path relative to the working folder when it lies below it; a URL as it is."""
+def display_path(path: Path | str, inputs: tuple[Path, ...] = ()) -> str:
+    """A local file as a reader may see it: relative to the working folder when it lies
+    below it, else to the input folder it was read from, else its name alone (a
+    reader's briefing never shows where files lie on the machine); a URL as it is."""
     if isinstance(path, str):
         return path
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    full = path.resolve()
+    for folder in (Path.cwd(), *inputs):
+        try:
+            return str(full.relative_to(folder.resolve()))
+        except ValueError:
+            continue
+    return path.name
 
 
 def display_url(url: str) -> str:
@@ -98,50 +103,59 @@ def display_url(url: str) -> str:
     return host + (parts.path if parts.path != "/" else "")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One article's credit line: who and when (if known), and where."""
-
-    credit: str  # "Agence France-Presse, 12/08/2025 19:48"; "" when nothing is known
-    where: str  # a file's path, or a URL shown short
-    url: str | None  # the article's page, to link to
-
-    @classmethod
-    def of(cls, article: Article) -> Source:
-        credit = ", ".join(x for x in (article.source, article.published and
-                                       short_date(article.published)) if x)
-        url = article.url
-        return cls(credit, display_url(url) if url else display_path(article.path), url)
-
-
-def sources(story: Story) -> list[Source]:
-    return [Source.of(a) for a in story.articles]
-
-
-def outlets(story: Story) -> list[tuple[str, str | None, bool]]:
-    """The story's distinct sources, short: (name, a link where there is one, whether
-    the name is a file's path)."""
+def outlets(story: Story, inputs: tuple[Path, ...] = ()) -> list[tuple[str, str | None, bool]]:
+    """Who reports the story, once each: (name, a link where there is one, whether the
+    name is a local file's, shown only when nothing names its outlet)."""
     seen: dict[str, tuple[str, str | None, bool]] = {}
     for a in story.articles:
-        file = not (a.outlet or a.url)
-        name = display_path(a.path) if file else outlet(a)
-        seen.setdefault(name, (name, a.url, file))
+        name = outlet(a)
+        if name is None:
+            seen.setdefault(str(a.path), (display_path(a.path, inputs), a.url, True))
+        elif name not in seen or (seen[name][1] is None and a.url):
+            seen[name] = (name, a.url, False)
     return list(seen.values())
 
 
-def sectioned(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
+def dated(story: Story) -> str | None:
+    """The date (and time, if known) of the story's newest article."""
+    return short_date(story.published) if story.published else None
+
+
+def gist(story: Story, english: bool = False) -> str:
+    """What happened, in one line: the main clause of the summary's first sentence (or
+    the whole sentence, when the headline is already that clause)."""
+    from .split import main_clause, sentences
+
+    summary = (story.summary_en if english else story.summary) or ""
+    title = (story.title_en if english else story.title) or ""
+    first = sentences(summary)[0] if summary.strip() else title
+    clause = main_clause(first)
+    return (first if clause.lower() == title.lower().rstrip(".") else clause).rstrip(".") + "."
+
+
+def sectioned(stories: list[Story], omitted: list[Story] = ()  # type: ignore[assignment]
+              ) -> list[tuple[str | None, list[Story], int]]:
     """Stories grouped by section, in the sections' fixed order, keeping their order
-    within each; those with none last. A day where no story names a section is one
-    group with no heading."""
+    within each; those with none last; with how many `omitted` stories each section has
+    besides. A day where no story names a section is one group with no heading."""
     by: dict[str | None, list[Story]] = {}
+    more: dict[str | None, int] = {}
     for story in stories:
         by.setdefault(story.section, []).append(story)
-    return [(key, by[key]) for key in [*SECTIONS, None] if key in by]
+    for story in omitted:
+        by.setdefault(story.section, [])
+        more[story.section] = more.get(story.section, 0) + 1
+    return [(key, by[key], more.get(key, 0)) for key in [*SECTIONS, None] if key in by]
+
+
+def words_in(text: str) -> int:
+    """Words a reader reads: runs holding a letter or digit."""
+    return len(re.findall(r"\S*\w\S*", text))
 
 
 def reading_minutes(text: str) -> int:
-    """Minutes to read `text` at WORDS_PER_MINUTE (words: runs holding a letter or digit)."""
-    return max(1, round(len(re.findall(r"\S*\w\S*", text)) / WORDS_PER_MINUTE))
+    """Minutes to read `text` at WORDS_PER_MINUTE, rounded up (never under one)."""
+    return max(1, -(-words_in(text) // WORDS_PER_MINUTE))
 
 
 def both(langs: tuple[str, ...], pt: str, en: str) -> str:
@@ -173,19 +187,33 @@ def shown(story: Story, langs: tuple[str, ...]) -> Shown:
 
 
 def subject(briefing: Briefing) -> str:
-    """'Resumo diário · Daily briefing — 22/11/2026'."""
-    return f"{both(briefing.langs, 'Resumo diário', 'Daily briefing')} — " \
+    """'Resumo diário · Daily briefing — 22/11/2026: the lead story's headline'."""
+    text = f"{both(briefing.langs, 'Resumo diário', 'Daily briefing')} — " \
            f"{short_date(briefing.date)}"
+    if briefing.stories:
+        text += f": {one_line(shown(briefing.stories[0], briefing.langs).title)}"
+    return text
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def counts(briefing: Briefing) -> str:
-    """'13 notícias de 5 arquivos · 13 stories from 5 files'."""
-    n, files = len(briefing.stories), briefing.files
-    return both(briefing.langs,
-                f"{n} {'notícia' if n == 1 else 'notícias'} de "
-                f"{files} {'arquivo' if files == 1 else 'arquivos'}",
-                f"{n} {'story' if n == 1 else 'stories'} from "
-                f"{files} {'file' if files == 1 else 'files'}")
+    """'13 notícias de 14 artigos · 3 veículos · 13 stories from 14 articles · 3 outlets'
+    (and how many articles no outlet is known for)."""
+    stories = briefing.stories
+    articles = [a for s in stories for a in s.articles]
+    known = len({name for a in articles if (name := outlet(a))})
+    unknown = sum(outlet(a) is None for a in articles)
+    pt = (f"{_n(len(stories), 'notícia', 'notícias')} de "
+          f"{_n(len(articles), 'artigo', 'artigos')} · {_n(known, 'veículo', 'veículos')}")
+    en = (f"{_n(len(stories), 'story', 'stories')} from "
+          f"{_n(len(articles), 'article', 'articles')} · {_n(known, 'outlet', 'outlets')}")
+    if unknown:
+        pt += f" e {unknown} sem veículo conhecido"
+        en += f" and {unknown} of unknown outlet"
+    return both(briefing.langs, pt, en)
 
 
 def colophon(briefing: Briefing) -> str:
@@ -224,13 +252,16 @@ def _environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=markdown_escape, code=code, long_date=long_date,
-                       short_date=short_date, path=display_path, one_line=one_line)
-    env.globals.update(link=markdown_link, web_link=web_link, sources=sources,
-                       outlets=outlets)
+                       short_date=short_date, one_line=one_line)
+    env.globals.update(link=markdown_link, web_link=web_link, dated=dated)
     return env
 
 
 _READING = "\x00reading time\x00"
+
+
+def _section(key: str | None) -> tuple[str, str]:
+    return SECTIONS[key][0] if key else ("Outras", "Other")
 
 
 def _fill(briefing: Briefing, template: str) -> str:
@@ -240,18 +271,27 @@ def _fill(briefing: Briefing, template: str) -> str:
     number = {id(s): i for i, s in enumerate(b.full, 1)}
     text = env.get_template(template).render(
         b=b, subject=subject(b), counts=counts(b), colophon=colophon(b), reading=_READING,
-        sections=sectioned(b.also),
-        section_name=lambda key: both(b.langs, *SECTIONS[key][0]) if key else both(
-            b.langs, "Outras", "Other"),
+        sections=sectioned(b.also, b.omitted),
+        outlets=lambda story: outlets(story, b.inputs),
+        gist=lambda story: (gist(story) if "pt" in b.langs or story.lang == "en" else None,
+                            gist(story, True) if shown(story, b.langs).summary_en else None),
+        section_name=lambda key: both(b.langs, *_section(key)),
+        section_pt=lambda key: _section(key)[0], section_en=lambda key: _section(key)[1],
         t=lambda pt, en: both(b.langs, pt, en),
         shown=lambda story: shown(story, b.langs),
         number=lambda story: number.get(id(story)))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+def reading_words(briefing: Briefing) -> int:
+    """Words in the briefing's Markdown (whatever the form it is sent in), its reading
+    time included."""
+    return words_in(_fill(briefing, "briefing.md.j2").replace(_READING, "Leitura: 1 min"))
+
+
 def reading_time(briefing: Briefing) -> int:
     """Minutes to read the briefing (its Markdown, whatever the form it is sent in)."""
-    return reading_minutes(_fill(briefing, "briefing.md.j2").replace(_READING, ""))
+    return max(1, -(-reading_words(briefing) // WORDS_PER_MINUTE))
 
 
 def render(briefing: Briefing, template: str = "briefing.md.j2",

@@ -203,10 +203,40 @@ def title_of(blocks: list[str]) -> str | None:
     return None
 
 
-def short_title(text: str, limit: int = 12) -> str:
-    """A title made from a text's first sentence, cut at `limit` words."""
-    first = sentences(text)[0].split()
-    return " ".join(first[:limit]).rstrip(".,;:") + ("…" if len(first) > limit else "")
+# A dateline that opens a lede: "BRASÍLIA - ", "RIO (Reuters) — ".
+_DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .]{2,30}(?:\([^)]{1,40}\))?\s*[-–—]\s+")
+
+
+# A past or future verb ("matou", "morreram", "anunciará"): a clause that has one has
+# said what happened; one that has not ("O líder, Kim Jong Un, e o presidente russo")
+# goes on past its comma.
+_PAST_VERB = re.compile(r"\b[^\W\d_]{2,}(?:ou|eu|iu|aram|eram|iram|ará|erá|irá|ava|avam|iam)\b"
+                        # and in English, for a translation's gist
+                        r"|\b\w{2,}ed\b|\b(?:was|were|has|have|had|will|said|left|hit|won|lost|"
+                        r"took|made|fell|rose|met)\b")
+
+
+def main_clause(sentence: str, short: int = 25, clause: int = 8) -> str:
+    """A sentence as a headline: without a dateline or asides in parentheses; a
+    sentence longer than `short` words ends at the first comma, colon, semicolon or
+    dash that has at least `clause` words before it (a subject, its verb and what it
+    did), never inside a clause."""
+    text = _DATELINE.sub("", sentence.strip())
+    text = re.sub(r"\s*\([^()]*\)", "", text)
+    if word_count(text) > short:
+        parts = re.split(r"(?<=[,;:])(?=\s)|(?=\s[–—]\s)", text)
+        head = parts[0]
+        for part in parts[1:]:
+            if word_count(head) >= clause and _PAST_VERB.search(head):
+                break
+            head += part
+        text = head
+    return text.strip().rstrip(".!?…,;:")
+
+
+def short_title(text: str) -> str:
+    """A headline made from a text's first sentence, for a story whose page has none."""
+    return main_clause(sentences(text)[0])
 
 
 def stories(cleaned: Cleaned, topic_break: float = TOPIC_BREAK,

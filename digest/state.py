@@ -60,7 +60,8 @@ def _dump(a: Article) -> str:
     return json.dumps({"title": a.title, "paragraphs": a.paragraphs, "path": str(a.path),
                        "source": a.source, "lang": a.lang,
                        "published": a.published.isoformat() if a.published else None,
-                       "section": a.section, "outlet": a.outlet}, ensure_ascii=False)
+                       "section": a.section, "outlet": a.outlet, "headline": a.headline},
+                      ensure_ascii=False)
 
 
 def _load(text: str) -> Article:
@@ -68,7 +69,7 @@ def _load(text: str) -> Article:
     path = d["path"] if "://" in d["path"] else Path(d["path"])
     published = dt.datetime.fromisoformat(d["published"]) if d["published"] else None
     return Article(d["title"], tuple(d["paragraphs"]), path, d["source"], published,
-                   d["lang"], d.get("section"), d.get("outlet"))
+                   d["lang"], d.get("section"), d.get("outlet"), d.get("headline", True))
 
 
 F = TypeVar("F", bound=Callable[..., Any])

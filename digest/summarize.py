@@ -111,16 +111,22 @@ def cut(text: str, words: int) -> str:
     return text if len(tokens) <= words else " ".join(tokens[:words]).rstrip(",;:") + "…"
 
 
+# A "sentence" this many times the budget is no sentence (text without stops, a list):
+# it is cut, where a long lede is kept whole.
+RUN_ON = 3
+
+
 def first_sentences(candidates: Iterable[str], words: int) -> str:
-    """Whole sentences, in the order given, while they fit in `words`; the first alone
-    cut to the budget if even it does not fit. Every summarizer's summary ends so."""
+    """Whole sentences, in the order given, while they fit in `words`; the first whole
+    even if it alone does not fit (a summary is never cut inside a sentence), unless it
+    runs past RUN_ON times the budget. Every summarizer's summary ends so."""
     out: list[str] = []
     used = 0
     for s in candidates:
         n = word_count(s)
         if used + n > words:
             if not out:
-                out.append(cut(closed(s), words))
+                out.append(closed(s) if n <= RUN_ON * words else cut(s, words))
             break
         out.append(closed(s))
         used += n
@@ -228,11 +234,14 @@ class Extractive:
                 if i - 1 in column:
                     entries.append((row, n_c + column[i - 1], -1.0))
                 row += 1
+
         r, c, v = zip(*entries, strict=True)
         structure = sp.csr_matrix((v, (r, c)), shape=(row, n_c + len(cand)))
         length = np.r_[np.zeros(n_c), [sents[i].words for i in cand]]
         # Among equal coverings, the earlier sentences: a tie-break far below any concept.
         cost = np.r_[[-worth[c] for c in concepts], [-1e-3 / (1 + sents[i].pos) for i in cand]]
+        if 0 in column:  # the lead's lede (sentence 0) opens the summary, under its headline
+            cost[n_c + column[0]] -= 1 + sum(worth.values())
         result = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(0, 1),
                       constraints=[LinearConstraint(structure, -np.inf, 0),
                                    LinearConstraint(length[None, :], 0, limit)],

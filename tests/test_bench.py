@@ -154,7 +154,9 @@ def test_tune(benches):
     for value, ends in zip(summaries.groups(), [("0.0", "1.0"), ("0.0", "2.0"), ("6", "10"),
                                                  ("0.3", "1.0")]):
         assert value in ends
-    assert re.fullmatch(r"chosen on all stories: (0\.1|0\.3)  \(.+\)", chosen[1])
+    assert re.fullmatch(r"chosen on all stories: threshold (0\.125|0\.25), day weight "
+                        r"(0\.0|0\.25|0\.5|0\.75|1\.0), names from lede (0|200), unknown (1|2)  "
+                        r"\(.+\)", chosen[1])
     assert re.fullmatch(r"chosen on all: (0\.04|0\.16)  \(.+\)", chosen[2])
     assert re.fullmatch(r"chosen on all: topic_break (0\.05|0\.15), echo (0\.3|0\.6)  \(.+\)",
                         chosen[3])

@@ -155,10 +155,8 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
     for junk in ("Início", "Publicidade", "Leia também", "Trânsito tem lentidão",
                  "Todos os direitos"):
         assert junk not in md
-    # Author, site and date from the page's metadata; the URL as its origin.
-    host = site.url.removeprefix("http://")
-    assert (f"Fonte: Ana Souza, Jornal Exemplo, 21/11/2026, [{host}/rain.html]"
-            f"(<{site.url}/rain.html>)") in md
+    # The outlet from the page's metadata, linked to the page; its date.
+    assert f"Fonte: [Jornal Exemplo](<{site.url}/rain.html>) · 21/11/2026" in md
 
     # Day two: the feeds gained one article; only it is new. The old pages are not
     # fetched again, and day one can be made again with the server gone.

@@ -92,7 +92,9 @@ def test_run_send_delivers_one_two_part_utf8_message(delivered):
     assert f"sent {DATE} to ana@example.org" in result.output
     (msg,) = inbox.messages()
     assert inbox.envelopes[0].rcpt_tos == ["ana@example.org"]
-    assert msg["Subject"] == "Resumo diário · Daily briefing — 22/11/2026"
+    assert msg["Subject"] == ("Resumo diário · Daily briefing — 22/11/2026: Putin e líder "
+                              'norte-coreano prometem "reforçar cooperação" antes da cúpula '
+                              "Rússia-EUA")  # whole, with its spaces, though long
     assert msg["From"] == "digest@example.org" and msg["To"] == "ana@example.org"
     assert msg["Date"].datetime is not None
     assert re.fullmatch(r"<.+@example\.org>", msg["Message-ID"])
@@ -104,7 +106,8 @@ def test_run_send_delivers_one_two_part_utf8_message(delivered):
         assert "Putin e líder norte-coreano prometem" in part
         assert "Putin and North Korean leader" in part
         assert "Domingo, 22 de novembro de 2026" in part
-    assert "Fontes · Sources: Agence France-Presse, 12/08/2025 19:48" in text.get_content()
+    assert re.search(r"Fontes · Sources: Agence France-Presse, seeds/004_\w+\.txt · "
+                     r"12/08/2025 19:48", text.get_content())
     # What was sent is what digest kept: out/DATE.eml, then out/sent/DATE.eml.
     assert (out / "sent" / f"{DATE}.eml").read_bytes() == inbox.envelopes[0].original_content
     assert not list((out / "outbox").iterdir())
@@ -117,8 +120,10 @@ def test_html_part_needs_nothing_remote(delivered):
     html = inbox.messages()[0].get_payload()[1].get_content()
     assert not re.search(r"""(src|href)\s*=|url\(|<link|<script|<style""", html, re.I)
     assert 'name="viewport"' in html and "max-width:640px" in html
-    # "Em resumo", ten stories in full, "Também hoje" with the other three.
-    assert html.count('<h2 style=') == 12 and html.count("<li style=") == 13
+    # "Em resumo", ten stories in full; the other three under the stories they relate to.
+    assert html.count('<h2 style=') == 11 and "Também hoje" not in html
+    assert html.count('<li style="margin:0 0 6px 0;">') == 10  # in brief
+    assert html.count('<li style="margin:0 0 4px 0;">') >= 3  # related, under their story
 
 
 def test_a_second_run_the_same_day_sends_nothing(delivered, smtp, tmp_path):
@@ -275,7 +280,8 @@ def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
     result = digest("send", "-d", DATE, "-o", out, "--dry-run")
     assert result.exit_code == 0
     assert result.output == (f"would send {DATE} to ana@example.org, bruno@example.org: "
-                             "Resumo diário — 22/11/2026\n")
+                             "Resumo diário — 22/11/2026: Putin e líder norte-coreano prometem "
+                             '"reforçar cooperação" antes da cúpula Rússia-EUA\n')
     assert smtp.envelopes == [] and not (out / "outbox").exists()
 
 
@@ -294,7 +300,7 @@ def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_pat
     isolated_settings.write_text("[email]\nsend_empty = true\n")
     result = digest("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
-    assert "0 notícias de 0 arquivos · 0 stories from 0 files" in \
+    assert "0 notícias de 0 artigos · 0 veículos · 0 stories from 0 articles · 0 outlets" in \
         smtp.messages()[0].get_payload()[0].get_content()
 
 

@@ -2,7 +2,7 @@ import pytest
 from conftest import seed_text
 
 from digest.clean import clean
-from digest.split import sentences, stories
+from digest.split import main_clause, sentences, stories
 
 SEED_000_HEADLINES = [
     "Donald Trump pretende se reunir com Putin e Zelensky na próxima semana",
@@ -96,8 +96,23 @@ def test_text_without_headline_gets_a_title_from_its_first_sentence():
     body = ("O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a "
             "região central da cidade depois de meses de debate. A votação terminou tarde.")
     ((title, paragraphs),) = stories(clean(body))
-    assert title == "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para…"
+    # Whole: the first sentence's main clause, not its first words.
+    assert title == "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a " \
+        "região central da cidade depois de meses de debate"
     assert paragraphs == [body]
+
+
+@pytest.mark.parametrize("sentence, headline", [
+    ("Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade Técnica "
+     "da Virgínia, em Blacksburg (Virgínia), nesta segunda-feira, no pior ataque a tiros "
+     "contra um campus universitário da história dos Estados Unidos.",
+     "Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade Técnica "
+     "da Virgínia"),
+    ("BRASÍLIA - A TAM confirmou, na noite desta quinta-feira, que o reversor estava travado.",
+     "A TAM confirmou, na noite desta quinta-feira, que o reversor estava travado"),
+])
+def test_a_headline_made_from_a_lede_is_its_main_clause_never_cut(sentence, headline):
+    assert main_clause(sentence) == headline
 
 
 @pytest.mark.parametrize("text,expected", [
