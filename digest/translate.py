@@ -6,6 +6,7 @@ the GIL, so one instance translates a batch of sentences on every core at once.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 from .backends import Options
@@ -381,23 +383,146 @@ _DOUBLE_DASH = re.compile(r"\s*--\s*")
 _SPACED_STOP = re.compile(r"(?<=\w)\s+(?=[.,;:!?](?:\s|$))")
 
 
-def _prepare(sentence: str) -> str:
+def _prepare(sentence: str, glossary: Glossary) -> str:
     """A Portuguese sentence as the engine reads it best: straight quotes, dashes spaced
-    and stops not."""
-    return _SPACED_STOP.sub("", _DOUBLE_DASH.sub(" — ", sentence.translate(_QUOTES)))
+    and stops not, the glossary's terms in English."""
+    text = _DOUBLE_DASH.sub(" — ", sentence.translate(_QUOTES))
+    return glossary.apply(_SPACED_STOP.sub("", text))
+
+
+# pt→en: a glossary for the institutions and words of Brazilian news the engine gets
+# wrong ("relator" as "reporter", "vaia" as "vain", "Mesa Diretora" as "Board of
+# Directors", "PF" left as it is). A term goes to the engine already in English, which it
+# keeps ("recebido com booing" → "greeted with booing"). Users add or drop entries in a
+# TOML file (see glossary_path).
+_AVIATION = ("avião", "aviões", "aeronave*", "aeroporto*", "pous*", "aterriss*", "decol*",
+             "voo*", "vôo*", "piloto*", "jato*", "airbus", "boeing")
+_MASCULINE = ("o", "do", "ao", "pelo", "no")  # "o MP": prosecutors; "a MP": a decree
+GLOSSARY: dict[str, dict] = {
+    "relator": {"english": "rapporteur"}, "relatora": {"english": "rapporteur"},
+    "relatores": {"english": "rapporteurs"}, "relatoras": {"english": "rapporteurs"},
+    "Mesa Diretora": {"english": "steering board"},
+    "perícia": {"english": "forensic examination"},
+    "perícias": {"english": "forensic examinations"},
+    "vaia": {"english": "booing"}, "vaias": {"english": "booing"},
+    "pista": {"english": "runway", "near": _AVIATION},
+    "pistas": {"english": "runways", "near": _AVIATION},
+    "PF": {"english": "Federal Police"}, "PRF": {"english": "Federal Highway Police"},
+    "PM": {"english": "Military Police"},
+    "MP": {"english": "Public Prosecutor's Office", "after": _MASCULINE},
+    "MPF": {"english": "Federal Prosecutor's Office", "after": _MASCULINE},
+    "STF": {"english": "Supreme Court"}, "STJ": {"english": "Superior Court of Justice"},
+    "TSE": {"english": "Superior Electoral Court"}, "TCU": {"english": "Federal Audit Court"},
+    "PEC": {"english": "constitutional amendment"},
+}
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms put into English before the engine sees them, each only where it is safe:
+    as a whole word, not alone in brackets ("Polícia Federal (PF)"), and, as an entry
+    asks, near one of some words or right after one."""
+
+    entries: dict[str, dict]
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        terms = sorted(self.entries, key=len, reverse=True)
+        if not terms:
+            return None
+        alternatives = "|".join(re.escape(t) if t.isupper() else f"(?i:{re.escape(t)})"
+                                for t in terms)  # an acronym as written, a word any case
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    @functools.cached_property
+    def lookup(self) -> dict[str, dict]:
+        return {t if t.isupper() else t.lower(): e for t, e in self.entries.items()}
+
+    def apply(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        words = re.findall(r"\w+", text.lower())
+
+        def safe(m: re.Match[str], entry: dict) -> bool:
+            if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+                return False  # "Polícia Federal (PF)": glossed already
+            before = set(re.findall(r"\w+", text[:m.start()].lower())[-1:])
+            if entry.get("after") and not before & set(entry["after"]):
+                return False
+            return not entry.get("near") or any(
+                w == n or (n.endswith("*") and w.startswith(n[:-1]))
+                for n in entry["near"] for w in words)
+
+        def term(m: re.Match[str]) -> str:
+            entry = self.lookup.get(m[0]) or self.lookup[m[0].lower()]
+            if not safe(m, entry):
+                return m[0]
+            english = entry["english"]
+            return english[:1].upper() + english[1:] if m.start() == 0 else english
+
+        return self.pattern.sub(term, text)
+
+
+def glossary_path() -> Path:
+    """The user's glossary file: $DIGEST_GLOSSARY, else glossary.toml beside digest.toml
+    ($DIGEST_CONFIG, else the platform's)."""
+    from .config import default_path
+
+    return Path(os.environ.get("DIGEST_GLOSSARY") or Path(
+        os.environ.get("DIGEST_CONFIG") or default_path()).with_name("glossary.toml"))
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """The built-in glossary with a user's file laid over it (`path`, else glossary_path(),
+    which may be absent): an entry replaces the built-in one of the same term, "" drops it."""
+    named = path or os.environ.get("DIGEST_GLOSSARY")
+    path = Path(named) if named else glossary_path()
+    entries = dict(GLOSSARY)
+    if named or path.is_file():
+        entries |= _read_glossary(path, path.stat().st_mtime_ns if path.exists() else 0)
+    return Glossary({t: e for t, e in entries.items() if e})
+
+
+@functools.lru_cache(maxsize=4)
+def _read_glossary(path: Path, mtime: int) -> dict[str, dict]:
+    """The entries of a glossary file (read again when `mtime` changes)."""
+    from .config import tomllib
+
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DigestError(f"{path}: cannot read the glossary ({exc.strerror or exc})") \
+            from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DigestError(f"{path}: not valid TOML ({exc})") from None
+    entries: dict[str, dict] = {}
+    for term, value in table.items():
+        entry = {"english": value} if isinstance(value, str) else value
+        if not (isinstance(entry, dict) and isinstance(entry.get("english"), str)
+                and set(entry) <= {"english", "near", "after"}
+                and all(isinstance(entry.get(k, []), list) for k in ("near", "after"))):
+            raise DigestError(f"{path}: {term!r} must be \"English\" or "
+                              "{ english = \"…\", near = [\"…\"], after = [\"…\"] }")
+        entries[term] = {k: [w.lower() for w in v] if isinstance(v, list) else v
+                         for k, v in entry.items()} if entry["english"] else {}
+    return entries
 
 
 def translate_texts(texts: Sequence[str], translator: Translator,
-                    direction: str | None = None) -> list[str]:
+                    direction: str | None = None, glossary: Glossary | None = None
+                    ) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
     distinct sentence once), and put back together paragraph by paragraph.
 
     From Portuguese into English (`direction`, else the translator's, else "pt-en")
-    every figure is checked through (see _faithful)."""
+    every figure is checked through (see _faithful), and the glossary (default:
+    load_glossary()) applied."""
     split = [segments(t) for t in texts]
     unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
     if (direction or getattr(translator, "direction", "pt-en")) == "pt-en":
-        english = _faithful([_prepare(s) for s in unique], translator)
+        glossary = glossary or load_glossary()
+        prepared = [_prepare(s, glossary) for s in unique]
+        english = _faithful(prepared, translator)
     else:
         english = translator.translate(unique)
     done = dict(zip(unique, english, strict=True))

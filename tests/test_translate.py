@@ -3,6 +3,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import digest
 
 from digest.backends import Options
 from digest.model import Article, Story
@@ -174,3 +175,54 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
     (english,) = translate_texts(["O acordo (assinado em Brasília) prevê a compra/venda de "
                                   "energia."], Bergamot())
     assert "(signed in Brasilia)" in english and "purchase/sale" in english
+
+
+@pytest.mark.parametrize("portuguese, english, wrong", [
+    ("O relator do processo no Conselho de Ética pediu a cassação.", "rapporteur", "reporter"),
+    ("A Mesa Diretora da Câmara aprovou o pedido.", "steering board", "Board of Directors"),
+    ("A perícia da Polícia Civil concluiu que o incêndio foi criminoso.",
+     "forensic examination", "expertise"),
+    ("O ministro foi recebido com vaias pelos manifestantes.", "booing", "vain"),
+    ("O avião levou três segundos para percorrer a pista.", "runway", "track"),
+    ("A PF prendeu 3 suspeitos em Curitiba.", "Federal Police", "PF"),
+    ("O MP denunciou o ex-prefeito por peculato.", "Public Prosecutor's Office", "MP"),
+    ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
+])
+def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
+    (translated,) = translate_texts([portuguese], Bergamot())
+    assert english in translated and wrong not in translated
+
+
+@pytest.mark.parametrize("portuguese, kept", [
+    # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
+    # an acronym glossed in brackets stays as it is.
+    ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
+    ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
+    ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
+])
+def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
+    (translated,) = translate_texts([portuguese], Bergamot())
+    assert kept not in translated
+
+
+def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('tucano = "PSDB"\nvaia = ""\n'
+                        'delegado = { english = "police chief", near = ["polícia"] }\n')
+    monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
+    result = digest("translate", input="O candidato tucano foi recebido com vaia.\n"
+                                       "O delegado da Polícia Civil abriu inquérito.\n")
+    assert result.exit_code == 0, result.output
+    tucano, delegado = result.stdout.splitlines()
+    assert "PSDB candidate" in tucano and "booing" not in tucano
+    assert "police chief" in delegado
+
+
+def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('vaia = ["booing"]\n')
+    monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
+    result = digest("translate", input="Uma vaia.\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: {glossary}: 'vaia' must be \"English\" or "
+                                     '{ english = "…", near = ["…"], after = ["…"] }')
