@@ -21,7 +21,7 @@ from typing import Protocol
 from .backends import Options
 from .errors import DigestError
 from .model import Story
-from .split import sentences
+from .split import is_heading, sentences
 
 log = logging.getLogger("digest")
 
@@ -508,6 +508,50 @@ def _read_glossary(path: Path, mtime: int) -> dict[str, dict]:
     return entries
 
 
+# pt→en: headlines. A headline that opens with a participle, "Mortos três policiais em
+# emboscada", "Presos suspeitos de roubar carga", is a passive put first, which the engine
+# reads as an adjective or a noun ("Killed three police officers", "Prisoners suspected
+# of"). Put as "São mortos três policiais…" it comes out "Three police officers are
+# killed…"; where the engine then leads with "Are" or "He is", as "… são presos". And a
+# headline drops "is" and "are" before a participle: "Minister booed during event".
+_LEADING_PARTICIPLE = re.compile(
+    r"(?:[^\W\d_]+(?:ad|id)[oa]s?|(?:pres|mort|solt|eleit|abert|suspens|expuls|aceit|"
+    r"peg)[oa]s?|entregues?)", re.IGNORECASE)
+_EN_PARTICIPLE = (r"(?:\w+ed|found|hit|held|taken|seen|shot|sent|made|built|struck|caught|"
+                  r"set|cut|put|left|led|beaten|stolen|thrown|born|sold|won|lost|kept|"
+                  r"brought|told|given|hurt|run|laid off)")
+_READ_AS_ADJECTIVE = re.compile(rf"(?i:{_EN_PARTICIPLE}|prisoners?|prison) (?=[a-z\d])")
+_FINITE_VERB = re.compile(r"\b\w{2,}(?:am|em|ou|eu|iu)\b")  # "recebem", "matou": no passive
+_OPENS_WRONG = re.compile(r"(?:Are|Is|Was|Were|He|She|It|They|There|We)\b")
+_HEADLINE_PASSIVE = re.compile(rf"\b(?:is|are) ({_EN_PARTICIPLE})\b")
+
+
+def _passive_first(headline: str) -> tuple[str, str] | None:
+    """A headline that opens with a participle as the engine reads it best: the passive
+    spelled out ("São mortos …"), and the participle put last ("… são mortos")."""
+    first, _, rest = headline.partition(" ")
+    if not _LEADING_PARTICIPLE.fullmatch(first) or not rest or _FINITE_VERB.search(rest):
+        return None
+    be = "são" if first.endswith("s") else "é"
+    return (f"{be.capitalize()} {first.lower()} {rest}",
+            f"{rest[:1].upper()}{rest[1:]} {be} {first.lower()}")
+
+
+def _headlines(texts: Sequence[str], english: list[str], translator: Translator) -> None:
+    """Put English headlines (of the Portuguese `texts`) into headline form, in place."""
+    todo = {i: frames for i, t in enumerate(texts) if is_heading(t)
+            and _READ_AS_ADJECTIVE.match(english[i]) and (frames := _passive_first(t))}
+    for turn in (0, 1):
+        done = _faithful([frames[turn] for frames in todo.values()], translator)
+        for i, framed in zip(list(todo), done, strict=True):
+            if not _OPENS_WRONG.match(framed):
+                english[i] = framed[:1].upper() + framed[1:]
+                del todo[i]
+    for i, t in enumerate(texts):
+        if is_heading(t):
+            english[i] = _HEADLINE_PASSIVE.sub(r"\1", english[i])
+
+
 def translate_texts(texts: Sequence[str], translator: Translator,
                     direction: str | None = None, glossary: Glossary | None = None
                     ) -> list[str]:
@@ -523,6 +567,7 @@ def translate_texts(texts: Sequence[str], translator: Translator,
         glossary = glossary or load_glossary()
         prepared = [_prepare(s, glossary) for s in unique]
         english = _faithful(prepared, translator)
+        _headlines(prepared, english, translator)
     else:
         english = translator.translate(unique)
     done = dict(zip(unique, english, strict=True))

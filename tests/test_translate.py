@@ -226,3 +226,15 @@ def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.output.strip() == (f"Error: {glossary}: 'vaia' must be \"English\" or "
                                      '{ english = "…", near = ["…"], after = ["…"] }')
+
+
+@pytest.mark.parametrize("portuguese, headline", [
+    ("Mortos três policiais em emboscada no Rio", "Three police officers killed in ambush"),
+    ("Presos suspeitos de roubar carga de cigarros em SP", "arrested"),
+    ("Prefeito de Curitiba é internado com pneumonia", "Mayor of Curitiba hospitalized"),
+])
+def test_headlines_read_as_english_headlines(portuguese, headline):
+    # The engine alone: "Killed three police officers…", "Prisoners suspected of…",
+    # "Mayor of Curitiba is hospitalized…".
+    (english,) = translate_texts([portuguese], Bergamot())
+    assert headline in english and "Prisoners" not in english
