@@ -155,7 +155,7 @@ _SCALES = {"mil": "thousand", "milhão": "million", "milhões": "million", "mi":
            "trilhão": "trillion", "trilhões": "trillion", "tri": "trillion"}
 _FIGURE = re.compile(rf"""
     (?<![\w.,/])(?<!\w[-–])                 # not part of a word, a code or a number
-    (?: (?P<date>(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>\d{{4}}))
+    (?: (?P<date>(?P<day>[0-3]?\d)º?/(?P<month>[01]?\d)/(?P<year>\d{{4}}))
       | (?P<hour>[01]?\d|2[0-3])h(?P<minute>[0-5]\d)?(?:min|m)?(?!\w)
       | (?:(?<=[àÀaA]s\ )|(?<=das\ )|(?<=pelas\ ))(?P<hours>[01]?\d|2[0-3])\ horas?\b
       | (?P<ordinal>\d+)\.?[ºª]
@@ -211,7 +211,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _render(m: re.Match[str], before: str) -> str:
+def _render(m: re.Match[str]) -> str:
     """A figure in English form: money, scale, date, clock time or ordinal."""
     if m["date"]:
         day, month = int(m["day"]), int(m["month"])
@@ -219,7 +219,8 @@ def _render(m: re.Match[str], before: str) -> str:
             else m[0]
     if m["hour"]:
         if m["minute"] or re.search(r"\b(?:[àa]s|das|pelas|até|desde|e|entre|partir)\s*$",
-                                    before, re.IGNORECASE):
+                                    m.string[:m.start()], re.IGNORECASE) \
+                or re.match(r"\s+(?:[àa]s?|e)\s+\d", m.string[m.end():]):  # "8h às 18h"
             return f"{int(m['hour'])}:{m['minute'] or '00'}"
         hours = int(m["hour"])  # "atraso de 1h": a length of time
         return f"{hours} hour{'s' * (hours != 1)}"
@@ -246,7 +247,7 @@ def _protect(text: str, stand_ins: Sequence[str], keep_small: bool = True) -> _F
     free = iter(s for s in stand_ins if s not in text)
 
     def stand_in(m: re.Match[str]) -> str:
-        english = _render(m, text[:m.start()])
+        english = _render(m)
         if m["hour"] or m["hours"]:
             if ":" in english:
                 figures.clocks.add(english)

@@ -124,6 +124,8 @@ FIGURES = [
      ["2.1 million followers", "45,000 likes"]),
     ("O ônibus saiu às 21h e deveria chegar às 6h30min.", ["at 21:00", "6:30"]),
     ("O resgate durou 5h e mobilizou 40 bombeiros.", ["5 hours", "40 firefighters"]),
+    ("O posto atende de segunda a sexta, 8h às 18h.", ["8:00", "18:00"]),
+    ("A MP foi publicada no Diário Oficial de 1º/01/2023.", ["2023-01-01"]),
     ("A 2ª Vara Criminal condenou o réu a 12 anos e 6 meses de prisão.",
      ["2nd Criminal Court", "12 years and 6 months"]),
     ("O time ocupa a 117ª posição, com 28 pontos em 25 jogos.",
