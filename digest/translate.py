@@ -27,7 +27,10 @@ log = logging.getLogger("digest")
 
 
 class Translator(Protocol):
-    """What a translator backend is (see digest.backends for how one is registered)."""
+    """What a translator backend is (see digest.backends for how one is registered).
+
+    It may also say its `direction` ("pt-en", "en-pt"); one that does not is taken for
+    pt-en, whose figures translate_texts checks whatever the backend."""
 
     name: str
     settings: str  # all else that shapes the output (direction, model): part of the cache key
