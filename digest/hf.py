@@ -377,7 +377,8 @@ class HFTranslator:
     def __init__(self, options: Options):
         self.name = f"hf:{options.model}"
         self.engine = Seq2Seq(str(options.model), "translate", options)
-        self.settings = f"{options.src}-{options.tgt} {self.engine.prompt}"
+        self.direction = f"{options.src}-{options.tgt}"  # pt-en: figures checked, as for any
+        self.settings = f"{self.direction} {self.engine.prompt}"
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         limit = self.engine.max_input

