@@ -16,9 +16,9 @@ from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
 COMMAND_SETTINGS = {
-    "run": ("out", "lang", "words", "top", "minutes", "summarizer", "translator", "format",
-            "strict",
-            "device", "batch_size", "summarizer_prompt", "translator_prompt"),
+    "run": ("out", "lang", "words", "top", "minutes", "follow", "summarizer", "translator",
+            "format", "strict", "device", "batch_size", "summarizer_prompt",
+            "translator_prompt"),
     "send": ("out",),
     "summarize": ("words", "summarizer", "translator", "device", "batch_size",
                   "summarizer_prompt", "translator_prompt"),
@@ -164,6 +164,7 @@ def _lang_option(default: str) -> Callable[[F], F]:
 @_words
 @_setting("--top", key="top", type=click.IntRange(0, None))
 @_setting("--minutes", key="minutes", type=click.IntRange(0, None))
+@_setting("--follow", key="follow", type=click.IntRange(0, 365))
 @_summarizer
 @_translator
 @_setting("--format", "-f", "format_", key="format",

@@ -152,6 +152,7 @@ class Facts:
     days: sp.csr_matrix  # articles × 32
     scores: sp.csr_matrix  # articles × scores seen
     published: np.ndarray  # days since 1970, -1e9 when unknown
+    score_names: dict[str, int]  # each score ("0-3") and its column
 
     def conflicts(self, rows: np.ndarray, test: EventTest = EVENT) -> np.ndarray:
         """A boolean matrix over `rows`: True where two cannot report one event."""
@@ -207,7 +208,7 @@ def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
     published = np.array([a.published.date().toordinal() - 719163 if a.published else -1e9
                           for a in articles], dtype=np.float64)
     return Facts(binary(named, len(words)), said, binary(days, 32),
-                 binary(score_ids, len(score_column)), published)
+                 binary(score_ids, len(score_column)), published, score_column)
 
 
 def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
@@ -301,15 +302,26 @@ def means(x: sp.csr_matrix, members: Sequence[Sequence[int]]) -> sp.csr_matrix:
     return sp.csr_matrix((weights, (rows, cols)), shape=(len(members), x.shape[0])) @ x
 
 
+@dataclass
+class Day:
+    """A day's articles grouped: its stories, the articles' vectors (and their columns'
+    words) and facts, and each story's rows of them, for the editor and the follow-up."""
+
+    stories: list[Story]
+    x: sp.csr_matrix
+    words: list[str]
+    facts: Facts
+    members: list[list[int]]
+
+
 def group(articles: Sequence[Article], threshold: float = THRESHOLD,
-          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT
-          ) -> tuple[list[Story], sp.csr_matrix | None, list[list[int]]]:
-    """Stories of one or more articles, in the order of each story's first article;
-    with the articles' vectors and each story's rows of them, for the editor."""
+          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT) -> Day | None:
+    """The day's stories of one or more articles, in the order of each story's first
+    article (None for a day without articles)."""
     import numpy as np
 
     if not articles:
-        return [], None, []
+        return None
     counted = counts(articles)
     x = vectors(articles, day_weight, counted)
     found = facts(articles, counted, test)
@@ -319,7 +331,8 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD,
         return (origin[rows][:, None] == origin[rows][None, :]) | found.conflicts(rows, test)
 
     members = [_lead_first(g, x, articles) for g in groups(x, threshold, apart)]
-    return [Story([articles[i] for i in g]) for g in members], x, members
+    return Day([Story([articles[i] for i in g]) for g in members], x, counted[1], found,
+               members)
 
 
 def _lead_first(rows: list[int], x: sp.csr_matrix, articles: Sequence[Article]) -> list[int]:
@@ -341,4 +354,5 @@ def _lead_first(rows: list[int], x: sp.csr_matrix, articles: Sequence[Article]) 
 def cluster(articles: Sequence[Article], threshold: float = THRESHOLD,
             day_weight: float = DAY_WEIGHT, test: EventTest = EVENT) -> list[Story]:
     """Stories of one or more articles, in the order of each story's first article."""
-    return group(articles, threshold, day_weight, test)[0]
+    day = group(articles, threshold, day_weight, test)
+    return day.stories if day else []

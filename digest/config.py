@@ -53,6 +53,8 @@ SETTINGS = {s.key: s for s in (
             "each under 'Also today' (0: all in full).", kind="int"),
     Setting("minutes", 10, "Reading time to aim at: on a long day the summaries in full get "
             "shorter (30 words at least) to fit it; 0: always --words.", kind="int"),
+    Setting("follow", 7, "Days to look back for stories that continue (0: none).",
+            kind="int", range=(0, 365)),
     Setting("summarizer", "extractive", "Summarizer: extractive, or hf:MODEL (a model id "
             "or folder)."),
     Setting("translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or "

@@ -30,6 +30,17 @@ class Article:
         return self.path if isinstance(self.path, str) and "://" in self.path else None
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """A day an earlier briefing showed a story's event: its date and headline, and
+    where it stood in that briefing ('' for a one-line story)."""
+
+    date: dt.date
+    headline: str
+    headline_en: str | None
+    anchor: str
+
+
 @dataclass
 class Story:
     """One event in the briefing: one or more articles, summarized together."""
@@ -40,6 +51,11 @@ class Story:
     summary_en: str | None = None
     notes: list[str] = field(default_factory=list)
     related: list[Story] = field(default_factory=list)  # other stories on its topic
+    # A story that continues an event of earlier briefings: when that was first shown,
+    # those days (newest first), and every sentence they showed of it.
+    first: dt.date | None = None
+    earlier: list[Earlier] = field(default_factory=list)
+    seen: frozenset[str] = frozenset()
 
     @property
     def title(self) -> str:
@@ -78,6 +94,8 @@ class Briefing:
     # counted under their sections ("+3 more in World"), not listed.
     omitted: list[Story] = field(default_factory=list)
     inputs: tuple[Path, ...] = ()  # the folders read: local paths are shown below them
+    # What later runs remember of it (digest.follow.Memory), made with it.
+    memories: list = field(default_factory=list)
 
     @property
     def full(self) -> list[Story]:

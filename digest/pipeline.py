@@ -22,6 +22,7 @@ from .cluster import group
 from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
 from .errors import DigestError, ModelUnavailable
+from .follow import Memory, follow, memories
 from .model import Article, Briefing
 from .render import reading_words, render
 from .store import locked, write_atomic
@@ -105,14 +106,18 @@ def build(
     top: int = 0,
     minutes: int = 0,
     inputs: Sequence[Path] = (),
+    earlier: Sequence[Memory] = (),
 ) -> Briefing:
     """A briefing of these articles: grouped into stories and ranked; the first `top`
     (all, with 0) summarized in `words`, all translated (the others' headlines only).
     A day too long to read in `minutes` gives way as an editor would: first the least
     reported stories of the one-line list (counted, not listed), then the summaries,
-    down to SHORTEST words (never cutting a sentence or a lede)."""
-    stories, x, members = group(articles)
-    briefing = Briefing(date, rank(stories, x, members, top) if x is not None else [],
+    down to SHORTEST words (never cutting a sentence or a lede). Stories that continue
+    the `earlier` briefings' events say so, and leave out what those showed."""
+    day = group(articles)
+    if day is not None:
+        follow(day, earlier)
+    briefing = Briefing(date, rank(day.stories, day.x, day.members, top) if day else [],
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top,
                         inputs=tuple(Path(p) for p in inputs))
@@ -122,6 +127,9 @@ def build(
         translate_stories(briefing.stories[len(briefing.full):], translator)  # type: ignore[arg-type]
     if minutes:
         _fit(briefing, summarizer, translator if english else None, words, minutes)
+    if day is not None:
+        briefing.memories = memories(day, briefing.stories, date,
+                                     {id(s): n for n, s in enumerate(briefing.full, 1)})
     return briefing
 
 
@@ -241,8 +249,8 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     hold too; `force` sends a date sent before.
     `settings` (default: digest.toml and DIGEST_* variables, see `digest.config.load`)
     give the rest; `overrides` replace single settings by name, checked as the file's
-    are: out, lang, words, top, minutes, summarizer, translator, format, strict, device,
-    batch_size, summarizer_prompt, translator_prompt.
+    are: out, lang, words, top, minutes, follow, summarizer, translator, format, strict,
+    device, batch_size, summarizer_prompt, translator_prompt.
     """
     from .config import load as load_settings
     from .deliver import Mailroom
@@ -273,8 +281,9 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
             log.info("%s went into earlier briefings and %s left out (--all includes them)",
                      _plural(held, "article read", "articles read"),
                      "is" if held == 1 else "are")
+        earlier = state.recall(day, cfg["follow"]) if cfg["follow"] else []
         briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
-                         cfg["minutes"], [p for p in paths if p.is_dir()])
+                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier)
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)
@@ -283,6 +292,7 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
         unsent = _email(result, cfg, out, send, force) \
             if cfg["format"] in ("email", "both") or send else None
         state.assign(chosen, day)
+        state.remember(day, briefing.memories)
         if unsent:
             unsent.result = result
             raise unsent

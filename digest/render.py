@@ -116,6 +116,18 @@ def outlets(story: Story, inputs: tuple[Path, ...] = ()) -> list[tuple[str, str 
     return list(seen.values())
 
 
+def since(story: Story, langs: tuple[str, ...]) -> tuple[str, str | None]:
+    """'Desde 21/11 · Since 21 Nov', and the briefing that first showed the story's
+    event ('2026-11-21.md#3-headline'), for a story that continues one."""
+    first = story.first
+    if first is None:
+        return "", None
+    text = both(langs, f"Desde {first:%d/%m}",
+                f"Since {first.day} {MONTHS_EN[first.month - 1][:3]}")
+    where = next((e.anchor for e in story.earlier if e.date == first), "")
+    return text, f"{first.isoformat()}.md" + (f"#{where}" if where else "")
+
+
 def dated(story: Story) -> str | None:
     """The date (and time, if known) of the story's newest article."""
     return short_date(story.published) if story.published else None
@@ -252,7 +264,8 @@ def _environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=markdown_escape, code=code, long_date=long_date,
-                       short_date=short_date, one_line=one_line)
+                       short_date=short_date, one_line=one_line,
+                       day_month=lambda d: d.strftime("%d/%m"))
     env.globals.update(link=markdown_link, web_link=web_link, dated=dated)
     return env
 
@@ -273,6 +286,7 @@ def _fill(briefing: Briefing, template: str) -> str:
         b=b, subject=subject(b), counts=counts(b), colophon=colophon(b), reading=_READING,
         sections=sectioned(b.also, b.omitted),
         outlets=lambda story: outlets(story, b.inputs),
+        since=lambda story: since(story, b.langs),
         gist=lambda story: (gist(story) if "pt" in b.langs or story.lang == "en" else None,
                             gist(story, True) if shown(story, b.langs).summary_en else None),
         section_name=lambda key: both(b.langs, *_section(key)),

@@ -5,6 +5,10 @@ data folder ($DIGEST_HOME, else the platform's: ~/.local/share/digest on Linux).
   was first read, when, and the date of the briefing it went into (NULL: none yet).
   The text is kept, so a day's briefing can be made again from here alone.
 - `cache`: summaries and translations, keyed by what they were made from and how.
+- `events`: the events each briefing showed, to recognise them again on later days
+  (digest.follow.Memory): the briefing's date, the event's anchor in it, the date its
+  thread was first shown, its headlines, the sentences shown, and `marks`, a JSON object
+  of the words, names and scores that recognise it, with its format's version `v` (1).
 
 Each write is one transaction, so a run killed at any point leaves the database whole.
 """
@@ -18,11 +22,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .errors import DigestError
 from .model import Article, Story
+
+if TYPE_CHECKING:
+    from .follow import Memory
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -34,7 +41,18 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_briefing ON articles (briefing);
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    briefing TEXT NOT NULL,
+    anchor TEXT NOT NULL,
+    first TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    headline_en TEXT,
+    shown TEXT NOT NULL,
+    marks TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_briefing ON events (briefing);
 """
+MARKS_VERSION = 1
 
 
 def home() -> Path:
@@ -159,6 +177,38 @@ class State:
                 ((date.isoformat(), article_hash(a)) for a in articles))
 
     @_guarded
+    def remember(self, date: dt.date, events: Iterable[Memory]) -> None:
+        """Keep the events the briefing of `date` showed, in place of any kept before."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM events WHERE briefing = ?", (date.isoformat(),))
+            self.db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((date.isoformat(), m.anchor, m.first.isoformat(), m.headline, m.headline_en,
+                  json.dumps(m.shown, ensure_ascii=False),
+                  json.dumps({"v": MARKS_VERSION, "terms": m.terms, "names": m.names,
+                              "scores": m.scores}, ensure_ascii=False))
+                 for m in events))
+
+    @_guarded
+    def recall(self, date: dt.date, days: int) -> list[Memory]:
+        """The events the briefings of the `days` days before `date` showed."""
+        from .follow import Memory
+
+        rows = self.db.execute(
+            "SELECT briefing, anchor, first, headline, headline_en, shown, marks FROM events"
+            " WHERE briefing >= ? AND briefing < ? ORDER BY briefing, rowid",
+            ((date - dt.timedelta(days=days)).isoformat(), date.isoformat()))
+        out = []
+        for day, anchor, first, headline, headline_en, shown, marks in rows:
+            m = json.loads(marks)
+            if m.get("v") == MARKS_VERSION:
+                out.append(Memory(dt.date.fromisoformat(day), anchor,
+                                  dt.date.fromisoformat(first), headline, headline_en,
+                                  json.loads(shown), m["terms"], m["names"], m["scores"]))
+        return out
+
+    @_guarded
     def _rows(self, sql: str, keys: Sequence[str], *params) -> list[tuple]:
         """The rows of `sql`, its `{marks}` standing for `keys`, 500 keys a query."""
         rows: list[tuple] = []
@@ -200,8 +250,8 @@ class CachedSummarizer(_Kept):
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
-        keys = [digest_of("summary", how, [article_hash(a) for a in s.articles])
-                for s in stories]
+        keys = [digest_of("summary", how, [article_hash(a) for a in s.articles],
+                          sorted(s.seen)) for s in stories]
         out, hits = self.state.through(keys, stories,
                                        lambda todo: self.inner.summarize(todo, words))
         self.hits += hits

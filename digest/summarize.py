@@ -78,6 +78,7 @@ class _Sentence:
     words: int
     tokens: list[str]
     leans: bool  # needs the sentence before it to be understood
+    seen: bool = False  # shown in an earlier briefing (digest.follow)
 
     @cached_property
     def concepts(self) -> set[tuple[str, str]]:
@@ -160,14 +161,21 @@ class Extractive:
         sents = _sentences(story)
         if not sents:
             return []
-        if sents[0].words > limit:
-            return [sents[0]]
+        if story.seen:  # a story that continues: what earlier briefings said is not news
+            from .follow import plain
+
+            for x in sents:
+                x.seen = plain(x.text) in story.seen
+        first = next((x for x in sents if not x.seen), sents[0])
+        if first.words > limit:
+            return [first]
         pick = self._one if len(story.articles) == 1 else self._several
-        chosen = pick(sents, limit, story) or [sents[0]]
+        chosen = pick(sents, limit, story) or [first]
         return sorted(chosen, key=lambda s: (s.pos, s.doc))
 
     def _usable(self, s: _Sentence) -> bool:
-        return s.pos == 0 or (s.words >= self.knobs.min_words and not _QUOTE.search(s.text))
+        return not s.seen and (s.pos == 0 or (s.words >= self.knobs.min_words
+                                              and not _QUOTE.search(s.text)))
 
     def _one(self, sents: list[_Sentence], limit: int, story: Story) -> list[_Sentence]:
         """The lede, then by 1/(1 + position) + headline share, greedily within `limit`."""

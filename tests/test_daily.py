@@ -156,7 +156,7 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
                  "Todos os direitos"):
         assert junk not in md
     # The outlet from the page's metadata, linked to the page; its date.
-    assert f"Fonte: [Jornal Exemplo](<{site.url}/rain.html>) · 21/11/2026" in md
+    assert f"Fonte (21/11/2026): [Jornal Exemplo](<{site.url}/rain.html>)" in md
 
     # Day two: the feeds gained one article; only it is new. The old pages are not
     # fetched again, and day one can be made again with the server gone.

@@ -106,8 +106,8 @@ def test_run_send_delivers_one_two_part_utf8_message(delivered):
         assert "Putin e líder norte-coreano prometem" in part
         assert "Putin and North Korean leader" in part
         assert "Domingo, 22 de novembro de 2026" in part
-    assert re.search(r"Fontes · Sources: Agence France-Presse, seeds/004_\w+\.txt · "
-                     r"12/08/2025 19:48", text.get_content())
+    assert re.search(r"Fontes · Sources \(12/08/2025 19:48\): Agence France-Presse, "
+                     r"seeds/004_\w+\.txt", text.get_content())
     # What was sent is what digest kept: out/DATE.eml, then out/sent/DATE.eml.
     assert (out / "sent" / f"{DATE}.eml").read_bytes() == inbox.envelopes[0].original_content
     assert not list((out / "outbox").iterdir())

@@ -1,0 +1,139 @@
+"""Stories that continue: what earlier briefings showed, and today's stories that go on.
+
+Each run remembers the events its briefing showed (`Memory`: the headline, the sentences
+shown, and what recognises the event again: its strongest words with their weights, the
+names its headlines state, the scores they give). A story of today continues an event
+shown in the last `follow` days when the same event test that groups a day's articles
+says so: its words are as close as two reports of one event must be (cluster.THRESHOLD)
+and neither names someone, nor gives a score, that the other contradicts. A topic is not
+an event: the next game of a tournament gives another score, and is a new story.
+
+A continuing story says since when it runs and links the briefing that first showed it,
+lists the earlier days' headlines (newest first, at most HISTORY), and its summary
+leaves out the sentences shown before (`Story.seen`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .cluster import EVENT, THRESHOLD, Day, means
+from .model import Earlier, Story
+
+TERMS = 40  # the words kept to recognise an event again: ample for its names and facts
+HISTORY = 3  # earlier days listed under a continuing story
+FOLLOW = 7  # days looked back, by default
+
+
+@dataclass
+class Memory:
+    """One event as a briefing showed it (a row of the state's `events` table)."""
+
+    date: dt.date  # of the briefing
+    anchor: str  # where it stands in that briefing's Markdown ('' for a one-line story)
+    first: dt.date  # when its thread was first shown
+    headline: str
+    headline_en: str | None
+    shown: list[str]  # the sentences shown, both languages
+    terms: dict[str, float]  # its strongest words and their weights
+    names: list[str] = field(default_factory=list)  # names and years its headlines state
+    scores: list[str] = field(default_factory=list)
+
+
+def anchor(number: int, headline: str) -> str:
+    """The anchor of '## 3. Headline' as Markdown renderers make it ('3-headline')."""
+    text = re.sub(r"[^\w\- ]", "", f"{number}. {headline}".lower())
+    return text.replace(" ", "-")
+
+
+def sentences_of(text: str | None) -> list[str]:
+    from .split import sentences
+
+    return [s for p in (text or "").split("\n") if p.strip() for s in sentences(p)]
+
+
+def plain(sentence: str) -> str:
+    """A sentence reduced for comparison: lower case, words only."""
+    return " ".join(re.findall(r"\w+", sentence.lower()))
+
+
+def _rows(day: Day) -> tuple[list[dict[str, float]], list[set[str]], list[set[str]],
+                             list[set[str]]]:
+    """Each story's strongest words (its mean vector's top TERMS), the names and years
+    its headlines state, the scores they give, and every word its articles say."""
+    import numpy as np
+
+    mean = means(day.x, day.members).tocsr()
+    words = np.asarray(day.words, dtype=object)
+    scores = {v: k for k, v in day.facts.score_names.items()}
+    terms, names, given, said = [], [], [], []
+    for k, rows in enumerate(day.members):
+        row = mean.getrow(k)
+        top = np.argsort(-row.data)[:TERMS]
+        terms.append({str(words[row.indices[i]]): float(row.data[i]) for i in top})
+        names.append({str(words[c]) for c in day.facts.names[rows].indices})
+        given.append({scores[c] for c in day.facts.scores[rows].indices})
+        said.append({str(words[c]) for c in day.facts.said[rows].indices})
+    return terms, names, given, said
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD,
+              unknown: int = EVENT.unknown) -> list[list[Memory]]:
+    """For each of the day's stories, the earlier events it continues: the closest one
+    of each earlier briefing that passes the event test, newest first."""
+    terms, names, given, said = _rows(day)
+    out = []
+    for k in range(len(day.stories)):
+        best: dict[dt.date, tuple[float, Memory]] = {}
+        for m in memories:
+            similarity = _cosine(terms[k], m.terms)
+            if similarity <= threshold:
+                continue
+            known = set(m.terms) | set(m.names)
+            if ((len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
+                    or (given[k] and m.scores and not given[k] & set(m.scores))):
+                continue  # each names someone the other never does, or another score
+            if similarity > best.get(m.date, (0.0, m))[0]:
+                best[m.date] = (similarity, m)
+        out.append([m for _, (_, m) in sorted(best.items(), reverse=True)])
+    return out
+
+
+def follow(day: Day, memories: Sequence[Memory]) -> None:
+    """Mark the day's stories that continue earlier events: `Story.earlier` (newest
+    first, at most HISTORY), `Story.first` (when the thread was first shown) and
+    `Story.seen` (every sentence shown of it before)."""
+    for story, found in zip(day.stories, recognise(day, memories), strict=True):
+        if not found:
+            continue
+        story.first = min(m.first for m in found)
+        story.earlier = [Earlier(m.date, m.headline, m.headline_en, m.anchor)
+                         for m in found[:HISTORY]]
+        story.seen = frozenset(plain(s) for m in found for s in m.shown)
+
+
+def memories(day: Day, stories: Sequence[Story], date: dt.date, numbers: dict[int, int]
+             ) -> list[Memory]:
+    """What to remember of the day's `stories` as shown (`numbers`: the number of each
+    story shown in full, by id)."""
+    terms, names, given, _ = _rows(day)
+    index = {id(s): k for k, s in enumerate(day.stories)}
+    out = []
+    for story in stories:
+        k = index[id(story)]
+        number = numbers.get(id(story))
+        shown = (sentences_of(story.summary) + sentences_of(story.summary_en)
+                 if number else [])
+        out.append(Memory(date, anchor(number, story.title) if number else "",
+                          story.first or date, story.title, story.title_en, shown,
+                          terms[k], sorted(names[k]), sorted(given[k])))
+    return out
