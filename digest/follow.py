@@ -15,13 +15,16 @@ leaves out the sentences shown before (`Story.seen`).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .cluster import EVENT, THRESHOLD, Day, means
 from .model import Earlier, Story
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 TERMS = 40  # the words kept to recognise an event again: ample for its names and facts
 HISTORY = 3  # earlier days listed under a continuing story
@@ -80,31 +83,47 @@ def _rows(day: Day) -> tuple[list[dict[str, float]], list[set[str]], list[set[st
     return terms, names, given, said
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(w * b[t] for t, w in a.items() if t in b)
-    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+def _matrix(rows: Sequence[dict[str, float]], column: dict[str, int]) -> sp.csr_matrix:
+    """Unit-length sparse rows of word weights, on shared columns."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    cols = [column.setdefault(w, len(column)) for r in rows for w in r]
+    data = np.fromiter((v for r in rows for v in r.values()), np.float64, len(cols))
+    starts = np.cumsum([0] + [len(r) for r in rows])
+    m = sp.csr_matrix((data, cols, starts), shape=(len(rows), len(column) or 1))
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sp.diags(1 / np.maximum(norms, 1e-12)) @ m
 
 
 def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD,
               unknown: int = EVENT.unknown) -> list[list[Memory]]:
     """For each of the day's stories, the earlier events it continues: the closest one
-    of each earlier briefing that passes the event test, newest first."""
+    of each earlier briefing that passes the event test, newest first. The similarities
+    are one sparse product; only the pairs above `threshold` are looked at further."""
     terms, names, given, said = _rows(day)
-    out = []
-    for k in range(len(day.stories)):
-        best: dict[dt.date, tuple[float, Memory]] = {}
-        for m in memories:
-            similarity = _cosine(terms[k], m.terms)
-            if similarity <= threshold:
-                continue
-            known = set(m.terms) | set(m.names)
-            if ((len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
-                    or (given[k] and m.scores and not given[k] & set(m.scores))):
-                continue  # each names someone the other never does, or another score
-            if similarity > best.get(m.date, (0.0, m))[0]:
-                best[m.date] = (similarity, m)
-        out.append([m for _, (_, m) in sorted(best.items(), reverse=True)])
+    out: list[list[Memory]] = [[] for _ in day.stories]
+    if not memories:
+        return out
+    column: dict[str, int] = {}
+    today = _matrix(terms, column)
+    before = _matrix([m.terms for m in memories], column)
+    today.resize((today.shape[0], len(column) or 1))
+    close = (today @ before.T).tocoo()
+    keep = close.data > threshold
+    best: dict[tuple[int, dt.date], tuple[float, Memory]] = {}
+    for k, j, similarity in zip(close.row[keep], close.col[keep], close.data[keep],
+                                strict=True):
+        m = memories[j]
+        known = set(m.terms) | set(m.names)
+        if ((len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
+                or (given[k] and m.scores and not given[k] & set(m.scores))):
+            continue  # each names someone the other never does, or another score
+        if similarity > best.get((k, m.date), (0.0, m))[0]:
+            best[k, m.date] = (float(similarity), m)
+    for (k, _), (_, m) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1]),
+                                 reverse=True):
+        out[int(k)].append(m)
     return out
 
 

@@ -22,6 +22,7 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "scale": ["--sizes", "10,20", "--translate", "10"],
     "pipeline": ["-n", "6"],
     "rerun": ["-n", "6"],
+    "follow": ["-n", "10", "--days", "2"],
     "translate": ["--lines", "10", "--headlines", "3"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
 }
@@ -181,3 +182,12 @@ def test_hf_batching(benches):
           ["naive loop (pipeline per article)", "digest (batches of 32)"], 3)
     assert re.fullmatch(rf"digest is {NUMBER}x faster; 2/2 outputs identical", lines[4])
     assert len(lines) == 5
+
+
+def test_follow(benches):
+    lines = printed(benches, "follow")
+    assert lines[0] == ("10 synthetic articles a day, 2 earlier days; `digest run --lang pt`, "
+                        f"whole process; {os.cpu_count()} cores")
+    table(lines[1:4], ["seconds", "peak RSS MB"], ["--follow 2", "--follow 0"], 2)
+    assert re.fullmatch(r"looking back 2 days costs [+-]\d+% \(target: at most \+10%\); "
+                        r"\d+ of \d+ stories marked as continuing", lines[4])
