@@ -67,6 +67,7 @@ _LEANING_OPENER = re.compile(
     r"assim|então|portanto|por isso|por sua vez|com isso|desse modo|dessa forma|"
     r"nesse sentido|neste sentido|na ocasião|depois disso|em seguida|mesmo assim|"
     r"por outro lado|ainda assim|o mesmo|a mesma|os mesmos|as mesmas|"
+    r"enquanto isso|ao mesmo tempo|paralelamente|o outro|a outra|os outros|as outras|"
     r"(?:segundo|para|conforme|de acordo com|disse|afirmou) (?:el[ea]s?|ess[ea]s?)|"
     # Times that point back: "À época", "Dias depois", "Desde então".
     r"(?:à|na|naquela|nessa) época|desde então|até então|no dia seguinte|"
