@@ -1,28 +1,38 @@
-"""The Python API as the README shows it: its examples run as written."""
+"""The Python API as the README and the docs show it: their examples run as written."""
 import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
-
-def readme_examples() -> list[tuple[str, str]]:
-    """(code, the output shown after it) for each Python example in 'Python API'."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Python API\n")[1].split("\n## ")[0]
-    blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
-    return [(code, blocks[i + 1][1] if i + 1 < len(blocks) and not blocks[i + 1][0] else "")
-            for i, (lang, code) in enumerate(blocks) if lang == "python"]
+# A Python example, and the untagged block right after it: what it prints.
+EXAMPLE = re.compile(r"^```python\n(.*?)^```\n(?:\s*^```\n(.*?)^```$)?", re.S | re.M)
 
 
-def test_the_readme_examples_run_as_written(tmp_path):
-    for code, shown in readme_examples():
-        (tmp_path / "seeds").symlink_to(ROOT / "seeds")
-        done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout == shown
-        (tmp_path / "seeds").unlink()
+def examples() -> list:
+    """A pytest param (code, what it prints; id 'FILE:N') for each Python example in
+    README.md and docs/*.md."""
+    out = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        found = EXAMPLE.findall(path.read_text(encoding="utf-8"))
+        out += [pytest.param(code, shown, id=f"{path.relative_to(ROOT).as_posix()}:{n}")
+                for n, (code, shown) in enumerate(found, 1)]
+    return out
+
+
+def test_the_readme_and_the_docs_show_python_examples():
+    assert {p.id.split(":")[0] for p in examples()} >= {"README.md", "docs/python-api.md"}
+
+
+@pytest.mark.parametrize(("code", "shown"), examples())
+def test_the_examples_run_as_written(code, shown, tmp_path):
+    """Each in a folder of its own beside the seeds, with a fresh data folder."""
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shown
 
 
 def test_importing_digest_loads_nothing_heavy():
