@@ -17,17 +17,19 @@ budget and a share of the story's own length, and reads in the articles' order.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Protocol
 
 from .backends import Options
 from .clean import content_words
 from .errors import DigestError
 from .model import Story
-from .split import leans, sentences, word_count
+from .split import first_sentence, leaning, sentences, word_count
 
 
 class Summarizer(Protocol):
@@ -89,11 +91,9 @@ def _sentences(story: Story) -> list[_Sentence]:
     """The sentences of a story's articles, in order, article by article."""
     out = []
     for d, article in enumerate(story.articles):
-        before: list[str] = []
-        for s in (s for p in article.paragraphs for s in sentences(p)):
-            out.append(_Sentence(s, d, len(before), word_count(s), content_words(s),
-                                 leans(s, " ".join(before))))
-            before.append(s)
+        texts = [s for p in article.paragraphs for s in sentences(p)]
+        out += [_Sentence(s, d, pos, word_count(s), content_words(s), lean)
+                for pos, (s, lean) in enumerate(zip(texts, leaning(texts), strict=True))]
     return out
 
 
@@ -102,7 +102,7 @@ def budget(story: Story, words: int, knobs: Knobs = KNOBS) -> int:
     words its articles hold, but never fewer than its lede needs (nor than 15)."""
     held = sum(word_count(a.text) for a in story.articles)
     first = story.articles[0].paragraphs[:1]
-    lede = word_count(sentences(first[0])[0]) if first and first[0].strip() else 0
+    lede = word_count(first_sentence(first[0])) if first else 0
     return min(words, max(15, lede, round(knobs.ratio * held)))
 
 
@@ -185,18 +185,31 @@ class Extractive:
             share = len(headline & set(s.tokens)) / len(headline) if headline else 0.0
             return 1 / (1 + s.pos) + self.knobs.headline * share
 
+        # A sentence that leans on the one before comes with it, or not at all: with the
+        # ones back to where the lean began or to one already chosen. Words and unusable
+        # sentences are summed from the start, so a group costs the same however long.
+        words = list(accumulate((s.words for s in sents), initial=0))
+        unusable = list(accumulate((not self._usable(s) for s in sents), initial=0))
+        begins = list(accumulate((0 if s.leans else s.pos for s in sents), max))
         chosen: list[_Sentence] = []
+        taken: list[int] = []  # their positions, in order
+        used = 0
         for s in sorted(sents, key=lambda s: (s.pos != 0, -score(s), s.pos)):
-            # A sentence that leans on the one before comes with it, or not at all.
-            group = [s]
-            while group[0].leans and sents[group[0].pos - 1] not in chosen:
-                group.insert(0, sents[group[0].pos - 1])
-            group = [x for x in group if x not in chosen]
-            if (sum(x.words for x in chosen + group) > limit
-                    or not all(map(self._usable, group))
-                    or any(_overlap(x, c) > 0.5 for x in group for c in chosen)):
+            if used >= limit:
+                break
+            k = bisect.bisect_left(taken, s.pos)
+            if k < len(taken) and taken[k] == s.pos:
+                continue
+            start = max(begins[s.pos], taken[k - 1] + 1 if k else 0)
+            end = s.pos + 1
+            if used + words[end] - words[start] > limit or unusable[end] - unusable[start]:
+                continue
+            group = sents[start:end]
+            if any(_overlap(x, c) > 0.5 for x in group for c in chosen):
                 continue
             chosen += group
+            taken[k:k] = range(start, end)
+            used += words[end] - words[start]
         return chosen
 
     def _several(self, sents: list[_Sentence], limit: int, story: Story) -> list[_Sentence]:

@@ -65,6 +65,26 @@ def test_a_line_of_dots_does_not_stall_sentence_splitting(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_a_megabyte_paragraph_does_not_stall_the_text_work(tmp_path):
+    """Sentence splitting, what leans on what and the choice of sentences are linear:
+    a paragraph of 40,000 short sentences, or one quotation holding them all, takes
+    seconds (bench/linear.py measures how long), where the text before each sentence
+    read again for every sentence took many minutes."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    short = ("O governo anunciou medidas novas. Ele disse que vai ajudar. A reunião "
+             "terminou cedo com o Sr. Silva. ")
+    (inbox / "short.txt").write_text("Medidas do governo\n\n" + short * 11_000)
+    (inbox / "quote.txt").write_text("Discurso do Sr. Silva\n\nEle disse: “" + short * 11_000
+                                     + "”")
+    done = run_process("run", inbox, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+                       "--words", "40", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "from 2 articles in 2 files" in done.stdout
+    md = (tmp_path / "out" / f"{DATE}.md").read_text()
+    assert "O governo anunciou medidas novas." in md and len(md) < 5_000
+
+
 def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     home = Path(os.environ["DIGEST_HOME"])
     home.mkdir(parents=True)
