@@ -130,7 +130,7 @@ def normalize(line: str) -> str:
     """A line in NFC, without invisible characters, long words cut, spaces collapsed."""
     line = _INVISIBLE.sub("", unicodedata.normalize("NFC", line))
     line = _LONG_WORD.sub(lambda m: m[0][:LONGEST_WORD] + "…", line)
-    return re.sub(r"\s+", " ", line).strip()
+    return " ".join(line.split())
 
 
 def _parse_date(m: re.Match[str]) -> dt.datetime | None:

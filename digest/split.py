@@ -2,6 +2,7 @@
 sentence that leans on the one before it from one that stands alone."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -24,6 +25,7 @@ _OPEN_CLOSE = {"“": "”", "«": "»", '"': '"'}
 # The last token before a stop is looked for this far back: no abbreviation is longer.
 _TOKEN_REACH = 40
 _LETTER = re.compile(r"[^\W\d_]")
+_OPENING = re.compile("[" + "".join(_OPEN_CLOSE) + "]")
 
 
 def sentences(text: str) -> list[str]:
@@ -47,7 +49,9 @@ def _each_sentence(text: str) -> Iterator[str]:
     start = 0
     last_close = {c: text.rfind(c) for c in _OPEN_CLOSE.values()}
     latest = max(last_close.values())
-    # Quotation marks in text[start:counted], counted only while a quote may still close.
+    opening = [m.start() for m in _OPENING.finditer(text)]
+    # Quotation marks in text[start:counted], counted only in a sentence that opens one
+    # and while it may still close.
     counts = dict.fromkeys(_OPEN_CLOSE.keys() | _OPEN_CLOSE.values(), 0)
     counted = 0
     for m in _END.finditer(text):
@@ -57,7 +61,8 @@ def _each_sentence(text: str) -> Iterator[str]:
             token = (reach.rsplit(maxsplit=1)[-1:] or [""])[0].lstrip("(“\"'«").lower()
             if token in ABBREVIATIONS or _LETTER.fullmatch(token):
                 continue
-        if latest >= end:
+        k = bisect.bisect_left(opening, start)
+        if latest >= end and k < len(opening) and opening[k] < end:
             for mark in counts:
                 counts[mark] += text.count(mark, counted, end)
             counted = end
