@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, digest, free_port
+from conftest import SEEDS, digest, free_port, seed_text
 from test_email import Inbox, aim
 
 DATE = "2026-11-22"
@@ -83,6 +83,39 @@ def test_a_megabyte_paragraph_does_not_stall_the_text_work(tmp_path):
     assert "from 2 articles in 2 files" in done.stdout
     md = (tmp_path / "out" / f"{DATE}.md").read_text()
     assert "O governo anunciou medidas novas." in md and len(md) < 5_000
+
+
+def _news_page(tag_attributes: str = "") -> str:
+    """A news page (seed 001's story as HTML), its article inside a <div TAG_ATTRIBUTES>."""
+    title, *body = [line for line in seed_text("001").splitlines() if line.strip()][:8]
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in body)
+    return (f"<html><head><title>{title}</title></head><body><div {tag_attributes}>"
+            f"<article><h1>{title}</h1>\n{paragraphs}</article></div></body></html>")
+
+
+def test_a_tag_with_100000_attributes_is_cut_with_a_warning_naming_the_page(tmp_path):
+    page = tmp_path / "crowded.html"
+    page.write_text(_news_page(" ".join(f'data-x{i}="{i}"' for i in range(100_000))))
+    done = run_process("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+                       timeout=60)  # libxml2 alone took minutes on it
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (f"digest: warning: {page}: 1 tag with more than 64 attributes, "
+                           "only the first 64 parsed\n")
+    assert "(1 story from 1 article in 1 file)" in done.stdout
+
+
+def test_html_past_the_cap_is_parsed_up_to_it_with_a_warning(tmp_path, monkeypatch):
+    from digest import clean
+
+    html = _news_page()
+    monkeypatch.setattr(clean, "MAX_HTML", len(html) - 500)  # the last paragraphs go
+    page = tmp_path / "long.html"
+    page.write_text(html)
+    result = digest("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    assert result.exit_code == 0, result.output
+    kb = f"{len(html) / 1024:.0f} KB of HTML, only the first {(len(html) - 500) / 1024:.0f} KB"
+    assert result.stderr == f"digest: warning: {page}: {kb} parsed\n"
+    assert "(1 story from 1 article in 1 file)" in result.stdout
 
 
 def test_a_damaged_database_is_one_line_naming_it(tmp_path):
