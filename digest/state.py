@@ -65,8 +65,10 @@ def home() -> Path:
 
 
 def digest_of(*parts: object) -> str:
+    """The SHA-256 of `parts` as JSON, for any text: a lone surrogate (a byte of a file
+    name or command line that is not UTF-8) is hashed as it is."""
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str)
-                          .encode("utf-8")).hexdigest()
+                          .encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def article_hash(a: Article) -> str:
