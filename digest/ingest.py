@@ -55,6 +55,17 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def shown(path: Path) -> Path:
+    """`path` as digest records and shows it: the bytes of a name that are not UTF-8
+    (Python holds them as lone surrogates, which no database, briefing or email can
+    carry) written as \\xNN."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return Path(os.fsencode(path).decode("utf-8", "backslashreplace"))
+    return path
+
+
 def decode(data: bytes, name: str) -> str | None:
     """Text of a file's bytes: UTF-8, else cp1252 with a warning; None if unreadable."""
     if not data.strip():

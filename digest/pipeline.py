@@ -85,7 +85,7 @@ def load(inputs: Iterable[Path],
     articles: list[Article] = []
     for path in ingest.discover(inputs):
         text = ingest.read(path)
-        articles += articles_of(text, path) if text is not None else []
+        articles += articles_of(text, ingest.shown(path)) if text is not None else []
     for url, body, category in pages:
         text = ingest.decode(body, url)
         if text is not None:

@@ -118,6 +118,23 @@ def test_html_past_the_cap_is_parsed_up_to_it_with_a_warning(tmp_path, monkeypat
     assert "(1 story from 1 article in 1 file)" in result.stdout
 
 
+def test_a_file_whose_name_is_not_utf8_is_read_and_named_byte_for_byte(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    # No source credited: the briefing names the file.
+    Path(os.fsdecode(bytes(inbox) + b"/not\xedcia.txt")).write_text(  # Latin-1 "í"
+        "Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+        "Paulo na manhã desta sexta-feira, alagando ruas da zona sul e provocando a queda "
+        "de árvores em vários bairros.\n", encoding="utf-8")
+    done = run_process("run", inbox, "-d", DATE, "-o", tmp_path / "out", "-l", "pt", "-f",
+                       "both")
+    assert done.returncode == 0, done.stderr
+    assert "(1 story from 1 article in 1 file)" in done.stdout
+    md = (tmp_path / "out" / f"{DATE}.md").read_text(encoding="utf-8")
+    assert "Fonte: `not\\xedcia.txt`" in md
+    assert b"Fonte: not\\xedcia.txt" in (tmp_path / "out" / f"{DATE}.eml").read_bytes()
+
+
 def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     home = Path(os.environ["DIGEST_HOME"])
     home.mkdir(parents=True)
