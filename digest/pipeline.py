@@ -25,7 +25,7 @@ from .errors import DigestError, ModelUnavailable
 from .follow import Memory, follow, memories
 from .model import Article, Briefing
 from .render import reading_words, render
-from .store import locked, write_atomic
+from .store import all_locked, write_atomic
 from .summarize import Summarizer
 from .translate import Translator, translate_stories
 
@@ -262,7 +262,7 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
         inputs = [inputs]
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     data = home()
-    with locked(data, "data folder"), locked(out, "output folder"), State(data) as state:
+    with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
         notes: list[str] = []
         summarizer, translator = _backends(cfg, langs, state, notes)
         pages = Pages(state.folder / "pages")
