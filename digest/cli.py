@@ -218,14 +218,14 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
     unless email.send_empty. A message the server does not take stays in the outbox
     (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_message, readdress, recipients
+    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_briefing, readdress, recipients
     from .errors import DigestError
     from .store import locked
 
     path = out / f"{date.isoformat()}.eml"
     room = Mailroom(out)
     with locked(out, "output folder"):
-        message = read_message(path) if path.exists() else None
+        message = read_briefing(path) if path.exists() else None
         if room.is_waiting(date) and not (to or force):
             message = None  # queued already: that one goes, as it was
         elif message is None and not room.waiting():
