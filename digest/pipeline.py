@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,11 +79,12 @@ def _one_line(name: str) -> str:
     return name if name.isprintable() else repr(name)[1:-1]
 
 
-def load(inputs: Iterable[Path],
+def load(inputs: Path | Iterable[Path],
          pages: Iterable[tuple[str, bytes, str | None]] = ()) -> list[Article]:
-    """Every article in the input files and in the fetched (URL, page, category)s."""
+    """Every article in the input files (one path or several) and in the fetched (URL,
+    page, category)s."""
     articles: list[Article] = []
-    for path in ingest.discover(inputs):
+    for path in ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path)))):
         text = ingest.read(path)
         articles += articles_of(text, ingest.shown(path)) if text is not None else []
     for url, body, category in pages:
@@ -114,13 +115,21 @@ def build(
     reported stories of the one-line list (counted, not listed), then the summaries,
     down to SHORTEST words (never cutting a sentence or a lede). Stories that continue
     the `earlier` briefings' events say so, and leave out what those showed."""
+    date = _day(date, "build()")
+    numbers: dict[str, object] = {"words": words, "top": top, "minutes": minutes}
+    for name, number in numbers.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise DigestError(f"build(): {name} must be a whole number, not {number!r}")
+    if isinstance(langs, str):
+        langs = langs_of(langs)
     day = group(articles)
     if day is not None:
         follow(day, earlier)
     briefing = Briefing(date, rank(day.stories, day.x, day.members, top) if day else [],
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top,
-                        inputs=tuple(Path(p) for p in inputs))
+                        inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
+                                                       (str, Path)))))
     english = translator is not None and "en" in langs
     _summarize(briefing, summarizer, translator if english else None, words)
     if english:
@@ -257,9 +266,16 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     from .fetch import Pages
     from .state import State, home
 
+    if settings is not None and not isinstance(settings, Config):
+        raise DigestError(f"run(): settings must be a Config (digest.config.load()), not "
+                          f"{settings!r}")
+    for name, flag in (("everything", everything), ("send", send), ("force", force)):
+        if not isinstance(flag, bool):
+            raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
+    inputs, urls, feeds = (_listed("run()", "inputs", inputs, (str, Path)),
+                           _listed("run()", "urls", urls, (str,)),
+                           _listed("run()", "feeds", feeds, (str,)))
     cfg = (settings or load_settings()).override(**overrides)
-    if isinstance(inputs, (str, Path)):
-        inputs = [inputs]
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     data = home()
     with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
@@ -367,11 +383,33 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
     return CachedSummarizer(summarizer, state), CachedTranslator(translator, state)
 
 
-def _day(date: dt.date | str | None) -> dt.date:
+def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:
+    """An argument that takes one item or several as a list: one (a string, a path)
+    wrapped, several listed; a DigestError naming the argument if it is neither."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, kinds) else value
+    if isinstance(items, (bytes, Mapping)) or not isinstance(items, Iterable):
+        items = [items]
+    items = list(items)
+    for item in items:
+        if not isinstance(item, kinds):
+            what = " or ".join("a path" if kind is Path else "a string" for kind in kinds)
+            raise DigestError(f"{where}: {name} must be {what}, or a list of them, not "
+                              f"{item!r}")
+    return items
+
+
+def _day(date: Any, where: str = "run()") -> dt.date:
+    """The day `date` names: a date (a datetime's own), 'YYYY-MM-DD', or None (today)."""
     if date is None:
         return dt.date.today()
+    if isinstance(date, dt.datetime):
+        return date.date()
     if isinstance(date, dt.date):
         return date
+    if not isinstance(date, str):
+        raise DigestError(f"{where}: date must be a date or 'YYYY-MM-DD', not {date!r}")
     try:
         return dt.date.fromisoformat(date)
     except ValueError:
