@@ -23,9 +23,10 @@ from .store import write_atomic
 COMMENT = "digest: daily briefing"
 MARK = f" # {COMMENT}"  # how the entry's line ends; sh takes it for a comment
 # What cron cannot pass on in a command: a line break ends the entry (and what follows
-# would be a line of its own, run every minute), NUL ends the text, and a byte that is
-# not UTF-8 cannot be written in this text.
-UNCARRIED = re.compile(r"[\n\r\x00\udc80-\udcff]")
+# would be a line of its own, run every minute), NUL ends the text, a byte that is not
+# UTF-8 cannot be written in this text, and a backslash before a % cannot be written at
+# all: cron reads "\%" as "%", and "\\%" as two backslashes and the end of the command.
+UNCARRIED = re.compile(r"[\n\r\x00\udc80-\udcff]|\\%")
 
 
 def executable() -> list[str]:
@@ -58,7 +59,7 @@ def _carried(option: str, path: Path | str) -> str:
     text = str(path)
     if UNCARRIED.search(text):
         raise DigestError(f"{option}: {text!r}: a crontab line cannot carry a line break, "
-                          "a NUL or a byte that is not UTF-8")
+                          "a NUL, a byte that is not UTF-8 or a backslash before a %")
     return text
 
 
