@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import SETTINGS, Config, langs_of
+from .config import SETTINGS, Config, expand, langs_of
 from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
@@ -380,7 +380,8 @@ def info(name: str) -> None:
         click.echo(f"{name}: {known.note}")
         click.echo(f"task {known.task}, {known.params} parameters, {known.size} download, "
                    f"licence {known.licence}")
-    where = Path(name).expanduser() if Path(name).expanduser().is_dir() else cached(name)
+    folder = expand(Path(name), "model")
+    where = folder if folder.is_dir() else cached(name)
     click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
     shape: dict[str, Any] = {}
     if where and (where / "config.json").is_file():

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from .backends import Options
+from .config import expand
 from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
@@ -94,7 +95,7 @@ def offline() -> bool:
 
 def resolve(name: str) -> Path:
     """A folder holding the model: `name` itself, its cached copy, or a fresh download."""
-    path = Path(name).expanduser()
+    path = expand(Path(name), "model")
     if path.is_dir():
         if not (path / "config.json").is_file():
             raise ModelUnavailable(f"{path}: not a model folder (no config.json)")

@@ -50,6 +50,8 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
             found += sorted(files)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise DigestError(f"{path}: not a file or folder (a pipe, a device)")
         else:
             raise DigestError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .config import expand
 from .errors import DigestError
 from .store import write_atomic
 
@@ -50,7 +51,7 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
         args.append("--send")
     line = " ".join(shlex.quote(a) for a in args)
     if os.environ.get("DIGEST_HOME"):  # the data folder in use now, not cron's default
-        home = Path(os.environ["DIGEST_HOME"]).expanduser().resolve()
+        home = expand(Path(os.environ["DIGEST_HOME"]), "DIGEST_HOME").resolve()
         line = f"DIGEST_HOME={shlex.quote(_carried('DIGEST_HOME', home))} {line}"
     return line + f" >> {shlex.quote(_carried('--log', log.resolve()))} 2>&1"
 

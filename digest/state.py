@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
+from .config import expand
 from .errors import DigestError
 from .model import Article, Story
 
@@ -58,7 +59,7 @@ MARKS_VERSION = 1
 def home() -> Path:
     """The data folder: $DIGEST_HOME, else the platform's user data folder."""
     if os.environ.get("DIGEST_HOME"):
-        return Path(os.environ["DIGEST_HOME"]).expanduser()
+        return expand(Path(os.environ["DIGEST_HOME"]), "DIGEST_HOME")
     import platformdirs
 
     return platformdirs.user_data_path("digest")
