@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +32,8 @@ from .model import Article, Story
 
 if TYPE_CHECKING:
     from .follow import Memory
+
+log = logging.getLogger("digest")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -86,11 +89,22 @@ def _dump(a: Article) -> str:
 
 
 def _load(text: str) -> Article:
+    """The article a row holds; ValueError if the row is damaged (not the JSON of one)."""
     d = json.loads(text)
+    if not (isinstance(d, dict)
+            and all(isinstance(d.get(key), kind) for key, kind in _REQUIRED.items())
+            and all(isinstance(p, str) for p in d["paragraphs"])
+            and all(isinstance(d.get(key), (str, type(None))) for key in _OPTIONAL)
+            and isinstance(d.get("headline", True), bool)):
+        raise ValueError("not the record of an article")
     path = d["path"] if "://" in d["path"] else Path(d["path"])
-    published = dt.datetime.fromisoformat(d["published"]) if d["published"] else None
-    return Article(d["title"], tuple(d["paragraphs"]), path, d["source"], published,
+    published = dt.datetime.fromisoformat(d["published"]) if d.get("published") else None
+    return Article(d["title"], tuple(d["paragraphs"]), path, d.get("source"), published,
                    d["lang"], d.get("section"), d.get("outlet"), d.get("headline", True))
+
+
+_REQUIRED = {"title": str, "paragraphs": list, "path": str, "lang": str}
+_OPTIONAL = ("source", "published", "section", "outlet")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -157,10 +171,20 @@ class State:
         """The articles of the briefing for `date`: those already in it and those in no
         briefing yet (or every article, with `everything`), in the order first read."""
         rows = self.db.execute(
-            "SELECT article FROM articles" + ("" if everything else
-                                              " WHERE briefing IS NULL OR briefing = ?")
+            "SELECT rowid, article FROM articles" + ("" if everything else
+                                                     " WHERE briefing IS NULL OR briefing = ?")
             + " ORDER BY rowid", () if everything else (date.isoformat(),))
-        return [_load(text) for text, in rows]
+        articles, damaged = [], []
+        for row, text in rows:
+            try:
+                articles.append(_load(text))
+            except (ValueError, TypeError):  # a row changed by hand or by another program
+                damaged.append(str(row))
+        if damaged:
+            log.warning("%s: %s of the articles table damaged, skipped: %s", self.path,
+                        "a row" if len(damaged) == 1 else f"{len(damaged)} rows",
+                        ", ".join(damaged[:10]) + (", …" if len(damaged) > 10 else ""))
+        return articles
 
     @_guarded
     def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:

@@ -146,6 +146,24 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
                              "new one\n")
 
 
+def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
+    import sqlite3
+
+    assert digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt").exit_code == 0
+    home = Path(os.environ["DIGEST_HOME"])
+    with sqlite3.connect(home / "state.db") as db:  # as a hand or another program left them
+        db.execute("UPDATE articles SET article = '{\"title\": ' WHERE rowid = 2")
+        db.execute("UPDATE articles SET article = '{\"title\": 5, \"paragraphs\": []}' "
+                   "WHERE rowid = 5")
+        db.execute("UPDATE articles SET article = '[1, 2]' WHERE rowid = 7")
+    db.close()
+    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"digest: warning: {home / 'state.db'}: 3 rows of the articles "
+                             "table damaged, skipped: 2, 5, 7\n")
+    assert "from 11 articles in 5 files" in result.stdout  # 14, less the three
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 64 KB tmpfs: writing more gives a real 'No space left on device'."""
