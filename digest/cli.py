@@ -328,14 +328,18 @@ def _table(rows: Sequence[Sequence[str]]) -> None:
 @_user_errors
 def backends_() -> None:
     """The installed summarizers and translators, and the package that provides each."""
-    from .backends import registered, takes_model
+    from .backends import registered, takes_model, why
 
     rows = [("kind", "name", "provided by")]
     for kind in ("summarizer", "translator"):
         for name, entry in registered(kind).items():
             dist = entry.dist
-            rows.append((kind, f"{name}:MODEL" if takes_model(entry.load()) else name,
-                         f"{entry.value}" + (f" ({dist.name} {dist.version})" if dist else "")))
+            try:
+                named, broken = f"{name}:MODEL" if takes_model(entry.load()) else name, ""
+            except Exception as exc:  # a plugin that cannot be imported: listed, with why
+                named, broken = name, f": cannot be loaded ({why(exc)})"
+            rows.append((kind, named, entry.value + (f" ({dist.name} {dist.version})"
+                                                     if dist else "") + broken))
     _table(rows)
 
 
@@ -434,6 +438,7 @@ def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summar
     from .ingest import decode
     from .model import Story
     from .pipeline import articles_of
+    from .summarize import summaries_of
     from .translate import translate_stories
 
     engine = _backend("summarizer", summarizer, models)
@@ -448,7 +453,8 @@ def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summar
         stories = [Story([a]) for a in articles_of(text, path)] if text is not None else []
         if not stories:
             raise DigestError(f"{name}: no article text to summarize")
-        for story, summary in zip(stories, engine.summarize(stories, words), strict=True):
+        for story, summary in zip(stories, summaries_of(engine, stories, words),
+                                  strict=True):
             story.summary = summary
         if english:
             translate_stories(stories, english)

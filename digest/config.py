@@ -66,8 +66,8 @@ SETTINGS = {s.key: s for s in (
             kind="path", exists=True),
     Setting("translator_prompt", None, "Prompt file for an hf: translator ('… {text}').",
             kind="path", exists=True),
-    Setting("strict", False, "Fail instead of falling back when an hf: model is missing.",
-            kind="bool"),
+    Setting("strict", False, "Fail instead of falling back to the embedded backend when a "
+            "model is missing or a plugin fails.", kind="bool"),
     Setting("format", "md", "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the "
             "email), or both.",
             choices=("md", "email", "both")),

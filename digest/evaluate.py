@@ -27,7 +27,7 @@ from .model import Article, Story
 from .pipeline import articles_of
 from .split import sentences
 from .store import write_atomic
-from .summarize import Summarizer, budget, first_sentences
+from .summarize import Summarizer, budget, first_sentences, summaries_of
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").
@@ -176,7 +176,7 @@ def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int
     out: Scores = {k: [] for k in ("single", "single_lead", "single_lead_budget", "multi",
                                    "multi_lead", "multi_round_robin")}
     stories = [d.story for d in docs] + [f.story for f in multi]
-    summaries = summarizer.summarize(stories, words)
+    summaries = summaries_of(summarizer, stories, words)
     for d, summary in zip(docs, summaries[:len(docs)], strict=True):
         ref = d.reference or ""
         out["single"].append(rouge(summary, ref))

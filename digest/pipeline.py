@@ -21,12 +21,12 @@ from . import backends, clean, ingest, split
 from .cluster import group
 from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
-from .errors import DigestError, ModelUnavailable
+from .errors import DigestError
 from .follow import Memory, follow, memories
 from .model import Article, Briefing
 from .render import reading_words, render
 from .store import all_locked, write_atomic
-from .summarize import Summarizer
+from .summarize import Summarizer, summaries_of
 from .translate import Translator, translate_stories
 
 if TYPE_CHECKING:
@@ -145,10 +145,11 @@ def build(
 def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
                words: int) -> None:
     """Summarize (and translate) the stories shown in full in `words`."""
-    for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words),
+    for story, summary in zip(briefing.full, summaries_of(summarizer, briefing.full, words),
                               strict=True):
         story.summary = summary
         story.notes = []
+    briefing.summarizer = summarizer.name  # whose they are: a fallback's, if it took over
     if translator is not None:
         translate_stories(briefing.full, translator)
 
@@ -188,26 +189,6 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
 def write(briefing: Briefing, out: Path) -> Path:
     """Render the briefing to OUT/YYYY-MM-DD.md, replacing an earlier one atomically."""
     return write_atomic(out / f"{briefing.date.isoformat()}.md", render(briefing))
-
-
-def backend(kind: str, name: str, options: backends.Options, strict: bool = False,
-            notes: list[str] | None = None) -> Any:
-    """The backend `name`; if it is a model that cannot be had, the embedded default,
-    said on stderr and noted in `notes` for the briefing (unless `strict`)."""
-    try:
-        return backends.load(kind, name, options)
-    except ModelUnavailable as exc:
-        fallback = EMBEDDED[kind]
-        if strict or name == fallback:
-            raise
-        log.warning("%s; using the embedded %s instead", exc, fallback)
-        if notes is not None:
-            what = "summaries" if kind == "summarizer" else "translation"
-            notes.append(f"{name} unavailable: {what} by the embedded {fallback}")
-        return backends.load(kind, fallback, options)
-
-
-EMBEDDED = {"summarizer": "extractive", "translator": "bergamot"}
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -374,13 +355,15 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
     from .state import CachedSummarizer, CachedTranslator
 
     options = backends.Options(device=cfg["device"], batch_size=cfg["batch_size"])
-    summarizer = backend("summarizer", cfg["summarizer"], dataclasses.replace(
-        options, prompt=cfg["summarizer_prompt"]), cfg["strict"], notes)
+    summarizer = backends.chosen(
+        "summarizer", cfg["summarizer"], dataclasses.replace(options, prompt=cfg[
+            "summarizer_prompt"]), cfg["strict"], notes, lambda s: CachedSummarizer(s, state))
     if "en" not in langs:
-        return CachedSummarizer(summarizer, state), None
-    translator = backend("translator", cfg["translator"], dataclasses.replace(
-        options, prompt=cfg["translator_prompt"]), cfg["strict"], notes)
-    return CachedSummarizer(summarizer, state), CachedTranslator(translator, state)
+        return summarizer, None
+    translator = backends.chosen(
+        "translator", cfg["translator"], dataclasses.replace(options, prompt=cfg[
+            "translator_prompt"]), cfg["strict"], notes, lambda t: CachedTranslator(t, state))
+    return summarizer, translator
 
 
 def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:

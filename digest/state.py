@@ -29,6 +29,7 @@ from . import __version__
 from .config import expand
 from .errors import DigestError
 from .model import Article, Story
+from .summarize import summaries_of
 
 if TYPE_CHECKING:
     from .follow import Memory
@@ -279,8 +280,9 @@ class CachedSummarizer(_Kept):
         how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
         keys = [digest_of("summary", how, [article_hash(a) for a in s.articles],
                           sorted(s.seen)) for s in stories]
-        out, hits = self.state.through(keys, stories,
-                                       lambda todo: self.inner.summarize(todo, words))
+        # Held to the protocol before it is kept: a plugin's failure is not cached.
+        out, hits = self.state.through(
+            keys, stories, lambda todo: summaries_of(self.inner, todo, words))
         self.hits += hits
         return out
 

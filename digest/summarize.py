@@ -25,9 +25,9 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Protocol
 
-from .backends import Options
-from .clean import content_words
-from .errors import DigestError
+from .backends import Options, why
+from .clean import content_words, normalize
+from .errors import DigestError, Unavailable
 from .model import Story
 from .split import first_sentence, leaning, sentences, word_count
 
@@ -41,6 +41,35 @@ class Summarizer(Protocol):
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         """One summary of at most `words` words per story, in order."""
         ...
+
+
+def summaries_of(summarizer: Summarizer, stories: Sequence[Story],
+                 words: int) -> list[str]:
+    """What `summarizer` makes of `stories`, held to the protocol: a list of one string
+    per story, each made one line of plain text and cut to `words` as every summary ends
+    (first_sentences). Unavailable, one line naming the summarizer, when it raises or
+    gives anything else: a plugin's failure is never a traceback, nor a summary of any
+    length or shape."""
+    name = getattr(summarizer, "name", type(summarizer).__name__)
+    try:
+        out: object = summarizer.summarize(stories, words)
+    except Unavailable:  # said already, by a summarizer held inside this one
+        raise
+    except Exception as exc:
+        raise Unavailable(f"summarizer {name} failed ({why(exc)})") from None
+    if not isinstance(out, (list, tuple)) or len(out) != len(stories):
+        got = (f"{len(out)} summaries" if isinstance(out, (list, tuple))
+               else type(out).__name__)
+        raise Unavailable(f"summarizer {name} gave {got} for {len(stories)} "
+                          f"{'story' if len(stories) == 1 else 'stories'}")
+    for summary in out:
+        if not isinstance(summary, str):
+            raise Unavailable(f"summarizer {name} gave a {type(summary).__name__}, not a "
+                              "string, as a summary")
+    # Only what can be kept is cleaned (a plugin may return megabytes): a first sentence
+    # up to RUN_ON budgets, and a word more, so that one that runs past is seen to.
+    return [first_sentences(sentences(normalize(" ".join(s.split()[:RUN_ON * words + 1]))),
+                            words) for s in out]
 
 
 @dataclass(frozen=True)
