@@ -494,6 +494,7 @@ def translate(files: tuple[Path, ...], translator: str, src: str, tgt: str,
     import sys
     from typing import BinaryIO
 
+    from .backends import why
     from .errors import DigestError
     from .ingest import read_lines
     from .translate import translate_lines
@@ -509,9 +510,14 @@ def translate(files: tuple[Path, ...], translator: str, src: str, tgt: str,
             except OSError as exc:
                 raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
         with stream:
-            for line in translate_lines(read_lines(stream, name), engine):
-                click.echo(line)
-                sys.stdout.flush()
+            try:
+                for line in translate_lines(read_lines(stream, name), engine):
+                    click.echo(line)
+                    sys.stdout.flush()
+            except (DigestError, OSError):
+                raise
+            except Exception as exc:  # a plugin's failure, as one line naming it
+                raise DigestError(f"translator {engine.name} failed ({why(exc)})") from None
 
 
 @main.command("eval")

@@ -48,9 +48,9 @@ def plugin(tmp_path):
     return tmp_path
 
 
-def digest_process(plugin, *args, **env):
+def digest_process(plugin, *args, input=None, **env):
     return subprocess.run([sys.executable, "-m", "digest", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
+                          capture_output=True, text=True, timeout=120, input=input,
                           env={**os.environ, "PYTHONPATH": str(plugin), **env})
 
 
@@ -142,6 +142,16 @@ class FailsToStart(Raises):
 class NoMethod:
     def __init__(self, options):
         self.name = "nomethod"
+
+
+class Garbled:
+    name, settings = "garbled", ""
+
+    def __init__(self, options):
+        pass
+
+    def translate(self, texts):
+        return texts[1:]
 '''
 FAILING = {"raises": "summarizer raises failed (ValueError: the model server said no)",
            "nothing": "summarizer nothing gave NoneType for 1 story",
@@ -171,7 +181,8 @@ def broken(tmp_path):
         "[digest.summarizers]\nraises = digest_broken:Raises\nnothing = digest_broken:Nothing\n"
         "fewer = digest_broken:Fewer\nnumbers = digest_broken:Numbers\n"
         "flood = digest_broken:Flood\nstarts = digest_broken:FailsToStart\n"
-        "nomethod = digest_broken:NoMethod\nmissing = digest_missing:Gone\n")
+        "nomethod = digest_broken:NoMethod\nmissing = digest_missing:Gone\n\n"
+        "[digest.translators]\ngarbled = digest_broken:Garbled\n")
     return folder
 
 
@@ -239,3 +250,14 @@ def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, t
     what = SEEDS / "002_92a03ea6e66c8f79.txt" if command == "summarize" else _corpus(tmp_path)
     done = digest_process(broken, command, what, "--summarizer", "fewer")
     assert (done.returncode, done.stderr) == (1, f"Error: {FAILING['fewer']}\n")
+
+
+def test_a_failing_translator_plugin_costs_its_stories_or_is_one_line(broken, tmp_path):
+    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
+    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path,
+                          "--translator", "garbled")
+    assert done.returncode == 0, done.stderr
+    assert "English translation unavailable" in (tmp_path / "2026-11-22.md").read_text()
+    done = digest_process(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("Error: translator garbled failed (ValueError: zip() ")
