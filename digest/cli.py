@@ -375,9 +375,7 @@ def pull(name: str) -> None:
 @_user_errors
 def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
-    import json
-
-    from .hf import MODELS, cached, prompt_for
+    from .hf import MODELS, cached, model_config, prompt_for
 
     known = MODELS.get(name)
     if known:
@@ -389,7 +387,7 @@ def info(name: str) -> None:
     click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
     shape: dict[str, Any] = {}
     if where and (where / "config.json").is_file():
-        config = json.loads((where / "config.json").read_text(encoding="utf-8"))
+        config = model_config(where)
         shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
                                         "encoder_layers", "max_position_embeddings")
                  if k in config}

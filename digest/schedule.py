@@ -71,6 +71,8 @@ def _is_entry(line: str) -> bool:
 def _read(tabfile: Path | None) -> str:
     """The crontab's text; bytes that are not UTF-8 kept as they are (surrogateescape)."""
     if tabfile is not None:
+        if tabfile.is_fifo():  # reading one waits for a writer that may never come
+            raise DigestError(f"{tabfile}: a pipe, not a crontab file")
         try:
             data = tabfile.read_bytes() if tabfile.exists() else b""
         except OSError as exc:
