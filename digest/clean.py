@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+log = logging.getLogger("digest")
 
 # Lines that end the article: what follows is a list of links to other pages.
 END_MARKERS = re.compile(
@@ -130,7 +133,7 @@ def normalize(line: str) -> str:
     """A line in NFC, without invisible characters, long words cut, spaces collapsed."""
     line = _INVISIBLE.sub("", unicodedata.normalize("NFC", line))
     line = _LONG_WORD.sub(lambda m: m[0][:LONGEST_WORD] + "…", line)
-    return re.sub(r"\s+", " ", line).strip()
+    return " ".join(line.split())
 
 
 def _parse_date(m: re.Match[str]) -> dt.datetime | None:
@@ -147,12 +150,59 @@ def _drop_post(blocks: list[str]) -> None:
         blocks.pop()
 
 
+# The most HTML of one page the extractor parses (characters), and the most attributes
+# one tag brings to it: libxml2 checks each attribute of a tag against every one before
+# it, so a tag with 50,000 attributes holds it for a minute. No news page comes near
+# either; what is over them is dropped before parsing, with a warning naming the page.
+MAX_HTML = 8 * 2**20
+MAX_ATTRIBUTES = 64
+# A tag long enough to hold more than MAX_ATTRIBUTES attributes (each at least " a"),
+# and one attribute in it, with or without a value. Each part starts where the one
+# before cannot go on (a name ends at a space), so a failed match never backtracks far.
+_CROWDED = re.compile(rf"(<[A-Za-z][^\s/<>]*)([\s/][^<>]{{{2 * MAX_ATTRIBUTES - 1},}})>")
+_ATTRIBUTE = re.compile(
+    r"""(?<!\s)\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
+
+
+def _size(characters: int) -> str:
+    return (f"{characters / 2**20:.1f} MB" if characters >= 2**20
+            else f"{characters / 2**10:.0f} KB")
+
+
+def parseable(html: str, name: str) -> str:
+    """`html` within MAX_HTML characters and MAX_ATTRIBUTES attributes a tag, so that
+    parsing it takes time in proportion to its size; a warning naming the page (`name`)
+    says what was dropped."""
+    cut = []
+    if len(html) > MAX_HTML:
+        cut.append(f"{_size(len(html))} of HTML, only the first {_size(MAX_HTML)} parsed")
+        html = html[:MAX_HTML]
+    crowded = 0
+
+    def trim(tag: re.Match[str]) -> str:
+        nonlocal crowded
+        attributes = _ATTRIBUTE.findall(tag[2])
+        if len(attributes) <= MAX_ATTRIBUTES:
+            return tag[0]
+        crowded += 1
+        return tag[1] + "".join(attributes[:MAX_ATTRIBUTES]) + ">"
+
+    html = _CROWDED.sub(trim, html)
+    if crowded:
+        cut.append(f"{crowded} tag{'s' if crowded > 1 else ''} with more than "
+                   f"{MAX_ATTRIBUTES} attributes, only the first {MAX_ATTRIBUTES} parsed")
+    if cut:
+        log.warning("%s: %s", name if name.isprintable() else repr(name), "; ".join(cut))
+    return html
+
+
 def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
     """The main text of a news page (title first, a paragraph a line) and what the page
     says of itself (source: site and author; published), by trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, url=url if url and "://" in url else None,
+    doc = trafilatura.bare_extraction(parseable(html, url or "<html>"),
+                                      url=url if url and "://" in url else None,
                                       with_metadata=True, include_comments=False,
                                       include_tables=False)
     if doc is None or isinstance(doc, dict) or not doc.text:

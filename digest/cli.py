@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import SETTINGS, Config, langs_of
+from .config import SETTINGS, Config, expand, langs_of
 from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
@@ -218,14 +218,14 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
     unless email.send_empty. A message the server does not take stays in the outbox
     (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_message, readdress, recipients
+    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_briefing, readdress, recipients
     from .errors import DigestError
     from .store import locked
 
     path = out / f"{date.isoformat()}.eml"
     room = Mailroom(out)
     with locked(out, "output folder"):
-        message = read_message(path) if path.exists() else None
+        message = read_briefing(path) if path.exists() else None
         if room.is_waiting(date) and not (to or force):
             message = None  # queued already: that one goes, as it was
         elif message is None and not room.waiting():
@@ -328,14 +328,18 @@ def _table(rows: Sequence[Sequence[str]]) -> None:
 @_user_errors
 def backends_() -> None:
     """The installed summarizers and translators, and the package that provides each."""
-    from .backends import registered, takes_model
+    from .backends import registered, takes_model, why
 
     rows = [("kind", "name", "provided by")]
     for kind in ("summarizer", "translator"):
         for name, entry in registered(kind).items():
             dist = entry.dist
-            rows.append((kind, f"{name}:MODEL" if takes_model(entry.load()) else name,
-                         f"{entry.value}" + (f" ({dist.name} {dist.version})" if dist else "")))
+            try:
+                named, broken = f"{name}:MODEL" if takes_model(entry.load()) else name, ""
+            except Exception as exc:  # a plugin that cannot be imported: listed, with why
+                named, broken = name, f": cannot be loaded ({why(exc)})"
+            rows.append((kind, named, entry.value + (f" ({dist.name} {dist.version})"
+                                                     if dist else "") + broken))
     _table(rows)
 
 
@@ -371,20 +375,19 @@ def pull(name: str) -> None:
 @_user_errors
 def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
-    import json
-
-    from .hf import MODELS, cached, prompt_for
+    from .hf import MODELS, cached, model_config, prompt_for
 
     known = MODELS.get(name)
     if known:
         click.echo(f"{name}: {known.note}")
         click.echo(f"task {known.task}, {known.params} parameters, {known.size} download, "
                    f"licence {known.licence}")
-    where = Path(name).expanduser() if Path(name).expanduser().is_dir() else cached(name)
+    folder = expand(Path(name), "model")
+    where = folder if folder.is_dir() else cached(name)
     click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
     shape: dict[str, Any] = {}
     if where and (where / "config.json").is_file():
-        config = json.loads((where / "config.json").read_text(encoding="utf-8"))
+        config = model_config(where)
         shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
                                         "encoder_layers", "max_position_embeddings")
                  if k in config}
@@ -433,6 +436,7 @@ def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summar
     from .ingest import decode
     from .model import Story
     from .pipeline import articles_of
+    from .summarize import summaries_of
     from .translate import translate_stories
 
     engine = _backend("summarizer", summarizer, models)
@@ -447,7 +451,8 @@ def summarize(files: tuple[Path, ...], words: int, lang: tuple[str, ...], summar
         stories = [Story([a]) for a in articles_of(text, path)] if text is not None else []
         if not stories:
             raise DigestError(f"{name}: no article text to summarize")
-        for story, summary in zip(stories, engine.summarize(stories, words), strict=True):
+        for story, summary in zip(stories, summaries_of(engine, stories, words),
+                                  strict=True):
             story.summary = summary
         if english:
             translate_stories(stories, english)
@@ -487,6 +492,7 @@ def translate(files: tuple[Path, ...], translator: str, src: str, tgt: str,
     import sys
     from typing import BinaryIO
 
+    from .backends import why
     from .errors import DigestError
     from .ingest import read_lines
     from .translate import translate_lines
@@ -502,9 +508,14 @@ def translate(files: tuple[Path, ...], translator: str, src: str, tgt: str,
             except OSError as exc:
                 raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
         with stream:
-            for line in translate_lines(read_lines(stream, name), engine):
-                click.echo(line)
-                sys.stdout.flush()
+            try:
+                for line in translate_lines(read_lines(stream, name), engine):
+                    click.echo(line)
+                    sys.stdout.flush()
+            except (DigestError, OSError):
+                raise
+            except Exception as exc:  # a plugin's failure, as one line naming it
+                raise DigestError(f"translator {engine.name} failed ({why(exc)})") from None
 
 
 @main.command("eval")

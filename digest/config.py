@@ -66,8 +66,8 @@ SETTINGS = {s.key: s for s in (
             kind="path", exists=True),
     Setting("translator_prompt", None, "Prompt file for an hf: translator ('… {text}').",
             kind="path", exists=True),
-    Setting("strict", False, "Fail instead of falling back when an hf: model is missing.",
-            kind="bool"),
+    Setting("strict", False, "Fail instead of falling back to the embedded backend when a "
+            "model is missing or a plugin fails.", kind="bool"),
     Setting("format", "md", "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the "
             "email), or both.",
             choices=("md", "email", "both")),
@@ -99,6 +99,16 @@ def langs_of(value: str) -> tuple[str, ...]:
     if not langs or any(lang not in LANGS for lang in langs):
         raise DigestError(f"lang {value!r}: use pt, en or pt,en")
     return langs
+
+
+def expand(path: Path, what: str) -> Path:
+    """`path` with a leading ~ or ~USER made that home folder; a DigestError naming
+    `what` (a setting, a variable) when there is no such user or home."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        raise DigestError(f"{what}: {str(path)!r}: {path.parts[0]} names no user with a "
+                          "home folder") from None
 
 
 def default_path() -> Path:
@@ -177,7 +187,8 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
             value = [str(v) if isinstance(v, os.PathLike) else v for v in value]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
-        return [base / Path(v).expanduser() for v in value] if kind == "paths" else list(value)
+        return ([base / expand(Path(v), f"{where}: {setting.key}") for v in value]
+                if kind == "paths" else list(value))
     if setting.key == "lang" and isinstance(value, (list, tuple)):
         value = ",".join(map(str, value))
     if kind == "path" and isinstance(value, os.PathLike):
@@ -193,7 +204,7 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
             raise bad("pt, en or pt,en") from None
     if kind != "path":
         return value
-    path = base / Path(value).expanduser()
+    path = base / expand(Path(value), f"{where}: {setting.key}")
     if setting.exists and not path.is_file():
         raise DigestError(f"{where}: {setting.key}: {path} is not a file")
     return path
@@ -216,18 +227,22 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
 
     env: Mapping[str, str] = os.environ if environ is None else environ
     explicit = path is not None
-    path = path.expanduser() if path is not None else default_path()
+    path = expand(path, "--config") if path is not None else default_path()
     values = {key: s.default for key, s in SETTINGS.items()}
     sources = dict.fromkeys(SETTINGS, "default")
     if explicit or path.exists():
+        if path.is_fifo():  # reading one waits for a writer that may never come
+            raise DigestError(f"{path}: a pipe, not a settings file")
         try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            flat = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise DigestError(f"{path}: cannot read the config file "
                               f"({exc.strerror or exc})") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise DigestError(f"{path}: not valid TOML ({exc})") from None
-        for key, value in _flatten(table).items():
+        except RecursionError:
+            raise DigestError(f"{path}: not valid TOML (nested too deeply)") from None
+        for key, value in flat.items():
             setting = SETTINGS.get(key)
             if setting is None:
                 logging.getLogger("digest").warning("%s: unknown setting %r, ignored", path, key)

@@ -67,8 +67,23 @@ def _domain(address: str) -> str:
 
 
 def read_message(path: Path) -> EmailMessage:
-    with path.open("rb") as f:
-        return BytesParser(policy=email.policy.SMTP).parse(f)
+    """The message in a file; a DigestError naming it if it cannot be read."""
+    try:
+        with path.open("rb") as f:
+            return BytesParser(policy=email.policy.SMTP).parse(f)
+    except OSError as exc:
+        raise DigestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_briefing(path: Path) -> EmailMessage:
+    """The email briefing that `digest run` wrote at `path`; a DigestError naming the
+    file if it is anything else (it has no X-Digest-Stories header): digest mails only
+    what it made."""
+    msg = read_message(path)
+    if not str(msg.get(STORIES, "")).isdigit():
+        raise DigestError(f"{path}: not an email briefing that digest wrote; "
+                          "`digest run --format email` writes one")
+    return msg
 
 
 def readdress(msg: EmailMessage, sender: str, to: list[str]) -> EmailMessage:
@@ -93,7 +108,7 @@ def _check_addresses(sender: str, to: list[str]) -> None:
     of `to` holds addresses, none with a line break or other control character (which
     would end the header and start another: a Bcc, say)."""
     for key, value in [("email.from", sender), *(("email.to", v) for v in to)]:
-        if re.search(r"[\x00-\x1f\x7f]", value):
+        if re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):  # all that ends a line
             raise DigestError(f"{key}: {value!r} holds a line break or another control "
                               "character, which a mail header cannot carry")
         found = [addr for _, addr in getaddresses([value])]
@@ -162,6 +177,12 @@ class Mailroom:
         waiting = self.waiting()
         if not waiting:
             return []
+        try:  # where sent mail goes must take it, or each send would mail it again
+            self.sent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DeliveryError(f"{self.sent}: cannot keep sent mail there "
+                                f"({exc.strerror or exc}); nothing sent, {_count(waiting)} "
+                                f"in {self.outbox}") from None
         done, failures = [], []
         try:
             with _connect(config) as server:
@@ -171,8 +192,13 @@ class Mailroom:
                     except _Refused as exc:
                         failures.append(f"{path.name}: {exc}")
                         continue
-                    self.sent.mkdir(parents=True, exist_ok=True)
-                    os.replace(path, self.sent / path.name)
+                    try:
+                        os.replace(path, self.sent / path.name)
+                    except OSError as exc:
+                        raise DeliveryError(
+                            f"{path.name} was sent but cannot be moved to {self.sent} "
+                            f"({exc.strerror or exc}); move it there, or the next send "
+                            "mails it again") from None
                     done.append((self.sent / path.name, [a for a in to if a not in refused]))
                     for addr, (code, text) in refused.items():
                         log.warning("%s: %s refused it (%s); the others got it",
@@ -194,7 +220,10 @@ class _Refused(Exception):
 
 def _send(server: _Session, path: Path) -> tuple[list[str], dict]:
     """Send one message file as it is: (its recipients, those the server refused)."""
-    msg = read_message(path)
+    try:
+        msg = read_message(path)
+    except DigestError as exc:
+        raise _Refused(str(exc)) from None
     senders, to = [a for _, a in getaddresses(msg.get_all("From", [])) if a], recipients(msg)
     if len(senders) != 1 or not to:
         raise _Refused("not one From address and some To addresses")
@@ -263,7 +292,7 @@ def password(config: Config) -> str:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               errors="replace", start_new_session=True) as process:
             try:
-                out, err = process.communicate(timeout=timeout)
+                out, _ = process.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _kill_group(process)
                 raise DeliveryError(f"smtp.password_command printed no password within "
@@ -271,10 +300,9 @@ def password(config: Config) -> str:
     except OSError as exc:
         raise DeliveryError(f"smtp.password_command cannot start ({exc.strerror or exc})"
                             ) from None
-    if process.returncode != 0:
-        said = [line.strip() for line in err.splitlines() if line.strip()]
-        raise DeliveryError(f"smtp.password_command exited with status {process.returncode}"
-                            + (f" ({said[-1][:200]})" if said else ""))
+    if process.returncode != 0:  # what it printed may be the password: not shown
+        raise DeliveryError(f"smtp.password_command exited with status {process.returncode}; "
+                            "run it by hand to see why")
     secret = out.rstrip("\r\n")
     if not secret:
         raise DeliveryError("smtp.password_command printed no password")

@@ -14,7 +14,13 @@ class FetchError(DigestError):
     """A URL that could not be read; the run warns and goes on."""
 
 
-class ModelUnavailable(DigestError):
+class Unavailable(DigestError):
+    """A backend that cannot be had or does not do its work: a model missing, a plugin
+    that cannot be imported or built, or that fails or breaks its protocol. A run falls
+    back to the embedded backend, unless --strict."""
+
+
+class ModelUnavailable(Unavailable):
     """A model that is neither a folder, nor cached, nor downloadable now."""
 
 

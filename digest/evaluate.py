@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cluster import THRESHOLD, cluster
+from .errors import DigestError
 from .ingest import read
 from .model import Article, Story
 from .pipeline import articles_of
 from .split import sentences
 from .store import write_atomic
-from .summarize import Summarizer, budget, first_sentences
+from .summarize import Summarizer, budget, first_sentences, summaries_of
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").
@@ -175,7 +176,7 @@ def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int
     out: Scores = {k: [] for k in ("single", "single_lead", "single_lead_budget", "multi",
                                    "multi_lead", "multi_round_robin")}
     stories = [d.story for d in docs] + [f.story for f in multi]
-    summaries = summarizer.summarize(stories, words)
+    summaries = summaries_of(summarizer, stories, words)
     for d, summary in zip(docs, summaries[:len(docs)], strict=True):
         ref = d.reference or ""
         out["single"].append(rouge(summary, ref))
@@ -229,7 +230,8 @@ def glued_pages(folders: Sequence[Folder], count: int = 40,
     rng = random.Random(seed)
     pages = []
     for _ in range(count if len(titled) >= 3 else 0):
-        chosen = [rng.choice(titled[k]) for k in rng.sample(sorted(titled), rng.choice((3, 4)))]
+        size = min(rng.choice((3, 4)), len(titled))  # a corpus of three stories: three
+        chosen = [rng.choice(titled[k]) for k in rng.sample(sorted(titled), size)]
         pages.append(("\n\n".join(d.text.strip() for d in chosen),
                       [d.story.articles[0].title for d in chosen]))
     return pages
@@ -269,8 +271,14 @@ class Report:
 
 def evaluate(corpus: Path, summarizer: Summarizer, words: int,
              save: Path | None = None, threshold: float = THRESHOLD) -> Report:
-    """Every summary and the grouping of a corpus, scored."""
+    """Every summary and the grouping of a corpus, scored; the summaries saved under
+    `save` (never inside the corpus, whose articles they would overwrite or join)."""
+    if save is not None and corpus.resolve() in (save.resolve(), *save.resolve().parents):
+        raise DigestError(f"{save}: inside the corpus {corpus}, whose articles the summaries "
+                          "would overwrite or join; save them elsewhere")
     folders = read_corpus(corpus)
+    if not folders:
+        raise DigestError(f"{corpus}: no article to evaluate (.txt files digest can read)")
     scores = summary_scores(folders, summarizer, words, save=save, corpus=corpus)
     return Report(
         rouge={system: mean(values) for system, values in scores.items() if values},

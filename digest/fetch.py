@@ -100,6 +100,10 @@ def _address(url: str) -> str:
     """`url` as a request carries it: http(s), an ASCII host, the path and query
     percent-encoded; _Failure saying what is wrong with it if it cannot be fetched."""
     try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # a byte of the command line, or a feed's "&#55296;"
+        raise _Failure("holds a byte or a code point that is not UTF-8 text") from None
+    try:
         parts = urllib.parse.urlsplit(url.strip())
         port = parts.port  # ValueError when it is not a number from 0 to 65535
     except ValueError as exc:
@@ -241,7 +245,11 @@ def feed_links(url: str, body: bytes) -> list[tuple[str, str | None]]:
     item's first category (its section, as the site names it)."""
     import feedparser
 
-    feed = feedparser.parse(body)
+    try:
+        feed = feedparser.parse(_CHARACTER_REFERENCE.sub(_character, body))
+    except Exception as exc:  # whatever the feed holds, one line naming it, not the run
+        raise FetchError(f"{_shown(url)}: not a feed digest can read "
+                         f"({type(exc).__name__}: {exc})") from None
     links = [(e.get("link"), next((t.get("label") or t.get("term") for t in e.get("tags", [])
                                    if t.get("label") or t.get("term")), None))
              for e in feed.entries if e.get("link")]
@@ -255,6 +263,17 @@ def feed_links(url: str, body: bytes) -> list[tuple[str, str | None]]:
     for link, category in links:
         first.setdefault(_join(url, link), category)
     return list(first.items())
+
+
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));")
+
+
+def _character(reference: re.Match[bytes]) -> bytes:
+    """A numeric character reference as it is, or U+FFFD's in place of one that names no
+    character (a surrogate, NUL, past U+10FFFF), on which feedparser would fail."""
+    code = int(reference[1]) if reference[1] else int(reference[2], 16)
+    return reference[0] if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF \
+        else b"&#65533;"
 
 
 def _join(base: str, link: str) -> str:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .backends import Options
+from .backends import Options, why
+from .config import expand
 from .errors import DigestError, ModelUnavailable
 from .model import Story
 from .split import sentences
@@ -88,13 +89,26 @@ def cached(name: str) -> Path | None:
     return found[-1] if found else None
 
 
+def model_config(folder: Path) -> dict:
+    """A model folder's config.json; ModelUnavailable naming it if that is not the JSON
+    object of a model's settings."""
+    path = folder / "config.json"
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailable(f"{path}: not a model's config ({why(exc)})") from None
+    if not isinstance(config, dict):
+        raise ModelUnavailable(f"{path}: not a model's config (not a JSON object)")
+    return config
+
+
 def offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
 def resolve(name: str) -> Path:
     """A folder holding the model: `name` itself, its cached copy, or a fresh download."""
-    path = Path(name).expanduser()
+    path = expand(Path(name), "model")
     if path.is_dir():
         if not (path / "config.json").is_file():
             raise ModelUnavailable(f"{path}: not a model folder (no config.json)")
@@ -177,7 +191,7 @@ class Seq2Seq:
         if not all(importlib.util.find_spec(m) for m in ("torch", "transformers")):
             raise ModelUnavailable(_NEEDS_EXTRA)  # now, not halfway through a run
         self.name, self.path = name, resolve(name)
-        config = json.loads((self.path / "config.json").read_text(encoding="utf-8"))
+        config = model_config(self.path)
         self.prompt = prompt_for(task, name, config.get("model_type", ""), options.prompt,
                                  options.src, options.tgt)
         self.options = options

@@ -50,9 +50,22 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
             found += sorted(files)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise DigestError(f"{path}: not a file or folder (a pipe, a device)")
         else:
             raise DigestError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))
+
+
+def shown(path: Path) -> Path:
+    """`path` as digest records and shows it: the bytes of a name that are not UTF-8
+    (Python holds them as lone surrogates, which no database, briefing or email can
+    carry) written as \\xNN."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return Path(os.fsencode(path).decode("utf-8", "backslashreplace"))
+    return path
 
 
 def decode(data: bytes, name: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,12 +21,12 @@ from . import backends, clean, ingest, split
 from .cluster import group
 from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
-from .errors import DigestError, ModelUnavailable
+from .errors import DigestError
 from .follow import Memory, follow, memories
 from .model import Article, Briefing
 from .render import reading_words, render
-from .store import locked, write_atomic
-from .summarize import Summarizer
+from .store import all_locked, write_atomic
+from .summarize import Summarizer, summaries_of
 from .translate import Translator, translate_stories
 
 if TYPE_CHECKING:
@@ -79,13 +79,14 @@ def _one_line(name: str) -> str:
     return name if name.isprintable() else repr(name)[1:-1]
 
 
-def load(inputs: Iterable[Path],
+def load(inputs: Path | Iterable[Path],
          pages: Iterable[tuple[str, bytes, str | None]] = ()) -> list[Article]:
-    """Every article in the input files and in the fetched (URL, page, category)s."""
+    """Every article in the input files (one path or several) and in the fetched (URL,
+    page, category)s."""
     articles: list[Article] = []
-    for path in ingest.discover(inputs):
+    for path in ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path)))):
         text = ingest.read(path)
-        articles += articles_of(text, path) if text is not None else []
+        articles += articles_of(text, ingest.shown(path)) if text is not None else []
     for url, body, category in pages:
         text = ingest.decode(body, url)
         if text is not None:
@@ -114,13 +115,21 @@ def build(
     reported stories of the one-line list (counted, not listed), then the summaries,
     down to SHORTEST words (never cutting a sentence or a lede). Stories that continue
     the `earlier` briefings' events say so, and leave out what those showed."""
+    date = _day(date, "build()")
+    numbers: dict[str, object] = {"words": words, "top": top, "minutes": minutes}
+    for name, number in numbers.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise DigestError(f"build(): {name} must be a whole number, not {number!r}")
+    if isinstance(langs, str):
+        langs = langs_of(langs)
     day = group(articles)
     if day is not None:
         follow(day, earlier)
     briefing = Briefing(date, rank(day.stories, day.x, day.members, top) if day else [],
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top,
-                        inputs=tuple(Path(p) for p in inputs))
+                        inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
+                                                       (str, Path)))))
     english = translator is not None and "en" in langs
     _summarize(briefing, summarizer, translator if english else None, words)
     if english:
@@ -136,10 +145,11 @@ def build(
 def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
                words: int) -> None:
     """Summarize (and translate) the stories shown in full in `words`."""
-    for story, summary in zip(briefing.full, summarizer.summarize(briefing.full, words),
+    for story, summary in zip(briefing.full, summaries_of(summarizer, briefing.full, words),
                               strict=True):
         story.summary = summary
         story.notes = []
+    briefing.summarizer = summarizer.name  # whose they are: a fallback's, if it took over
     if translator is not None:
         translate_stories(briefing.full, translator)
 
@@ -179,26 +189,6 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
 def write(briefing: Briefing, out: Path) -> Path:
     """Render the briefing to OUT/YYYY-MM-DD.md, replacing an earlier one atomically."""
     return write_atomic(out / f"{briefing.date.isoformat()}.md", render(briefing))
-
-
-def backend(kind: str, name: str, options: backends.Options, strict: bool = False,
-            notes: list[str] | None = None) -> Any:
-    """The backend `name`; if it is a model that cannot be had, the embedded default,
-    said on stderr and noted in `notes` for the briefing (unless `strict`)."""
-    try:
-        return backends.load(kind, name, options)
-    except ModelUnavailable as exc:
-        fallback = EMBEDDED[kind]
-        if strict or name == fallback:
-            raise
-        log.warning("%s; using the embedded %s instead", exc, fallback)
-        if notes is not None:
-            what = "summaries" if kind == "summarizer" else "translation"
-            notes.append(f"{name} unavailable: {what} by the embedded {fallback}")
-        return backends.load(kind, fallback, options)
-
-
-EMBEDDED = {"summarizer": "extractive", "translator": "bergamot"}
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -257,12 +247,19 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     from .fetch import Pages
     from .state import State, home
 
+    if settings is not None and not isinstance(settings, Config):
+        raise DigestError(f"run(): settings must be a Config (digest.config.load()), not "
+                          f"{settings!r}")
+    for name, flag in (("everything", everything), ("send", send), ("force", force)):
+        if not isinstance(flag, bool):
+            raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
+    inputs, urls, feeds = (_listed("run()", "inputs", inputs, (str, Path)),
+                           _listed("run()", "urls", urls, (str,)),
+                           _listed("run()", "feeds", feeds, (str,)))
     cfg = (settings or load_settings()).override(**overrides)
-    if isinstance(inputs, (str, Path)):
-        inputs = [inputs]
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     data = home()
-    with locked(data, "data folder"), locked(out, "output folder"), State(data) as state:
+    with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
         notes: list[str] = []
         summarizer, translator = _backends(cfg, langs, state, notes)
         pages = Pages(state.folder / "pages")
@@ -358,20 +355,44 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
     from .state import CachedSummarizer, CachedTranslator
 
     options = backends.Options(device=cfg["device"], batch_size=cfg["batch_size"])
-    summarizer = backend("summarizer", cfg["summarizer"], dataclasses.replace(
-        options, prompt=cfg["summarizer_prompt"]), cfg["strict"], notes)
+    summarizer = backends.chosen(
+        "summarizer", cfg["summarizer"], dataclasses.replace(options, prompt=cfg[
+            "summarizer_prompt"]), cfg["strict"], notes, lambda s: CachedSummarizer(s, state))
     if "en" not in langs:
-        return CachedSummarizer(summarizer, state), None
-    translator = backend("translator", cfg["translator"], dataclasses.replace(
-        options, prompt=cfg["translator_prompt"]), cfg["strict"], notes)
-    return CachedSummarizer(summarizer, state), CachedTranslator(translator, state)
+        return summarizer, None
+    translator = backends.chosen(
+        "translator", cfg["translator"], dataclasses.replace(options, prompt=cfg[
+            "translator_prompt"]), cfg["strict"], notes, lambda t: CachedTranslator(t, state))
+    return summarizer, translator
 
 
-def _day(date: dt.date | str | None) -> dt.date:
+def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:
+    """An argument that takes one item or several as a list: one (a string, a path)
+    wrapped, several listed; a DigestError naming the argument if it is neither."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, kinds) else value
+    if isinstance(items, (bytes, Mapping)) or not isinstance(items, Iterable):
+        items = [items]
+    items = list(items)
+    for item in items:
+        if not isinstance(item, kinds):
+            what = " or ".join("a path" if kind is Path else "a string" for kind in kinds)
+            raise DigestError(f"{where}: {name} must be {what}, or a list of them, not "
+                              f"{item!r}")
+    return items
+
+
+def _day(date: Any, where: str = "run()") -> dt.date:
+    """The day `date` names: a date (a datetime's own), 'YYYY-MM-DD', or None (today)."""
     if date is None:
         return dt.date.today()
+    if isinstance(date, dt.datetime):
+        return date.date()
     if isinstance(date, dt.date):
         return date
+    if not isinstance(date, str):
+        raise DigestError(f"{where}: date must be a date or 'YYYY-MM-DD', not {date!r}")
     try:
         return dt.date.fromisoformat(date)
     except ValueError:

@@ -17,15 +17,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .config import expand
 from .errors import DigestError
 from .store import write_atomic
 
 COMMENT = "digest: daily briefing"
 MARK = f" # {COMMENT}"  # how the entry's line ends; sh takes it for a comment
 # What cron cannot pass on in a command: a line break ends the entry (and what follows
-# would be a line of its own, run every minute), NUL ends the text, and a byte that is
-# not UTF-8 cannot be written in this text.
-UNCARRIED = re.compile(r"[\n\r\x00\udc80-\udcff]")
+# would be a line of its own, run every minute), NUL ends the text, a byte that is not
+# UTF-8 cannot be written in this text, and a backslash before a % cannot be written at
+# all: cron reads "\%" as "%", and "\\%" as two backslashes and the end of the command.
+UNCARRIED = re.compile(r"[\n\r\x00\udc80-\udcff]|\\%")
 
 
 def executable() -> list[str]:
@@ -49,7 +51,7 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
         args.append("--send")
     line = " ".join(shlex.quote(a) for a in args)
     if os.environ.get("DIGEST_HOME"):  # the data folder in use now, not cron's default
-        home = Path(os.environ["DIGEST_HOME"]).expanduser().resolve()
+        home = expand(Path(os.environ["DIGEST_HOME"]), "DIGEST_HOME").resolve()
         line = f"DIGEST_HOME={shlex.quote(_carried('DIGEST_HOME', home))} {line}"
     return line + f" >> {shlex.quote(_carried('--log', log.resolve()))} 2>&1"
 
@@ -58,7 +60,7 @@ def _carried(option: str, path: Path | str) -> str:
     text = str(path)
     if UNCARRIED.search(text):
         raise DigestError(f"{option}: {text!r}: a crontab line cannot carry a line break, "
-                          "a NUL or a byte that is not UTF-8")
+                          "a NUL, a byte that is not UTF-8 or a backslash before a %")
     return text
 
 
@@ -69,6 +71,8 @@ def _is_entry(line: str) -> bool:
 def _read(tabfile: Path | None) -> str:
     """The crontab's text; bytes that are not UTF-8 kept as they are (surrogateescape)."""
     if tabfile is not None:
+        if tabfile.is_fifo():  # reading one waits for a writer that may never come
+            raise DigestError(f"{tabfile}: a pipe, not a crontab file")
         try:
             data = tabfile.read_bytes() if tabfile.exists() else b""
         except OSError as exc:

@@ -2,10 +2,11 @@
 sentence that leans on the one before it from one that stands alone."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .clean import Cleaned, content_words
 
@@ -20,16 +21,11 @@ ABBREVIATIONS = set("""sr sra srs sras srta dr dra drs dras prof profa profs gen
 # then something that can open a sentence. The lookbehind starts a match only at the
 # first mark of a run, so a line of 20,000 dots costs one pass, not 20,000.
 _END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[—–-]?[A-ZÀ-Ý0-9])")
-_OPEN_CLOSE = {"“": "”", "«": "»"}
-
-
-def _inside_quote(text: str, pos: int) -> bool:
-    """True when `pos` lies inside a quotation that closes later in the same text."""
-    before, after = text[:pos], text[pos:]
-    for o, c in _OPEN_CLOSE.items():
-        if before.count(o) > before.count(c) and c in after:
-            return True
-    return before.count('"') % 2 == 1 and '"' in after
+_OPEN_CLOSE = {"“": "”", "«": "»", '"': '"'}
+# The last token before a stop is looked for this far back: no abbreviation is longer.
+_TOKEN_REACH = 40
+_LETTER = re.compile(r"[^\W\d_]")
+_OPENING = re.compile("[" + "".join(_OPEN_CLOSE) + "]")
 
 
 def sentences(text: str) -> list[str]:
@@ -38,23 +34,56 @@ def sentences(text: str) -> list[str]:
     Survives abbreviations ("Sr.", "Av."), initials ("John F. Kennedy"), numbers
     ("15.000", "9,4 km"), day markers ("quarta-feira (6).") and quotations: a sentence
     that ends inside a quote closing later ("“Sim. Não”, disse") is not cut there.
+    Linear in the text: each character is looked at a bounded number of times, however
+    long the sentence being built (an unclosed quote, a run of "Sr. Sr. Sr.").
     """
-    out, start = [], 0
+    return list(_each_sentence(text))
+
+
+def first_sentence(text: str) -> str:
+    """The first of a paragraph's sentences, found without splitting the rest."""
+    return next(_each_sentence(text), "")
+
+
+def _each_sentence(text: str) -> Iterator[str]:
+    start = 0
+    last_close = {c: text.rfind(c) for c in _OPEN_CLOSE.values()}
+    latest = max(last_close.values())
+    opening = [m.start() for m in _OPENING.finditer(text)]
+    # Quotation marks in text[start:counted], counted only in a sentence that opens one
+    # and while it may still close.
+    counts = dict.fromkeys(_OPEN_CLOSE.keys() | _OPEN_CLOSE.values(), 0)
+    counted = 0
     for m in _END.finditer(text):
-        last = text[start:m.start()].rsplit(maxsplit=1)[-1:] or [""]
-        token = last[0].lstrip("(“\"'«").lower()
-        if m.group().startswith(".") and (
-            token in ABBREVIATIONS or re.fullmatch(r"[^\W\d_]", token)
-        ):
-            continue
-        if _inside_quote(text[start:], m.end() - start):
-            continue
-        out.append(text[start:m.end()].strip())
-        start = m.end()
+        end = m.end()
+        if text[m.start()] == ".":
+            reach = text[max(start, m.start() - _TOKEN_REACH):m.start()]
+            token = (reach.rsplit(maxsplit=1)[-1:] or [""])[0].lstrip("(“\"'«").lower()
+            if token in ABBREVIATIONS or _LETTER.fullmatch(token):
+                continue
+        k = bisect.bisect_left(opening, start)
+        if latest >= end and k < len(opening) and opening[k] < end:
+            for mark in counts:
+                counts[mark] += text.count(mark, counted, end)
+            counted = end
+            if _inside_quote(counts, last_close, end):
+                continue
+        yield text[start:end].strip()
+        start = counted = end
+        counts = dict.fromkeys(counts, 0)
     tail = text[start:].strip()
     if tail:
-        out.append(tail)
-    return out
+        yield tail
+
+
+def _inside_quote(counts: dict[str, int], last_close: dict[str, int], pos: int) -> bool:
+    """Whether `pos` lies inside a quotation that closes later in the text: one opened
+    (more “ than ” so far in the sentence, or an odd number of ") and closed after `pos`."""
+    for o, c in _OPEN_CLOSE.items():
+        opened = counts[o] % 2 == 1 if o == c else counts[o] > counts[c]
+        if opened and last_close[c] >= pos:
+            return True
+    return False
 
 
 # Openers that point back to something said before: pronouns, demonstratives,
@@ -100,23 +129,63 @@ def leans_by_opener(sentence: str) -> bool:
     return _LEANING_OPENER.match(sentence) is not None
 
 
-def leans(sentence: str, before: str) -> bool:
-    """Whether `sentence` leans on the text `before` it (in its article) for its sense:
-    a pronoun or connective opener, or a definite noun phrase that names again
-    something already named. The first sentence of an article never leans."""
-    if not before.strip():
-        return False
-    if leans_by_opener(sentence):
-        return True
-    verb = _VERB_FIRST.match(sentence)
-    if verb and not re.search(rf"(?<=\w )\b{verb[1]}\b", before):
-        return True
-    m = _DEFINITE.match(sentence)
-    if not m or m[1][0].isupper() or m[1].lower() in _NOT_NOUNS or _NAME.match(m["rest"]):
-        return False
-    noun = m[1].lower()
-    stem = noun[:max(4, len(noun) - 2)]  # encontro/encontros, reunião/reuniões
-    return re.search(rf"\b{re.escape(stem)}", before.lower()) is not None
+_AFTER_WORD = re.compile(r"(?<=\w )\w+")
+_WORD = re.compile(r"\w+")
+
+
+def leaning(texts: Sequence[str]) -> list[bool]:
+    """Whether each of an article's sentences (`texts`, in order) leans on the text
+    before it for its sense: a pronoun or connective opener, a sentence opening with a
+    verb whose subject came before, or a definite noun phrase that names again something
+    already named. The first sentence never leans.
+
+    Linear in the text: what each sentence would need to have been named before it (its
+    verb used as a name, its noun's stem) is looked up in one pass over the words, not in
+    all the text before it, sentence by sentence.
+    """
+    verbs: list[str | None] = []
+    stems: list[str | None] = []
+    for text in texts:
+        verb = _VERB_FIRST.match(text)
+        verbs.append(verb[1] if verb else None)
+        m = _DEFINITE.match(text)
+        if not m or m[1][0].isupper() or m[1].lower() in _NOT_NOUNS or _NAME.match(m["rest"]):
+            stems.append(None)
+            continue
+        noun = m[1].lower()
+        stems.append(noun[:max(4, len(noun) - 2)])  # encontro/encontros, reunião/reuniões
+    wanted_verbs = {v for v in verbs if v}
+    wanted_stems = {s for s in stems if s}
+    lengths = sorted({len(s) for s in wanted_stems})
+    # The first sentence in which each wanted verb is used after a word (as a name, not
+    # as an opener: "…o governo de Moscou anunciou"), and in which a word begins with
+    # each wanted stem; the scan stops once all are found.
+    named: dict[str, int] = {}
+    begun: dict[str, int] = {}
+    known: set[str] = set()  # the words seen so far
+    previous = ""
+    for i, text in enumerate(texts):
+        if len(named) < len(wanted_verbs):  # as if joined by a space: one's first word
+            for word in wanted_verbs.intersection(  # follows the last word before it
+                    _AFTER_WORD.findall(previous[-1:] + " " + text)) - named.keys():
+                named[word] = i
+        if len(begun) < len(wanted_stems):
+            for word in set(_WORD.findall(text.lower())) - known:
+                known.add(word)
+                for n in lengths:
+                    if n > len(word):
+                        break
+                    if word[:n] in wanted_stems:
+                        begun.setdefault(word[:n], i)
+        previous = text
+    out = []
+    seen = False  # some text before this sentence
+    for i, (text, opener, stem) in enumerate(zip(texts, verbs, stems, strict=True)):
+        out.append(seen and (leans_by_opener(text)
+                             or (opener is not None and named.get(opener, i) >= i)
+                             or (stem is not None and begun.get(stem, i) < i)))
+        seen = seen or bool(text.strip())
+    return out
 
 
 def word_count(text: str) -> int:
@@ -182,7 +251,7 @@ def _opens_story(blocks: list[str], i: int, start: int, body: int,
     lede = i + 1 if not is_heading(blocks[i + 1]) else i + 2
     if lede >= len(blocks) or is_heading(blocks[lede]):
         return False
-    first = sentences(blocks[lede])[0]
+    first = first_sentence(blocks[lede])
     if leans_by_opener(first):
         return False
     heading = is_heading(blocks[i])
@@ -237,7 +306,7 @@ def main_clause(sentence: str, short: int = 25, clause: int = 8) -> str:
 
 def short_title(text: str) -> str:
     """A headline made from a text's first sentence, for a story whose page has none."""
-    return main_clause(sentences(text)[0])
+    return main_clause(first_sentence(text))
 
 
 def stories(cleaned: Cleaned, topic_break: float = TOPIC_BREAK,

@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -25,11 +26,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
+from .config import expand
 from .errors import DigestError
 from .model import Article, Story
+from .summarize import summaries_of
 
 if TYPE_CHECKING:
     from .follow import Memory
+
+log = logging.getLogger("digest")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -58,15 +63,17 @@ MARKS_VERSION = 1
 def home() -> Path:
     """The data folder: $DIGEST_HOME, else the platform's user data folder."""
     if os.environ.get("DIGEST_HOME"):
-        return Path(os.environ["DIGEST_HOME"]).expanduser()
+        return expand(Path(os.environ["DIGEST_HOME"]), "DIGEST_HOME")
     import platformdirs
 
     return platformdirs.user_data_path("digest")
 
 
 def digest_of(*parts: object) -> str:
+    """The SHA-256 of `parts` as JSON, for any text: a lone surrogate (a byte of a file
+    name or command line that is not UTF-8) is hashed as it is."""
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str)
-                          .encode("utf-8")).hexdigest()
+                          .encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def article_hash(a: Article) -> str:
@@ -83,11 +90,22 @@ def _dump(a: Article) -> str:
 
 
 def _load(text: str) -> Article:
+    """The article a row holds; ValueError if the row is damaged (not the JSON of one)."""
     d = json.loads(text)
+    if not (isinstance(d, dict)
+            and all(isinstance(d.get(key), kind) for key, kind in _REQUIRED.items())
+            and all(isinstance(p, str) for p in d["paragraphs"])
+            and all(isinstance(d.get(key), (str, type(None))) for key in _OPTIONAL)
+            and isinstance(d.get("headline", True), bool)):
+        raise ValueError("not the record of an article")
     path = d["path"] if "://" in d["path"] else Path(d["path"])
-    published = dt.datetime.fromisoformat(d["published"]) if d["published"] else None
-    return Article(d["title"], tuple(d["paragraphs"]), path, d["source"], published,
+    published = dt.datetime.fromisoformat(d["published"]) if d.get("published") else None
+    return Article(d["title"], tuple(d["paragraphs"]), path, d.get("source"), published,
                    d["lang"], d.get("section"), d.get("outlet"), d.get("headline", True))
+
+
+_REQUIRED = {"title": str, "paragraphs": list, "path": str, "lang": str}
+_OPTIONAL = ("source", "published", "section", "outlet")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -154,10 +172,20 @@ class State:
         """The articles of the briefing for `date`: those already in it and those in no
         briefing yet (or every article, with `everything`), in the order first read."""
         rows = self.db.execute(
-            "SELECT article FROM articles" + ("" if everything else
-                                              " WHERE briefing IS NULL OR briefing = ?")
+            "SELECT rowid, article FROM articles" + ("" if everything else
+                                                     " WHERE briefing IS NULL OR briefing = ?")
             + " ORDER BY rowid", () if everything else (date.isoformat(),))
-        return [_load(text) for text, in rows]
+        articles, damaged = [], []
+        for row, text in rows:
+            try:
+                articles.append(_load(text))
+            except (ValueError, TypeError):  # a row changed by hand or by another program
+                damaged.append(str(row))
+        if damaged:
+            log.warning("%s: %s of the articles table damaged, skipped: %s", self.path,
+                        "a row" if len(damaged) == 1 else f"{len(damaged)} rows",
+                        ", ".join(damaged[:10]) + (", …" if len(damaged) > 10 else ""))
+        return articles
 
     @_guarded
     def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:
@@ -252,8 +280,9 @@ class CachedSummarizer(_Kept):
         how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
         keys = [digest_of("summary", how, [article_hash(a) for a in s.articles],
                           sorted(s.seen)) for s in stories]
-        out, hits = self.state.through(keys, stories,
-                                       lambda todo: self.inner.summarize(todo, words))
+        # Held to the protocol before it is kept: a plugin's failure is not cached.
+        out, hits = self.state.through(
+            keys, stories, lambda todo: summaries_of(self.inner, todo, words))
         self.hits += hits
         return out
 

@@ -14,6 +14,12 @@ from .errors import Busy, DigestError
 
 # How long a run waits for another to leave a folder before giving up (exit status 4).
 LOCK_WAIT = 5.0
+# How write_atomic names its temporary files, '.NAME.RANDOM.digest-tmp': a lock's
+# cleanup takes these and nothing that another program (or a person) put there.
+TEMP_SUFFIX = ".digest-tmp"
+# The folders below a locked one that digest writes into: OUT/outbox, OUT/sent and
+# DATA/pages. Only these and the folder itself are cleaned, not every folder below it.
+SUBFOLDERS = ("outbox", "sent", "pages")
 # Files get the mode the user's umask gives new files, as open() would (mkstemp's 0600
 # would hide a briefing from a web server or a shared folder).
 _UMASK = os.umask(0o022)
@@ -27,7 +33,8 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                   suffix=TEMP_SUFFIX)
         os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -44,10 +51,12 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Delete temporary files that a killed write_atomic left in `folder` or below it
-    (call it only while holding the folder's lock, so that no write is under way)."""
-    for tmp in folder.rglob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
+    """Delete the temporary files that a killed write_atomic left in `folder` or its
+    SUBFOLDERS (call it only while holding the folder's lock, so that no write is under
+    way): digest's own, by their name, and no other file."""
+    for where in (folder, *(folder / name for name in SUBFOLDERS)):
+        for tmp in where.glob(f".*{TEMP_SUFFIX}"):
+            tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -76,6 +85,21 @@ def locked(folder: Path, what: str = "folder") -> Iterator[None]:
             yield
         finally:
             _unlock(f.fileno())
+
+
+@contextlib.contextmanager
+def all_locked(*folders: tuple[Path, str]) -> Iterator[None]:
+    """Hold the lock of each (folder, what it is), in order; a folder named twice (the
+    output folder is the data folder) once, as a second lock on it would wait for the
+    first."""
+    with contextlib.ExitStack() as stack:
+        held = set()
+        for folder, what in folders:
+            where = os.path.realpath(folder)
+            if where not in held:
+                held.add(where)
+                stack.enter_context(locked(folder, what))
+        yield
 
 
 if sys.platform == "win32":  # pragma: no cover

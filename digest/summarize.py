@@ -17,17 +17,19 @@ budget and a share of the story's own length, and reads in the articles' order.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Protocol
 
-from .backends import Options
-from .clean import content_words
-from .errors import DigestError
+from .backends import Options, why
+from .clean import content_words, normalize
+from .errors import DigestError, Unavailable
 from .model import Story
-from .split import leans, sentences, word_count
+from .split import first_sentence, leaning, sentences, word_count
 
 
 class Summarizer(Protocol):
@@ -39,6 +41,35 @@ class Summarizer(Protocol):
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         """One summary of at most `words` words per story, in order."""
         ...
+
+
+def summaries_of(summarizer: Summarizer, stories: Sequence[Story],
+                 words: int) -> list[str]:
+    """What `summarizer` makes of `stories`, held to the protocol: a list of one string
+    per story, each made one line of plain text and cut to `words` as every summary ends
+    (first_sentences). Unavailable, one line naming the summarizer, when it raises or
+    gives anything else: a plugin's failure is never a traceback, nor a summary of any
+    length or shape."""
+    name = getattr(summarizer, "name", type(summarizer).__name__)
+    try:
+        out: object = summarizer.summarize(stories, words)
+    except Unavailable:  # said already, by a summarizer held inside this one
+        raise
+    except Exception as exc:
+        raise Unavailable(f"summarizer {name} failed ({why(exc)})") from None
+    if not isinstance(out, (list, tuple)) or len(out) != len(stories):
+        got = (f"{len(out)} summaries" if isinstance(out, (list, tuple))
+               else type(out).__name__)
+        raise Unavailable(f"summarizer {name} gave {got} for {len(stories)} "
+                          f"{'story' if len(stories) == 1 else 'stories'}")
+    for summary in out:
+        if not isinstance(summary, str):
+            raise Unavailable(f"summarizer {name} gave a {type(summary).__name__}, not a "
+                              "string, as a summary")
+    # Only what can be kept is cleaned (a plugin may return megabytes): a first sentence
+    # up to RUN_ON budgets, and a word more, so that one that runs past is seen to.
+    return [first_sentences(sentences(normalize(" ".join(s.split()[:RUN_ON * words + 1]))),
+                            words) for s in out]
 
 
 @dataclass(frozen=True)
@@ -89,11 +120,9 @@ def _sentences(story: Story) -> list[_Sentence]:
     """The sentences of a story's articles, in order, article by article."""
     out = []
     for d, article in enumerate(story.articles):
-        before: list[str] = []
-        for s in (s for p in article.paragraphs for s in sentences(p)):
-            out.append(_Sentence(s, d, len(before), word_count(s), content_words(s),
-                                 leans(s, " ".join(before))))
-            before.append(s)
+        texts = [s for p in article.paragraphs for s in sentences(p)]
+        out += [_Sentence(s, d, pos, word_count(s), content_words(s), lean)
+                for pos, (s, lean) in enumerate(zip(texts, leaning(texts), strict=True))]
     return out
 
 
@@ -102,7 +131,7 @@ def budget(story: Story, words: int, knobs: Knobs = KNOBS) -> int:
     words its articles hold, but never fewer than its lede needs (nor than 15)."""
     held = sum(word_count(a.text) for a in story.articles)
     first = story.articles[0].paragraphs[:1]
-    lede = word_count(sentences(first[0])[0]) if first and first[0].strip() else 0
+    lede = word_count(first_sentence(first[0])) if first else 0
     return min(words, max(15, lede, round(knobs.ratio * held)))
 
 
@@ -185,18 +214,31 @@ class Extractive:
             share = len(headline & set(s.tokens)) / len(headline) if headline else 0.0
             return 1 / (1 + s.pos) + self.knobs.headline * share
 
+        # A sentence that leans on the one before comes with it, or not at all: with the
+        # ones back to where the lean began or to one already chosen. Words and unusable
+        # sentences are summed from the start, so a group costs the same however long.
+        words = list(accumulate((s.words for s in sents), initial=0))
+        unusable = list(accumulate((not self._usable(s) for s in sents), initial=0))
+        begins = list(accumulate((0 if s.leans else s.pos for s in sents), max))
         chosen: list[_Sentence] = []
+        taken: list[int] = []  # their positions, in order
+        used = 0
         for s in sorted(sents, key=lambda s: (s.pos != 0, -score(s), s.pos)):
-            # A sentence that leans on the one before comes with it, or not at all.
-            group = [s]
-            while group[0].leans and sents[group[0].pos - 1] not in chosen:
-                group.insert(0, sents[group[0].pos - 1])
-            group = [x for x in group if x not in chosen]
-            if (sum(x.words for x in chosen + group) > limit
-                    or not all(map(self._usable, group))
-                    or any(_overlap(x, c) > 0.5 for x in group for c in chosen)):
+            if used >= limit:
+                break
+            k = bisect.bisect_left(taken, s.pos)
+            if k < len(taken) and taken[k] == s.pos:
+                continue
+            start = max(begins[s.pos], taken[k - 1] + 1 if k else 0)
+            end = s.pos + 1
+            if used + words[end] - words[start] > limit or unusable[end] - unusable[start]:
+                continue
+            group = sents[start:end]
+            if any(_overlap(x, c) > 0.5 for x in group for c in chosen):
                 continue
             chosen += group
+            taken[k:k] = range(start, end)
+            used += words[end] - words[start]
         return chosen
 
     def _several(self, sents: list[_Sentence], limit: int, story: Story) -> list[_Sentence]:

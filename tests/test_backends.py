@@ -48,9 +48,9 @@ def plugin(tmp_path):
     return tmp_path
 
 
-def digest_process(plugin, *args, **env):
+def digest_process(plugin, *args, input=None, **env):
     return subprocess.run([sys.executable, "-m", "digest", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
+                          capture_output=True, text=True, timeout=120, input=input,
                           env={**os.environ, "PYTHONPATH": str(plugin), **env})
 
 
@@ -90,3 +90,174 @@ def test_an_unknown_backend_names_those_installed(plugin):
     assert done.returncode == 1
     assert done.stderr == ("Error: unknown summarizer 'magic': choose from extractive, "
                            "hf:MODEL, shout\n")
+
+
+BROKEN = '''
+class Raises:
+    name, settings = "raises", ""
+
+    def __init__(self, options):
+        pass
+
+    def summarize(self, stories, words):
+        raise ValueError("the model server said no")
+
+
+class Nothing(Raises):
+    name = "nothing"
+
+    def summarize(self, stories, words):
+        return None
+
+
+class Fewer(Raises):
+    name = "fewer"
+
+    def summarize(self, stories, words):
+        return [s.title for s in stories][1:]
+
+
+class Numbers(Raises):
+    name = "numbers"
+
+    def summarize(self, stories, words):
+        return [42 for _ in stories]
+
+
+class Flood(Raises):
+    """16 MB a story, on many lines, some of them Markdown headings and list items."""
+    name = "flood"
+
+    def summarize(self, stories, words):
+        line = "Uma frase longa repetida sem parar. "
+        return ["# Manchete falsa\\n- item\\n" + line * (16 * 2**20 // len(line))
+                for _ in stories]
+
+
+class FailsToStart(Raises):
+    def __init__(self, options):
+        raise OSError("no GPU here")
+
+
+class NoMethod:
+    def __init__(self, options):
+        self.name = "nomethod"
+
+
+class Garbled:
+    name, settings = "garbled", ""
+
+    def __init__(self, options):
+        pass
+
+    def translate(self, texts):
+        return texts[1:]
+'''
+FAILING = {"raises": "summarizer raises failed (ValueError: the model server said no)",
+           "nothing": "summarizer nothing gave NoneType for 1 story",
+           "fewer": "summarizer fewer gave 0 summaries for 1 story",
+           "numbers": "summarizer numbers gave a int, not a string, as a summary",
+           "starts": "summarizer starts (digest_broken:FailsToStart from digest-broken 0.1) "
+                     "could not be built: OSError: no GPU here",
+           "nomethod": "summarizer nomethod (digest_broken:NoMethod from digest-broken 0.1) is "
+                       "no summarizer: it has no name or no summarize() method",
+           "missing": "summarizer 'missing' (digest_missing:Gone from digest-broken 0.1) cannot "
+                      "be loaded: ModuleNotFoundError: No module named 'digest_missing'"}
+LOAD_TIME = {"starts", "nomethod", "missing"}
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A distribution 'digest-broken' of summarizers that fail in every way a plugin can:
+    they raise, give None, too few summaries, numbers or 16 MB, cannot start, have no
+    summarize(), or live in a module that is not there."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "digest_broken.py").write_text(BROKEN)
+    info = folder / "digest_broken-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: digest-broken\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[digest.summarizers]\nraises = digest_broken:Raises\nnothing = digest_broken:Nothing\n"
+        "fewer = digest_broken:Fewer\nnumbers = digest_broken:Numbers\n"
+        "flood = digest_broken:Flood\nstarts = digest_broken:FailsToStart\n"
+        "nomethod = digest_broken:NoMethod\nmissing = digest_missing:Gone\n\n"
+        "[digest.translators]\ngarbled = digest_broken:Garbled\n")
+    return folder
+
+
+def test_a_plugin_that_cannot_be_imported_is_listed_with_why(broken):
+    done = digest_process(broken, "backends")
+    assert done.returncode == 0, done.stderr
+    (row,) = [line for line in done.stdout.splitlines() if " missing " in line]
+    assert row.split(None, 2)[2] == ("digest_missing:Gone (digest-broken 0.1): cannot be "
+                                     "loaded (ModuleNotFoundError: No module named "
+                                     "'digest_missing')")
+
+
+@pytest.mark.parametrize("name", FAILING)
+def test_a_failing_summarizer_plugin_falls_back_with_a_note_or_stops_with_strict(
+        broken, tmp_path, name):
+    seed, out = SEEDS / "002_92a03ea6e66c8f79.txt", tmp_path / "out"
+    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt",
+                          "--summarizer", name)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (f"digest: warning: {FAILING[name]}; using the embedded extractive "
+                           "instead\n")
+    md = (out / "2026-11-22.md").read_text()
+    how = "unavailable" if name in LOAD_TIME else "failed"
+    assert f"*Nota: {name} {how}: summaries by the embedded extractive*" in md
+    assert "*Resumos: extractive · digest " in md
+    assert "O norte-coreano falou em um 'dever fraternal'" in md  # the extractive's summary
+    strict = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "strict",
+                            "-l", "pt", "--summarizer", name, "--strict")
+    assert (strict.returncode, strict.stderr) == (1, f"Error: {FAILING[name]}\n")
+
+
+def _corpus(folder):
+    """A corpus of one story: a seed article and a reference summary of it."""
+    story = folder / "corpus" / "c01"
+    story.mkdir(parents=True)
+    text = (SEEDS / "002_92a03ea6e66c8f79.txt").read_text(encoding="utf-8")
+    (story / "d1.txt").write_text(text)
+    (story / "d1.reference.txt").write_text(text[:400])
+    return story.parent
+
+
+def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_path):
+    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
+    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l", "pt",
+                          "--summarizer", "flood", "--words", "20")
+    assert done.returncode == 0, done.stderr
+    md = (tmp_path / "2026-11-22.md").read_text()
+    # Its lines joined into one paragraph: no heading or list item of its own.
+    assert "\n# Manchete falsa" not in md and "\n- item" not in md
+    summary = md.split("\n## 1. ")[1].split("\n\n")[1]  # under the story's headline
+    assert summary.startswith("\\# Manchete falsa - item Uma frase")
+    assert len(summary.split()) <= 20 and len(md) < 5000
+    shown = digest_process(broken, "summarize", seed, "--summarizer", "flood", "--words", "20")
+    assert shown.returncode == 0, shown.stderr
+    _, summary = shown.stdout.strip().split("\n\n")
+    assert summary.startswith("# Manchete falsa - item Uma frase") and len(summary.split()) <= 20
+    scored = digest_process(broken, "eval", _corpus(tmp_path), "--summarizer", "flood",
+                            "--json", "--words", "20")
+    assert scored.returncode == 0, scored.stderr
+
+
+@pytest.mark.parametrize("command", ["summarize", "eval"])
+def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, tmp_path,
+                                                                        command):
+    what = SEEDS / "002_92a03ea6e66c8f79.txt" if command == "summarize" else _corpus(tmp_path)
+    done = digest_process(broken, command, what, "--summarizer", "fewer")
+    assert (done.returncode, done.stderr) == (1, f"Error: {FAILING['fewer']}\n")
+
+
+def test_a_failing_translator_plugin_costs_its_stories_or_is_one_line(broken, tmp_path):
+    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
+    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path,
+                          "--translator", "garbled")
+    assert done.returncode == 0, done.stderr
+    assert "English translation unavailable" in (tmp_path / "2026-11-22.md").read_text()
+    done = digest_process(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("Error: translator garbled failed (ValueError: zip() ")

@@ -24,6 +24,7 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "rerun": ["-n", "6"],
     "follow": ["-n", "10", "--days", "2"],
     "translate": ["--lines", "10", "--headlines", "3"],
+    "linear": ["--sizes", "0.02,0.04", "--attributes", "200,400"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
 }
 NEEDS_CORPUS = {"tune"}
@@ -172,6 +173,26 @@ def test_tune(benches):
     assert re.fullmatch(r"chosen on all: (0\.04|0\.16)  \(.+\)", chosen[2])
     assert re.fullmatch(r"chosen on all: topic_break (0\.05|0\.15), echo (0\.3|0\.6)  \(.+\)",
                         chosen[3])
+
+
+def test_linear(benches):
+    lines = printed(benches, "linear")
+    assert re.fullmatch(r"single-paragraph articles of short sentences through `digest run "
+                        r"--lang pt` \(whole s\) and a warmed-up `digest.run\(lang=\"pt\"\)` "
+                        r"\(run s\); \d+ cores", lines[0])
+    table(lines[1:4], ["MB", "sentences", "whole s", "run s", "run s/MB", "peak RSS MB"],
+          ["0.02", "0.04"], 5)
+    assert re.fullmatch(rf"time per MB at 0.04 MB is {NUMBER}x that at 0.02 MB \(target: at "
+                        rf"most 2x\); 0.04 MB: {NUMBER} s, whole process \(target at 8 MB: "
+                        r"under 20 s\)", lines[4])
+    assert lines[5] == "a news page whose one <div> holds N attributes, the same way"
+    table(lines[6:9], ["attributes", "KB", "whole s", "run s", "peak RSS MB"],
+          ["200", "400"], 4)
+    # The cap bit, and said so, at every size.
+    assert re.fullmatch(rf"time per attribute at 400 is {NUMBER}x that at 200 \(target: at "
+                        r"most 2x\); warned each time: yes \(page.html: 1 tag with more "
+                        r"than 64 attributes, only the first 64 parsed\)", lines[9])
+    assert len(lines) == 10
 
 
 def test_hf_batching(benches):

@@ -79,3 +79,50 @@ def test_unknown_settings_are_warned_about(isolated_settings):
     assert result.exit_code == 0
     assert result.stderr == f"digest: warning: {isolated_settings}: unknown setting 'wrods', " \
                             "ignored\n"
+
+
+NO_USER = "~digest-no-such-user"
+
+
+def test_a_home_folder_of_no_user_is_one_line_naming_the_setting(isolated_settings, tmp_path,
+                                                                  monkeypatch):
+    isolated_settings.write_text(f'out = "{NO_USER}/briefings"\n')
+    result = digest("config", "show")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: {isolated_settings}: out: '{NO_USER}/briefings': {NO_USER} names no user "
+        "with a home folder\n"))
+    isolated_settings.write_text("")
+    result = digest("--config", f"{NO_USER}/digest.toml", "config", "show")
+    assert result.stderr == (f"Error: --config: '{NO_USER}/digest.toml': {NO_USER} names no "
+                             "user with a home folder\n")
+    result = digest("run", "seeds", "-o", tmp_path / "out", DIGEST_HOME=f"{NO_USER}/data")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: DIGEST_HOME: '{NO_USER}/data': {NO_USER} names no user with a home folder\n"))
+    result = digest("run", "seeds", "-o", tmp_path / "out", "--summarizer", f"hf:{NO_USER}/m")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: model: '{NO_USER}/m': {NO_USER} names no user with a home folder\n"))
+
+
+def test_settings_nested_too_deeply_are_one_line(isolated_settings):
+    for text in ("a = " + "[" * 5000 + "]" * 5000, ".".join(["a"] * 3000) + " = 1"):
+        isolated_settings.write_text(text)
+        result = digest("config", "show")
+        assert (result.exit_code, result.stderr) == (
+            1, f"Error: {isolated_settings}: not valid TOML (nested too deeply)\n")
+
+
+def test_a_pipe_as_the_settings_file_is_refused_not_waited_on(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "digest.toml"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "digest", "--config", fifo, "config", "show"],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, f"Error: {fifo}: a pipe, not a settings "
+                                                 "file\n")
+    done = subprocess.run([sys.executable, "-m", "digest", "run", fifo, "-o", tmp_path],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, f"Error: {fifo}: not a file or folder (a "
+                                                 "pipe, a device)\n")

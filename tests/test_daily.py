@@ -231,7 +231,7 @@ def test_a_killed_run_leaves_no_half_briefing_and_no_corrupt_state(tmp_path):
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "articles in 300 files" in done.stdout
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in out.iterdir() if p.name.endswith(".digest-tmp")]
 
 
 def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path):
@@ -254,14 +254,32 @@ def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path)
     assert site.hits == ["/rain.html", "/rain.html"]  # known good now: kept, not fetched
 
 
-def test_temporary_files_a_killed_run_left_anywhere_are_removed_by_the_next(tmp_path):
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next_and_no_others(tmp_path):
     from digest.state import home
     out = tmp_path / "out"
-    left = [home() / "pages" / ".x.html.1.tmp", out / ".2026-11-22.md.2.tmp",
-            out / "outbox" / ".2026-11-22.eml.3.tmp", out / "sent" / ".2026-11-21.eml.4.tmp"]
-    for path in left:
+    left = [home() / "pages" / ".x.html.1.digest-tmp", out / ".2026-11-22.md.2.digest-tmp",
+            out / "outbox" / ".2026-11-22.eml.3.digest-tmp",
+            out / "sent" / ".2026-11-21.eml.4.digest-tmp"]
+    # Other programs' temporary files, where digest works and below: not digest's to take.
+    foreign = [out / ".report.md.tmp", out / "drafts" / ".notes.tmp", home() / ".cache.tmp",
+               out / "drafts" / ".x.md.5.digest-tmp", home() / "pages" / ".editor.tmp"]
+    for path in left + foreign:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half")
     result = digest("run", SEEDS, "-d", "2026-11-22", "-o", out, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert not [path for path in left if path.exists()]
+    assert all(path.read_text() == "half" for path in foreign)
+
+
+def test_the_output_folder_may_be_the_data_folder(tmp_path):
+    from digest.state import home
+    seed = SEEDS / "001_f1a4ccf0f197fcc1.txt"
+    # A re-run of the day holds its article again; the next day's run finds nothing new.
+    for day, made in (("2026-11-22", "1 story from 1 article in 1 file"),
+                      ("2026-11-22", "1 story from 1 article in 1 file"),
+                      ("2026-11-23", "0 stories from 0 articles in 0 files")):
+        result = digest("run", seed, "-d", day, "-o", home(), "-l", "pt")
+        assert result.exit_code == 0, result.output
+        assert f"({made}" in result.stdout
+    assert {p.name for p in home().iterdir()} >= {"state.db", "2026-11-22.md", "2026-11-23.md"}

@@ -137,6 +137,20 @@ def test_a_day_too_long_for_its_minutes_says_so(tmp_path):
     assert "warning" not in again.stderr  # it fits, if only just
 
 
+def test_words_under_thirty_are_kept_whatever_the_minutes(tmp_path):
+    """--minutes only ever shortens: --words 12 gives the same summaries with it as
+    without (a lede longer than that stays whole, never cut inside its sentence)."""
+    summaries = []
+    for minutes in (10, 0):
+        result = digest("run", SEEDS, "--words", 12, "--minutes", minutes, "--out",
+                        tmp_path / str(minutes), "--date", DATE, "--lang", "pt")
+        assert result.exit_code == 0, result.output
+        md = (tmp_path / str(minutes) / f"{DATE}.md").read_text()
+        summaries.append(re.findall(r"^## \d+\. .+\n\n(.+)$", md, re.M))
+    assert summaries[0] == summaries[1] and len(summaries[0]) == 10
+    assert min(len(s.split()) for s in summaries[0]) <= 12
+
+
 @pytest.mark.parametrize("labels, key", [
     (["Mundo"], "world"), (["Política"], "politics"), (["poder"], "politics"),
     (["Economia", "mundo"], "economy"), ([None, "esporte"], "sports"),

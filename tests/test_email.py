@@ -490,15 +490,75 @@ def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
     assert not running(pid)
 
 
-def test_a_password_command_that_fails_leaves_the_message_waiting(smtp, monkeypatch,
-                                                                  isolated_settings, tmp_path):
-    isolated_settings.write_text('[smtp]\npassword_command = "echo no such entry >&2; exit 2"\n')
+def test_a_password_command_that_fails_leaves_the_message_waiting_and_shows_nothing_it_said(
+        smtp, monkeypatch, isolated_settings, tmp_path):
+    # As `pass show smtp >&2; exit 2` would: the secret on stderr, then a failure.
+    isolated_settings.write_text('[smtp]\npassword_command = "echo s3cr3t-pw >&2; exit 2"\n')
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
-    assert result.stderr == ("Error: smtp.password_command exited with status 2 (no such "
-                             f"entry); 1 message waits in {tmp_path / 'outbox'} for the next "
-                             "`digest send`\n")
+    assert result.stderr == ("Error: smtp.password_command exited with status 2; run it by "
+                             f"hand to see why; 1 message waits in {tmp_path / 'outbox'} for "
+                             "the next `digest send`\n")
+    assert "s3cr3t" not in result.output
+
+
+def test_a_file_where_sent_mail_goes_stops_the_send_before_anything_is_mailed(smtp, tmp_path):
+    queued(tmp_path)
+    (tmp_path / "sent").write_text("not a folder")
+    for _ in range(2):  # each send: nothing mailed, the message still waiting
+        result = digest("send", "-d", DATE, "-o", tmp_path)
+        assert result.exit_code == 3
+        assert result.stderr == (f"Error: {tmp_path / 'sent'}: cannot keep sent mail there "
+                                 f"(File exists); nothing sent, 1 message waits in "
+                                 f"{tmp_path / 'outbox'}\n")
+        assert smtp.envelopes == []
+    (tmp_path / "sent").unlink()
+    assert digest("send", "-d", DATE, "-o", tmp_path).exit_code == 0
+    assert digest("send", "-d", DATE, "-o", tmp_path).exit_code == 0
+    assert len(smtp.envelopes) == 1
+
+
+def test_a_message_sent_that_cannot_be_filed_says_so(smtp, tmp_path):
+    queued(tmp_path)
+    (tmp_path / "sent" / f"{DATE}.eml" / "x").mkdir(parents=True)  # a folder in its place
+    result = digest("send", "-d", DATE, "-o", tmp_path, "--force")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {DATE}.eml was sent but cannot be moved to "
+                                    f"{tmp_path / 'sent'} (Is a directory); move it there, "
+                                    "or the next send mails it again")
+    assert len(smtp.envelopes) == 1 and len(result.stderr.splitlines()) == 1
+
+
+def test_send_mails_only_a_briefing_digest_wrote(smtp, tmp_path):
+    eml = tmp_path / f"{DATE}.eml"
+    for what, error in ((b"From: eve@example.net\nTo: ana@example.org\n\nmy own notes\n",
+                         "not an email briefing that digest wrote"),
+                        (None, "cannot read (Is a directory)")):
+        if what is None:
+            eml.unlink()
+            eml.mkdir()
+        else:
+            eml.write_bytes(what)
+        result = digest("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org")
+        assert (result.exit_code, result.stderr) == (1, f"Error: {eml}: {error}"
+                                                    + ("; `digest run --format email` writes "
+                                                       "one\n" if what else "\n"))
+    assert smtp.envelopes == [] and not (tmp_path / "outbox").exists()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(smtp, monkeypatch, tmp_path,
+                                                                 separator):
+    to = f"ana@example.org{separator}Bcc: eve@example.net"
+    monkeypatch.setenv("DIGEST_TO", to)
+    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    assert (result.exit_code, result.stderr) == (1, f"Error: email.to: {to!r} {BREAKS}\n")
+    monkeypatch.delenv("DIGEST_TO")
+    queued(tmp_path)
+    result = digest("send", "-d", DATE, "-o", tmp_path, "--to", to)
+    assert (result.exit_code, result.stderr) == (1, f"Error: email.to: {to!r} {BREAKS}\n")
+    assert smtp.envelopes == []
 
 
 def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings,

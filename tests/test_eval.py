@@ -112,3 +112,42 @@ def test_saved_summaries_match_digest_summarize(report):
     result = digest("summarize", article, "--words", "120", "--json")
     printed = json.loads(result.stdout)["summary"]
     assert printed == (saved / "c01-mundo-aviaocongo" / "d1-folha.txt").read_text().strip()
+
+
+def _corpus(folder, stories: int):
+    """A corpus of `stories` folders of one seed article each, with a reference."""
+    from conftest import SEEDS
+
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[1:1 + stories]):
+        story = folder / f"c{i:02d}"
+        story.mkdir(parents=True)
+        (story / "d1.txt").write_text(seed.read_text(encoding="utf-8"))
+        (story / "d1.reference.txt").write_text(seed.read_text(encoding="utf-8")[:300])
+    return folder
+
+
+@pytest.mark.parametrize("stories", [1, 3, 4])
+def test_a_small_corpus_is_scored(tmp_path, stories):
+    result = digest("eval", _corpus(tmp_path / "corpus", stories), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["counts"]["stories"] == stories and report["rouge"]["single"]["rouge1"] > 0
+
+
+def test_an_empty_corpus_is_one_line(tmp_path):
+    (tmp_path / "empty" / "c01").mkdir(parents=True)
+    result = digest("eval", tmp_path / "empty")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {tmp_path / 'empty'}: no article to evaluate (.txt files digest can "
+           "read)\n")
+
+
+@pytest.mark.parametrize("where", [".", "c00", "summaries"])
+def test_summaries_are_never_saved_into_the_corpus(tmp_path, where):
+    corpus = _corpus(tmp_path / "corpus", 3)
+    before = {p: p.read_bytes() for p in corpus.rglob("*")  if p.is_file()}
+    result = digest("eval", corpus, "--save-summaries", corpus / where)
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {corpus / where}: inside the corpus {corpus}, whose articles the "
+           "summaries would overwrite or join; save them elsewhere\n")
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before

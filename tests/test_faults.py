@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, digest, free_port
+from conftest import SEEDS, digest, free_port, seed_text
 from test_email import Inbox, aim
 
 DATE = "2026-11-22"
@@ -65,6 +65,76 @@ def test_a_line_of_dots_does_not_stall_sentence_splitting(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_a_megabyte_paragraph_does_not_stall_the_text_work(tmp_path):
+    """Sentence splitting, what leans on what and the choice of sentences are linear:
+    a paragraph of 40,000 short sentences, or one quotation holding them all, takes
+    seconds (bench/linear.py measures how long), where the text before each sentence
+    read again for every sentence took many minutes."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    short = ("O governo anunciou medidas novas. Ele disse que vai ajudar. A reunião "
+             "terminou cedo com o Sr. Silva. ")
+    (inbox / "short.txt").write_text("Medidas do governo\n\n" + short * 11_000)
+    (inbox / "quote.txt").write_text("Discurso do Sr. Silva\n\nEle disse: “" + short * 11_000
+                                     + "”")
+    done = run_process("run", inbox, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+                       "--words", "40", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "from 2 articles in 2 files" in done.stdout
+    md = (tmp_path / "out" / f"{DATE}.md").read_text()
+    assert "O governo anunciou medidas novas." in md and len(md) < 5_000
+
+
+def _news_page(tag_attributes: str = "") -> str:
+    """A news page (seed 001's story as HTML), its article inside a <div TAG_ATTRIBUTES>."""
+    title, *body = [line for line in seed_text("001").splitlines() if line.strip()][:8]
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in body)
+    return (f"<html><head><title>{title}</title></head><body><div {tag_attributes}>"
+            f"<article><h1>{title}</h1>\n{paragraphs}</article></div></body></html>")
+
+
+def test_a_tag_with_100000_attributes_is_cut_with_a_warning_naming_the_page(tmp_path):
+    page = tmp_path / "crowded.html"
+    page.write_text(_news_page(" ".join(f'data-x{i}="{i}"' for i in range(100_000))))
+    done = run_process("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+                       timeout=60)  # libxml2 alone took minutes on it
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (f"digest: warning: {page}: 1 tag with more than 64 attributes, "
+                           "only the first 64 parsed\n")
+    assert "(1 story from 1 article in 1 file)" in done.stdout
+
+
+def test_html_past_the_cap_is_parsed_up_to_it_with_a_warning(tmp_path, monkeypatch):
+    from digest import clean
+
+    html = _news_page()
+    monkeypatch.setattr(clean, "MAX_HTML", len(html) - 500)  # the last paragraphs go
+    page = tmp_path / "long.html"
+    page.write_text(html)
+    result = digest("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    assert result.exit_code == 0, result.output
+    kb = f"{len(html) / 1024:.0f} KB of HTML, only the first {(len(html) - 500) / 1024:.0f} KB"
+    assert result.stderr == f"digest: warning: {page}: {kb} parsed\n"
+    assert "(1 story from 1 article in 1 file)" in result.stdout
+
+
+def test_a_file_whose_name_is_not_utf8_is_read_and_named_byte_for_byte(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    # No source credited: the briefing names the file.
+    Path(os.fsdecode(bytes(inbox) + b"/not\xedcia.txt")).write_text(  # Latin-1 "í"
+        "Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+        "Paulo na manhã desta sexta-feira, alagando ruas da zona sul e provocando a queda "
+        "de árvores em vários bairros.\n", encoding="utf-8")
+    done = run_process("run", inbox, "-d", DATE, "-o", tmp_path / "out", "-l", "pt", "-f",
+                       "both")
+    assert done.returncode == 0, done.stderr
+    assert "(1 story from 1 article in 1 file)" in done.stdout
+    md = (tmp_path / "out" / f"{DATE}.md").read_text(encoding="utf-8")
+    assert "Fonte: `not\\xedcia.txt`" in md
+    assert b"Fonte: not\\xedcia.txt" in (tmp_path / "out" / f"{DATE}.eml").read_bytes()
+
+
 def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     home = Path(os.environ["DIGEST_HOME"])
     home.mkdir(parents=True)
@@ -74,6 +144,24 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     assert result.stderr == (f"Error: {home / 'state.db'}: damaged or not a digest database "
                              "(file is not a database); move it aside and digest starts a "
                              "new one\n")
+
+
+def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
+    import sqlite3
+
+    assert digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt").exit_code == 0
+    home = Path(os.environ["DIGEST_HOME"])
+    with sqlite3.connect(home / "state.db") as db:  # as a hand or another program left them
+        db.execute("UPDATE articles SET article = '{\"title\": ' WHERE rowid = 2")
+        db.execute("UPDATE articles SET article = '{\"title\": 5, \"paragraphs\": []}' "
+                   "WHERE rowid = 5")
+        db.execute("UPDATE articles SET article = '[1, 2]' WHERE rowid = 7")
+    db.close()
+    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"digest: warning: {home / 'state.db'}: 3 rows of the articles "
+                             "table damaged, skipped: 2, 5, 7\n")
+    assert "from 11 articles in 5 files" in result.stdout  # 14, less the three
 
 
 @pytest.fixture

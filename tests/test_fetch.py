@@ -81,6 +81,37 @@ def test_a_bad_link_in_a_feed_is_one_warning(site, tmp_path):
         "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
 
 
+def test_a_feed_item_naming_no_character_costs_that_item_alone(site, tmp_path):
+    # "&#55296;" is a lone surrogate: no character, which feedparser cannot encode.
+    feed = rss("/nada&#55296;.html", "/chuva.html").replace(
+        b"<title>t</title>", b"<title>&#xD800;</title>", 1)
+    site.routes = {"/feed.xml": feed, "/chuva.html": RAIN}
+    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+                    "--feed", f"{site.url}/feed.xml")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"digest: warning: {site.url}/nada\ufffd.html: HTTP 404 "
+                             "Not Found\n")
+    assert titles(briefing(tmp_path, "2026-11-21")) == [
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
+
+
+def test_a_url_with_a_byte_that_is_not_utf8_is_one_warning(site, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    site.routes = {"/chuva.html": RAIN}
+    # As a shell passes it: the command line's bytes, one of them not UTF-8.
+    done = subprocess.run([sys.executable, "-m", "digest", "run", "-d", "2026-11-21", "-o",
+                           tmp_path, "-l", "pt", "--url", f"{site.url}/a".encode() + b"\xff",
+                           "--url", f"{site.url}/chuva.html"], capture_output=True,
+                          env=os.environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode() == (f"digest: warning: '{site.url}/a\\udcff': holds a byte "
+                                    "or a code point that is not UTF-8 text\n")
+    assert len(titles(briefing(tmp_path, "2026-11-21"))) == 1
+
+
 def test_a_server_that_drips_is_cut_off_at_the_deadline(site, tmp_path):
     # 8 bytes a second: every read comes well within the 1 s timeout, the answer never.
     site.routes = {"/drip.html": drip(b"<p>" + b"x" * 40 + b"</p>"), "/rain.html": RAIN}

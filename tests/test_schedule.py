@@ -146,7 +146,8 @@ def test_install_replaces_the_entry_where_it_is(tmp_path):
 
 
 @pytest.mark.parametrize("option", ["--input", "--out", "--log", "--config"])
-@pytest.mark.parametrize("bad", ["\n* * * * * rm -rf ~", "\r"], ids=["newline", "CR"])
+@pytest.mark.parametrize("bad", ["\n* * * * * rm -rf ~", "\r", "\\%"],
+                         ids=["newline", "CR", "backslash-percent"])
 def test_a_path_a_crontab_line_cannot_carry_is_refused(tmp_path, isolated_settings, option,
                                                        bad):
     odd = tmp_path / f"x{bad}y"
@@ -163,7 +164,8 @@ def test_a_path_a_crontab_line_cannot_carry_is_refused(tmp_path, isolated_settin
     assert result.exit_code == 1
     bad_path = odd / "digest.toml" if option == "--config" else paths[option]
     assert result.stderr == (f"Error: {option}: {str(bad_path)!r}: a crontab line cannot "
-                             "carry a line break, a NUL or a byte that is not UTF-8\n")
+                             "carry a line break, a NUL, a byte that is not UTF-8 or a "
+                             "backslash before a %\n")
     assert tab.read_text() == CRONTAB
 
 

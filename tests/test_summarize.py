@@ -10,8 +10,8 @@ from digest.backends import load
 from digest.clean import clean
 from digest.errors import DigestError
 from digest.model import Article, Story
-from digest.split import sentences, stories, word_count
-from digest.summarize import Extractive, closed, leans
+from digest.split import leaning, sentences, stories, word_count
+from digest.summarize import Extractive, closed
 
 
 def _seed_stories():
@@ -101,12 +101,21 @@ STANDING = [
 
 @pytest.mark.parametrize("before,sentence", LEANING)
 def test_sentences_that_lean_on_what_came_before(before, sentence):
-    assert leans(sentence, before)
+    assert leaning([before, sentence]) == [False, True]
 
 
 @pytest.mark.parametrize("before,sentence", STANDING)
 def test_sentences_that_stand_alone(before, sentence):
-    assert not leans(sentence, before)
+    assert leaning([before, sentence])[-1] is False
+
+
+def test_what_a_sentence_leans_on_may_lie_anywhere_before_it():
+    filler = [f"Choveu {n} milímetros na cidade nesta semana." for n in range(500)]
+    texts = ["Putin se reuniu com Witkoff em Moscou.", "O encontro foi pedido pelos EUA.",
+             *filler, "O encontro durou três horas.", "O acordo foi assinado depois.",
+             "Anunciou um cessar-fogo.", "Pressionado pelo Kremlin, Witkoff anunciou a data."]
+    assert leaning(texts)[-4:] == [True, False, True, False]
+    assert leaning(texts[:2]) == [False, False]  # nothing named the meeting before
 
 
 def test_no_summary_takes_a_leaning_sentence_without_the_one_before(cstnews):
