@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 log = logging.getLogger("digest")
@@ -92,8 +93,9 @@ def content_words(text: str) -> list[str]:
 
 
 def _stop_counts(text: str) -> dict[str, int]:
-    tokens = words(text)
-    return {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}
+    counts = Counter(words(text))
+    return {lang: sum(counts[t] for t in stop & counts.keys())
+            for lang, stop in STOPWORDS.items()}
 
 
 def detect_lang(text: str) -> str:

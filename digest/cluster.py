@@ -17,11 +17,16 @@ Two tests, one after the other:
   dates are days apart. Such a pair is kept apart as two stories split out of one file
   are: a file that holds several stories lists distinct ones.
 
-All of it is sparse linear algebra (scipy.sparse, scipy.cluster): the
-similarities come from a blocked sparse product that keeps only pairs above a floor,
-so no n×n matrix is ever built; average linkage runs inside each connected component
-of the graph of pairs above the threshold, which is exact, since two groups whose
-mean similarity is above the threshold have at least one pair above it.
+All of it is sparse linear algebra (scipy.sparse), and no n×n matrix is ever built.
+Average linkage runs along the graph of pairs above the threshold, merging clusters
+that are each other's nearest, round after round (`_average_linkage`): exact, since two
+clusters whose mean similarity is above the threshold have a pair above it, however
+large the day. The pairs come from a blocked sparse product that keeps only those above
+the threshold; its cost grows with the square of the articles that share a word, so
+on a day where that grows too (tens of thousands of articles) they are looked for
+instead among the articles next to each other in the lists of each one's most telling
+words (`candidate_pairs`), at a cost linear in the day: the one approximation, which
+bench/grouping.py measures against the exact grouping.
 """
 from __future__ import annotations
 
@@ -75,11 +80,16 @@ LEDE = 300
 # A name as common as this in Portuguese at large ("Brasil", "Governo") names no one in
 # particular.
 COMMON_NAME = 2e-5
-# Exact average linkage costs O(m²) memory in a component of m articles: 2,000 need
-# 16 MB. A larger component (chains of similar pairs; seen only in synthetic text made
-# of shuffled paragraphs) is first cut apart at higher thresholds.
-LARGEST = 2000
 BLOCK = 1024  # rows of the similarity product computed at a time
+CHUNK = 16384  # pairs of rows whose similarity is computed at a time (about 40 MB)
+# The exact product costs, for each word an article holds, a multiply-add per article
+# sharing it. Past this many on average, pairs are looked for by `candidate_pairs`.
+SHARED = 1000
+# There: an article's most telling words (its heaviest), and how many articles on each
+# side of it, in the list of each such word, are its candidates.
+TELLING = 16
+WINDOW = 4
+NEAREST = 5  # and how many of its nearest so found, whose nearest are candidates too
 
 
 @functools.cache
@@ -154,22 +164,29 @@ class Facts:
     published: np.ndarray  # days since 1970, -1e9 when unknown
     score_names: dict[str, int]  # each score ("0-3") and its column
 
-    def conflicts(self, rows: np.ndarray, test: EventTest = EVENT) -> np.ndarray:
-        """A boolean matrix over `rows`: True where two cannot report one event."""
+    def conflicts(self, a: np.ndarray, b: np.ndarray, test: EventTest = EVENT) -> np.ndarray:
+        """For each pair of rows (a[k], b[k]): True where the two cannot report one event."""
         import numpy as np
 
-        names, said = self.names[rows], self.said[rows]
-        unknown = (np.asarray(names.sum(axis=1)).ravel()[:, None]
-                   - (names @ said.T).toarray()) >= test.unknown
-        out = unknown & unknown.T
-        for marks in (self.days[rows], self.scores[rows]):  # both give one, none agree
+        def unknown(x: np.ndarray, y: np.ndarray) -> np.ndarray:  # names x states, y never says
+            names = self.names[x]
+            return (np.asarray(names.sum(axis=1)).ravel() - _dots(names, self.said[y])
+                    >= test.unknown)
+
+        out = unknown(a, b) & unknown(b, a)
+        for marks in (self.days, self.scores):  # both give one, none agree
             has = np.asarray(marks.sum(axis=1)).ravel() > 0
-            out |= has[:, None] & has[None, :] & ((marks @ marks.T).toarray() == 0)
-        when = self.published[rows]
-        known = when > -1e8
-        out |= (known[:, None] & known[None, :]
-                & (np.abs(when[:, None] - when[None, :]) > test.days_apart))
+            out |= has[a] & has[b] & (_dots(marks[a], marks[b]) == 0)
+        when, known = self.published, self.published > -1e8
+        out |= known[a] & known[b] & (np.abs(when[a] - when[b]) > test.days_apart)
         return out
+
+
+def _dots(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
+    """The dot product of each row of x with the same row of y."""
+    import numpy as np
+
+    return np.asarray(x.multiply(y).sum(axis=1)).ravel()
 
 
 def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
@@ -229,65 +246,253 @@ def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
                                                    np.concatenate(cols))), shape=(n, n))
 
 
-def _components(pairs: sp.csr_matrix, threshold: float) -> list[np.ndarray]:
-    """The members of each connected component of the pairs above `threshold`."""
+def candidate_pairs(x: sp.csr_matrix, floor: float, telling: int = TELLING,
+                    window: int = WINDOW, nearest: int = NEAREST) -> sp.csr_matrix:
+    """Pairs i < j above `floor`, as `similar_pairs` gives them, among candidates found
+    in time linear in the rows. First, two rows are candidates when one of the
+    `telling` heaviest words of each is the same and they lie within `window` of each
+    other in that word's list of rows, ordered by its weight in them: reports of one
+    event share their telling words (names, places) and weigh them alike. Then, once,
+    the `nearest` of each row's nearest so found are its candidates too (a neighbour's
+    neighbour is likely a neighbour: Dong et al. 2011). Similarities are exact."""
     import numpy as np
-    from scipy.sparse.csgraph import connected_components
-
-    graph = pairs.multiply(pairs > threshold)
-    _, labels = connected_components(graph, directed=False)
-    order = np.argsort(labels, kind="stable")
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    return np.split(order, cuts)
-
-
-def _parts(pairs: sp.csr_matrix, threshold: float, step: float = 0.05) -> list[np.ndarray]:
-    """Components of at most LARGEST articles: those above `threshold`, a larger one
-    cut apart at `threshold + step`, and so on."""
-    out = []
-    for members in _components(pairs, threshold):
-        if len(members) <= LARGEST or threshold + step >= 1:
-            out.append(members)
-        else:
-            sub = pairs[members][:, members]
-            out += [members[m] for m in _parts(sub, threshold + step, step)]
-    return out
-
-
-def _average_link(x: sp.csr_matrix, apart: np.ndarray, threshold: float) -> np.ndarray:
-    """Flat average-linkage clusters (labels from 1) of a few rows, merged while their
-    mean similarity is above `threshold`; rows marked `apart` never share a cluster."""
-    import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+    import scipy.sparse as sp
 
     n = x.shape[0]
-    if n == 1:
-        return np.ones(1, dtype=int)
-    distance = 1 - (x @ x.T).toarray()
-    # Far enough that no mean over at most LARGEST² pairs brings it under 1.
-    distance[apart] = 1e9
-    np.fill_diagonal(distance, 0)
-    tree = linkage(squareform(np.clip(distance, 0, None), checks=False), "average")
-    return fcluster(tree, np.nextafter(1 - threshold, 0), criterion="distance")
+    row = np.repeat(np.arange(n), np.diff(x.indptr))
+    order = _heaviest_first(row, x.data)  # each row's words
+    heaviest = order[np.arange(x.nnz) - x.indptr[row[order]] < telling]
+    words, rows = x.indices[heaviest], row[heaviest]
+    order = _heaviest_first(words, x.data[heaviest])  # each word's rows
+    words, rows = words[order], rows[order]
+    near = [(rows[:-d][words[d:] == words[:-d]], rows[d:][words[d:] == words[:-d]])
+            for d in range(1, window + 1)]
+    pairs = _similar(x, np.concatenate([a for a, _ in near] + [np.zeros(0, int)]),
+                     np.concatenate([b for _, b in near] + [np.zeros(0, int)]), floor)
+    both = (pairs + pairs.T).tocsr()
+    row = np.repeat(np.arange(n), np.diff(both.indptr))
+    order = _heaviest_first(row, both.data)
+    top = order[np.arange(both.nnz) - both.indptr[row[order]] < nearest]
+    link = sp.csr_matrix((np.ones(len(top)), (row[top], both.indices[top])), shape=(n, n))
+    twice = (link @ link).tocoo()  # each row's nearest's nearest
+    return (pairs + _similar(x, twice.row, twice.col, floor, pairs)).tocsr()
 
 
-Apart = Callable[["np.ndarray"], "np.ndarray"]
-
-
-def groups(x: sp.csr_matrix, threshold: float, apart: Apart | None = None
-           ) -> list[list[int]]:
-    """Average-linkage groups of the rows of `x` (row indices, in order of their first),
-    merged while the mean similarity of their rows is above `threshold`; two rows that
-    `apart(rows)` marks True never share a group."""
+def _heaviest_first(group: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The order that sorts items by `group` (whole numbers), heaviest first within
+    each."""
     import numpy as np
 
-    out: list[list[int]] = []
-    for members in _parts(similar_pairs(x, threshold), threshold):
-        never = apart(members) if apart is not None else np.zeros((len(members),) * 2, bool)
-        labels = _average_link(x[members], never, threshold)
-        out += [sorted(members[labels == label].tolist()) for label in np.unique(labels)]
-    return sorted(out)
+    lightness = 1 - weight / (1.001 * weight.max(initial=0) or 1)  # in (0, 1]
+    return np.argsort(group + lightness, kind="stable")
+
+
+def _similar(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, floor: float,
+             known: sp.csr_matrix | None = None) -> sp.csr_matrix:
+    """The pairs of rows a[k], b[k] (i < j, each once, none in `known`) whose
+    similarity is above `floor`, as an upper-triangular matrix."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = x.shape[0]
+    key = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    key = key[key // n != key % n]
+    if known is not None:
+        done = known.tocoo()
+        key = key[~np.isin(key, done.row.astype(np.int64) * n + done.col)]
+    i, j = key // n, key % n
+    similarity = np.concatenate([np.zeros(0, np.float32)] + [
+        _dots(x[i[k:k + CHUNK]], x[j[k:k + CHUNK]]) for k in range(0, len(key), CHUNK)])
+    keep = similarity > floor
+    return sp.csr_matrix((similarity[keep], (i[keep], j[keep])), shape=(n, n))
+
+
+Apart = Callable[["np.ndarray", "np.ndarray"], "np.ndarray"]
+
+
+def groups(x: sp.csr_matrix, threshold: float, apart: Apart | None = None,
+           shared: float = SHARED) -> list[list[int]]:
+    """Average-linkage groups of the rows of `x` (row indices, in order of their first),
+    merged while the mean similarity of their rows is above `threshold`; no group holds
+    two rows that `apart` marks True (for pairs of rows a[k], b[k]). Along every pair
+    above the threshold when finding them costs at most `shared` multiply-adds per
+    stored word (exact); else along `candidate_pairs`. (bench/grouping.py sets `shared`
+    to compare the two.)"""
+    import numpy as np
+
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    exact = df @ df <= shared * x.nnz
+    pairs = similar_pairs(x, threshold) if exact else candidate_pairs(x, threshold)
+    label = _average_linkage(x, pairs, threshold, apart)
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return sorted(g.tolist() for g in np.split(order, cuts))
+
+
+def _average_linkage(x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float,
+                     apart: Apart | None) -> np.ndarray:
+    """A cluster label for each row (the row that names its cluster): average linkage
+    cut at `threshold`, along the graph of `pairs` (those above it), by merging clusters
+    that are each other's nearest neighbour, round after round, while their mean
+    similarity is above it.
+
+    For average linkage this merges what merging the closest two clusters one at a time
+    would (Sumengen et al. 2021, "RAC"), with no n×n matrix: two clusters whose mean
+    similarity is above the threshold have a pair above it, so a cluster's nearest
+    neighbour, if near enough, is one the graph links it to; and a cluster with none
+    near enough never will have, since the mean similarity of a merged cluster to
+    another lies between those of its parts. Two clusters that hold a pair `apart`
+    never merge: a nearest neighbour is checked (every pair of rows across the two)
+    before it counts, and the next nearest taken if need be."""
+    import numpy as np
+
+    n = x.shape[0]
+    parent, size = np.arange(n), np.ones(n, np.int64)
+    edges = pairs.tocoo()
+    keep = edges.data > threshold
+    u, v, mean = edges.row[keep], edges.col[keep], edges.data[keep].astype(np.float64)
+    dead = np.zeros(0, np.int64)  # pairs of clusters found apart, as u * n + v
+    if apart is not None and len(u):
+        bad = apart(u, v)
+        dead = u[bad].astype(np.int64) * n + v[bad]
+        u, v, mean = u[~bad], v[~bad], mean[~bad]
+    _merge(x, parent, size, u, v, mean, threshold, apart, dead)
+    return _flatten(parent)
+
+
+def _merge(x: sp.csr_matrix, parent: np.ndarray, size: np.ndarray, u: np.ndarray,
+           v: np.ndarray, mean: np.ndarray, threshold: float, apart: Apart | None,
+           dead: np.ndarray) -> None:
+    """The rounds of `_average_linkage` along the edges u[k] < v[k] between rows, of
+    similarity mean[k], none of them apart (`dead`: the pairs that are, as u * n + v):
+    `parent` (of each row, the row it was merged into, or itself) and `size` (of each
+    cluster) updated in place.
+
+    After a round, the mean similarity of two clusters, one or both new, is the mean of
+    their parts' weighted by size (Lance and Williams), where every pair of parts was
+    linked; else it is worked out from the clusters' mean rows."""
+    import numpy as np
+
+    n = len(parent)
+    checked = np.ones(len(u), bool)  # found not apart
+    while len(u):
+        pick = _nearest(n, u, v, mean)  # for each cluster, the index of its nearest's edge
+        todo = np.unique(pick[pick >= 0])
+        todo = todo[~checked[todo]]
+        if apart is not None and len(todo):
+            checked[todo] = True
+            bad = todo[_across(_flatten(parent), u[todo], v[todo], apart)]
+            if len(bad):
+                dead = np.r_[dead, u[bad].astype(np.int64) * n + v[bad]]
+                keep = np.ones(len(u), bool)
+                keep[bad] = False
+                u, v, mean, checked = u[keep], v[keep], mean[keep], checked[keep]
+                continue
+        first = np.flatnonzero(pick >= 0)
+        first = first[u[pick[first]] == first]  # the lower of an edge
+        first = first[pick[v[pick[first]]] == pick[first]]  # and each other's nearest
+        second = v[pick[first]]
+        weight = size[u] * size[v] * mean
+        parent[second] = first  # the lower row names the merged cluster
+        parts = np.ones(n, np.int64)
+        parts[first] = 2
+        size[first] += size[second]
+        u, v, dead = parent[u], parent[v], _relabel(dead, parent, n)  # one step each
+        link = u != v
+        key, where = np.unique(np.minimum(u, v)[link].astype(np.int64) * n
+                               + np.maximum(u, v)[link], return_inverse=True)
+        u, v = key // n, key % n
+        total = np.bincount(where, weight[link], len(key))
+        whole = np.bincount(where, minlength=len(key)) == parts[u] * parts[v]
+        checked = whole & (np.bincount(where, ~checked[link], len(key)) == 0)
+        mean = total / (size[u] * size[v])
+        mean[~whole] = _dots_of_means(x, _flatten(parent), u[~whole], v[~whole])
+        keep = (mean > threshold) & ~np.isin(key, dead)
+        u, v, mean, checked = u[keep], v[keep], mean[keep], checked[keep]
+
+
+def _nearest(n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """For each of n clusters, the index of the edge to its nearest neighbour (highest
+    mean, then lowest name: one order for all, so the nearest pair of all is each
+    other's nearest); -1 for a cluster with no edge."""
+    import numpy as np
+
+    ends, others = np.r_[u, v], np.r_[v, u]
+    both, index = np.r_[mean, mean], np.r_[np.arange(len(u)), np.arange(len(u))]
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, ends, both)
+    best = both == top[ends]
+    nearest = np.full(n, n)
+    np.minimum.at(nearest, ends[best], others[best])
+    pick = np.full(n, -1)
+    chosen = best & (others == nearest[ends])
+    pick[ends[chosen]] = index[chosen]
+    return pick
+
+
+def _relabel(pairs: np.ndarray, parent: np.ndarray, n: int) -> np.ndarray:
+    """Pairs of clusters (u * n + v, u < v) under their names after one round's merges."""
+    import numpy as np
+
+    u, v = parent[pairs // n], parent[pairs % n]
+    return np.unique(np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v))
+
+
+def _flatten(parent: np.ndarray) -> np.ndarray:
+    """Each row's cluster, following `parent` to its end."""
+    import numpy as np
+
+    while not np.array_equal(parent[parent], parent):
+        parent = parent[parent]
+    return parent
+
+
+def _mean_rows(x: sp.csr_matrix, label: np.ndarray, clusters: np.ndarray) -> sp.csr_matrix:
+    """The mean row of each of `clusters` (the rows of x so labelled)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    place = np.full(len(label), -1)
+    place[clusters] = np.arange(len(clusters))
+    rows = np.flatnonzero(place[label] >= 0)
+    size = np.bincount(label[rows], minlength=len(label))
+    return sp.csr_matrix((1 / size[label[rows]], (place[label[rows]], rows)),
+                         shape=(len(clusters), x.shape[0])) @ x
+
+
+def _dots_of_means(x: sp.csr_matrix, label: np.ndarray, u: np.ndarray,
+                   v: np.ndarray) -> np.ndarray:
+    """The mean similarity of the rows of cluster u[k] to those of cluster v[k]."""
+    import numpy as np
+
+    clusters = np.unique(np.r_[u, v])
+    rows = _mean_rows(x, label, clusters)
+    return _dots(rows[np.searchsorted(clusters, u)], rows[np.searchsorted(clusters, v)])
+
+
+def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np.ndarray:
+    """For each pair of clusters (u[k], v[k]): whether any of their pairs of rows is
+    `apart`, CHUNK pairs of rows at a time."""
+    import numpy as np
+
+    order = np.argsort(label, kind="stable")  # the rows, cluster by cluster
+    size = np.bincount(label, minlength=len(label))
+    start = np.cumsum(size) - size
+    count = size[u] * size[v]
+    total = np.cumsum(count)
+    out = np.zeros(len(u), bool)
+    lo = 0
+    while lo < len(u):  # as many pairs of clusters as make CHUNK pairs of rows
+        hi = max(lo + 1, int(np.searchsorted(total, total[lo] - count[lo] + CHUNK, "right")))
+        k = np.arange(lo, hi)
+        edge = np.repeat(k, count[k])
+        within = np.arange(len(edge)) - np.repeat(total[k] - count[k] - total[lo] + count[lo],
+                                                  count[k])
+        a = order[start[u[edge]] + within // size[v[edge]]]
+        b = order[start[v[edge]] + within % size[v[edge]]]
+        out[k] = np.bincount(edge - lo, apart(a, b), len(k)) > 0
+        lo = hi
+    return out
 
 
 def means(x: sp.csr_matrix, members: Sequence[Sequence[int]]) -> sp.csr_matrix:
@@ -315,7 +520,8 @@ class Day:
 
 
 def group(articles: Sequence[Article], threshold: float = THRESHOLD,
-          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT) -> Day | None:
+          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT, shared: float = SHARED
+          ) -> Day | None:
     """The day's stories of one or more articles, in the order of each story's first
     article (None for a day without articles)."""
     import numpy as np
@@ -327,28 +533,39 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD,
     found = facts(articles, counted, test)
     origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
 
-    def apart(rows: np.ndarray) -> np.ndarray:
-        return (origin[rows][:, None] == origin[rows][None, :]) | found.conflicts(rows, test)
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (origin[a] == origin[b]) | found.conflicts(a, b, test)
 
-    members = [_lead_first(g, x, articles) for g in groups(x, threshold, apart)]
+    members = _leads_first(groups(x, threshold, apart, shared), x, articles)
     return Day([Story([articles[i] for i in g]) for g in members], x, counted[1], found,
                members)
 
 
-def _lead_first(rows: list[int], x: sp.csr_matrix, articles: Sequence[Article]) -> list[int]:
-    """A story's articles with its lead first: the one that opens its summary and gives
-    its headline. That is, among those with a headline of their own (one made from a
-    lede is a last resort) and then those whose outlet is known, the article closest to
-    the story's mean; then the others in their order."""
+def _leads_first(members: list[list[int]], x: sp.csr_matrix, articles: Sequence[Article]
+                 ) -> list[list[int]]:
+    """Each story's articles with its lead first: the one that opens its summary and
+    gives its headline. That is, among those with a headline of their own (one made
+    from a lede is a last resort) and then those whose outlet is known, the article
+    closest to the story's mean; then the others in their order."""
     import numpy as np
 
-    if len(rows) == 1:
-        return rows
-    closeness = np.asarray((x[rows] @ means(x, [rows]).T).todense()).ravel()
-    lead = min(range(len(rows)), key=lambda k: (
-        not articles[rows[k]].headline, articles[rows[k]].outlet is None,
-        -round(float(closeness[k]), 6), rows[k]))
-    return [rows[lead], *rows[:lead], *rows[lead + 1:]]
+    several = [g for g in members if len(g) > 1]
+    if not several:
+        return members
+    rows = np.concatenate(several)
+    story = np.repeat(np.arange(len(several)), [len(g) for g in several])
+    centre = means(x, several)
+    closeness = np.concatenate([np.zeros(0)] + [
+        _dots(x[rows[k:k + CHUNK]], centre[story[k:k + CHUNK]])
+        for k in range(0, len(rows), CHUNK)])
+    close = dict(zip(rows.tolist(), closeness.tolist(), strict=True))
+    out = []
+    for g in members:
+        lead = min(range(len(g)), key=lambda k: (
+            not articles[g[k]].headline, articles[g[k]].outlet is None,
+            -round(close.get(g[k], 0.0), 6), g[k]))
+        out.append([g[lead], *g[:lead], *g[lead + 1:]])
+    return out
 
 
 def cluster(articles: Sequence[Article], threshold: float = THRESHOLD,

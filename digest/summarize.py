@@ -23,13 +23,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .backends import Options, why
 from .clean import content_words, normalize
 from .errors import DigestError, Unavailable
 from .model import Story
 from .split import first_sentence, leaning, sentences, word_count
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Summarizer(Protocol):
@@ -242,65 +245,144 @@ class Extractive:
         return chosen
 
     def _several(self, sents: list[_Sentence], limit: int, story: Story) -> list[_Sentence]:
-        """The concept-coverage program: the sentences whose concepts are worth most
-        together, their words within `limit`."""
+        """The concept-coverage program: the lead article's lede (it opens the summary,
+        under its headline), then the sentences whose concepts are worth most together,
+        their words within `limit`.
+
+        The program is made as small as the same optimum allows, since solving it is
+        what costs time: the lede is taken before (its words spent, its concepts
+        covered); a sentence repeated word for word (a wire copy), after the same
+        sentences it leans on, is one candidate; a leaning sentence whose antecedent
+        cannot be taken is none; a concept that one candidate alone holds adds its worth
+        to that sentence; concepts held by the same candidates are one. Only the
+        sentences are integer: a concept is covered exactly when a holder is chosen.
+        """
+        import warnings
+
         import numpy as np
+
+        worth = self._worth(sents)
+        lede, limit = sents[0], limit - sents[0].words
+        cand, before = self._candidates(sents, limit)
+        held: dict[tuple[str, str], list[int]] = {}
+        for j, i in enumerate(cand):
+            for c in sents[i].concepts & worth.keys() - lede.concepts:
+                held.setdefault(c, []).append(j)
+        if not (cand and (held or worth.keys() & lede.concepts)):
+            return [lede]
+        own = np.zeros(len(cand))  # the worth of the concepts each candidate alone holds
+        shared: dict[tuple[int, ...], float] = {}  # holders → worth of what they share
+        for c, js in held.items():
+            if len(js) == 1:
+                own[js[0]] += worth[c]
+            else:
+                shared[tuple(js)] = shared.get(tuple(js), 0.0) + worth[c]
+        words = np.array([sents[i].words for i in cand])
+        # Among equal coverings, the earlier sentences: a tie-break far below any concept.
+        early = 1e-3 / (1 + np.array([sents[i].pos for i in cand]))
+        # First the program without its links: a shared concept counted for each holder,
+        # no antecedent needed. When the best choice there covers no concept twice and
+        # takes the antecedents it needs, it is the program's best too (it is worth as
+        # much, and nothing is worth more), and no solver is needed.
+        gain = own + early
+        for holders, w in shared.items():
+            gain[list(holders)] += w
+        taken = set(_knapsack(gain, words, limit))
+        if (all(before[j] in taken for j in taken & before.keys())
+                and all(len(taken.intersection(holders)) <= 1 for holders in shared)):
+            return [lede] + [sents[cand[j]] for j in sorted(taken)]
         import scipy.sparse as sp
         from scipy.optimize import Bounds, LinearConstraint, milp
 
+        # x = (shared concepts covered, candidates chosen); rows of a·x ≤ 0: a concept is
+        # covered only by a chosen holder; a leaning sentence comes only with its antecedent.
+        n_c = len(shared)
+        rows = [[(n, 1.0)] + [(n_c + j, -1.0) for j in js] for n, js in enumerate(shared)]
+        rows += [[(n_c + j, 1.0), (n_c + k, -1.0)] for j, k in before.items()]
+        length = np.r_[np.zeros(n_c), words]
+        constraints = [LinearConstraint(length[None, :], 0, limit)]
+        if rows:
+            r, c, v = zip(*((n, col, val) for n, row in enumerate(rows) for col, val in row),
+                          strict=True)
+            constraints.append(LinearConstraint(
+                sp.csr_matrix((v, (r, c)), shape=(len(rows), len(length))), -np.inf, 0))
+        cost = -np.r_[list(shared.values()), own + early]
+        with warnings.catch_warnings():
+            # scipy passes HiGHS an option it does not know of, and says so.
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            result = milp(cost, integrality=np.r_[np.zeros(n_c), np.ones(len(cand))],
+                          bounds=Bounds(0, 1), constraints=constraints,
+                          # No presolve: HiGHS 1.12 prints a stray debug line to stdout
+                          # when it maps a presolved solution back (ERGO-Code/HiGHS#2783).
+                          # No feasibility jump: a heuristic that costs each call ~10 ms
+                          # and finds nothing on programs this small.
+                          options={"time_limit": 2.0, "presolve": False,
+                                   "mip_heuristic_run_feasibility_jump": False})
+        if result.x is None:
+            return [lede]
+        return [lede] + [sents[i] for j, i in enumerate(cand) if result.x[n_c + j] > 0.5]
+
+    def _worth(self, sents: list[_Sentence]) -> dict[tuple[str, str], float]:
+        """Each concept that two sources or more report: sources × (1 + CONCEPT_POSITION /
+        (1 + the position where it is first reported))."""
         sources: dict[tuple[str, str], set[int]] = {}
         first: dict[tuple[str, str], int] = {}
         for s in sents:
             for c in s.concepts:
                 sources.setdefault(c, set()).add(s.doc)
                 first[c] = min(first.get(c, s.pos), s.pos)
-        worth = {c: len(d) * (1 + self.knobs.concept_position / (1 + first[c]))
-                 for c, d in sources.items() if len(d) >= 2}
-        cand = [i for i in sorted(range(len(sents)), key=lambda i: (sents[i].pos, sents[i].doc))
-                if self._usable(sents[i]) and sents[i].words <= limit][:CANDIDATES]
-        column = {i: j for j, i in enumerate(cand)}
-        concepts = sorted({c for i in cand for c in sents[i].concepts if c in worth})
-        if not concepts:
-            return []
-        key = {c: n for n, c in enumerate(concepts)}
-        n_c = len(concepts)
-        # Rows of a·x ≤ 0 over x = (concepts covered, sentences chosen): each sentence
-        # covers its concepts; a concept is covered only by a chosen sentence; a leaning
-        # sentence comes only with the one before it (never, if that one cannot).
-        entries: list[tuple[int, int, float]] = []
-        holders: dict[int, list[int]] = {}
-        for j, i in enumerate(cand):
-            for c in sorted(sents[i].concepts & key.keys()):
-                row = len(entries) // 2
-                entries += [(row, n_c + j, 1.0), (row, key[c], -1.0)]
-                holders.setdefault(key[c], []).append(j)
-        row = len(entries) // 2
-        for n, js in holders.items():
-            entries += [(row, n, 1.0)] + [(row, n_c + j, -1.0) for j in js]
-            row += 1
-        for j, i in enumerate(cand):
-            if sents[i].leans:
-                entries.append((row, n_c + j, 1.0))
-                if i - 1 in column:
-                    entries.append((row, n_c + column[i - 1], -1.0))
-                row += 1
+        return {c: len(d) * (1 + self.knobs.concept_position / (1 + first[c]))
+                for c, d in sources.items() if len(d) >= 2}
 
-        r, c, v = zip(*entries, strict=True)
-        structure = sp.csr_matrix((v, (r, c)), shape=(row, n_c + len(cand)))
-        length = np.r_[np.zeros(n_c), [sents[i].words for i in cand]]
-        # Among equal coverings, the earlier sentences: a tie-break far below any concept.
-        cost = np.r_[[-worth[c] for c in concepts], [-1e-3 / (1 + sents[i].pos) for i in cand]]
-        if 0 in column:  # the lead's lede (sentence 0) opens the summary, under its headline
-            cost[n_c + column[0]] -= 1 + sum(worth.values())
-        result = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(0, 1),
-                      constraints=[LinearConstraint(structure, -np.inf, 0),
-                                   LinearConstraint(length[None, :], 0, limit)],
-                      # No presolve: HiGHS 1.12 prints a stray debug line to stdout when
-                      # it maps a presolved solution back (ERGO-Code/HiGHS#2783).
-                      options={"time_limit": 2.0, "presolve": False})
-        if result.x is None:
-            return []
-        return [sents[i] for j, i in enumerate(cand) if result.x[n_c + j] > 0.5]
+    def _candidates(self, sents: list[_Sentence], limit: int
+                    ) -> tuple[list[int], dict[int, int]]:
+        """The sentences the program may add to the lede (sents[0]): indices into `sents`,
+        earliest first, at most CANDIDATES, each text once with what it leans on, none
+        longer than `limit`; and, for each that leans on another candidate (its place in
+        that list), that one's place."""
+        chain: list[tuple] = []  # a sentence's text, after those it leans on
+        for s in sents:
+            chain.append((s.text, chain[-1] if s.leans and s.pos else None))
+        first: dict[tuple, int] = {}  # a chain's earliest sentence
+        place = {0: -1}  # a candidate's place among the candidates; the lede is taken
+        cand: list[int] = []
+        before: dict[int, int] = {}
+        for i in sorted(range(len(sents)), key=lambda i: (sents[i].pos, sents[i].doc)):
+            s = sents[i]
+            if (first.setdefault(chain[i], i) != i or i == 0 or not self._usable(s)
+                    or s.words > limit):
+                continue
+            if s.leans:
+                antecedent = place.get(first[chain[i - 1]]) if s.pos else None
+                if antecedent is None:
+                    continue  # what it leans on cannot be taken, so neither can it
+                if antecedent >= 0:
+                    before[len(cand)] = antecedent
+            place[i] = len(cand)
+            cand.append(i)
+            if len(cand) == CANDIDATES:
+                break
+        return cand, before
+
+
+def _knapsack(values: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
+    """The items of the highest total value whose weights add up to at most `limit`
+    (whole numbers): dynamic programming over the capacity, an item at a time."""
+    import numpy as np
+
+    best = np.zeros(limit + 1)  # the best value within each capacity, with the items so far
+    took = np.zeros((len(values), limit + 1), bool)
+    for k, (value, weight) in enumerate(zip(values, weights, strict=True)):
+        if weight <= limit:
+            added = best[:limit + 1 - weight] + value
+            took[k, weight:] = added > best[weight:]
+            best[weight:] = np.maximum(best[weight:], added)
+    out, room = [], limit
+    for k in reversed(range(len(values))):
+        if took[k, room]:
+            out.append(k)
+            room -= int(weights[k])
+    return out
 
 
 def _overlap(a: _Sentence, b: _Sentence) -> float:

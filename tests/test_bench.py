@@ -15,6 +15,7 @@ import sys
 import pytest
 from conftest import CSTNEWS, ROOT
 
+from digest.cluster import THRESHOLD
 from digest.config import SETTINGS
 
 BENCHES = {  # a bench and its tiny size; the longest first, as they start in this order
@@ -26,8 +27,9 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "translate": ["--lines", "10", "--headlines", "3"],
     "linear": ["--sizes", "0.02,0.04", "--attributes", "200,400"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
+    "grouping": ["-n", "60"],
 }
-NEEDS_CORPUS = {"tune"}
+NEEDS_CORPUS = {"tune", "grouping"}
 NUMBER = r"\d+(?:\.\d+)?"
 
 
@@ -212,3 +214,21 @@ def test_follow(benches):
     table(lines[1:4], ["seconds", "peak RSS MB"], ["--follow 2", "--follow 0"], 2)
     assert re.fullmatch(r"looking back 2 days costs [+-]\d+% \(target: at most \+10%\); "
                         r"\d+ of \d+ stories marked as continuing", lines[4])
+
+
+def test_grouping(benches):
+    lines = printed(benches, "grouping")
+    assert lines[0] == f"60 synthetic files, {lines[0].split()[3]} articles; threshold " \
+        f"{THRESHOLD}"
+    columns = ["seconds", "stories", "largest", "B-cubed against exact: P, R, F1"]
+    assert lines[1].split() == " ".join(columns).split()
+    rows = {}
+    for line in lines[2:7] + lines[8:10]:
+        name, figures = re.fullmatch(rf"(.+?)((?:\s+{NUMBER}){{6}})", line).groups()
+        rows.setdefault(name.strip(), []).append([float(f) for f in figures.split()])
+    assert len(rows) == 5
+    # digest's linkage on every pair is exact: the same grouping as the reference.
+    for exact in rows["similarity alone: all pairs"] + rows["event test: all pairs (exact)"]:
+        assert exact[3:] == [1.0, 1.0, 1.0]
+    assert re.fullmatch(r"real news: cstnews-dev, 70 articles as one day", lines[7])
+    assert len(lines) == 10

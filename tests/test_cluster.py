@@ -1,8 +1,10 @@
-"""Grouping: one story is one event. Topic neighbours of the corpus stay apart, and the
-seeds group the same alone and inside a larger day."""
+"""Grouping: one story is one event. Topic neighbours of the corpus stay apart, the
+seeds group the same alone and inside a larger day, and the grouping is average linkage
+exactly, however it finds its pairs."""
 import pytest
 from conftest import SEEDS
 
+from digest import cluster as cluster_module
 from digest.cluster import cluster
 from digest.pipeline import load
 
@@ -35,3 +37,43 @@ def test_the_seeds_group_the_same_alone_and_inside_a_larger_day(cstnews):
               if any(a.path.parent == SEEDS for a in s.articles)}
     assert inside == alone
     assert len(alone) == 13  # the Putin-Kim call, told twice, is the one merge
+
+
+def _scipy_average_linkage(x, apart, threshold):
+    """The reference: scipy's average linkage over the whole day's matrix of distances,
+    a pair apart set beyond reach (as digest's grouping did before it went sparse)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = x.shape[0]
+    a, b = np.divmod(np.arange(n * n), n)
+    distance = np.clip(1 - (x @ x.T).toarray(), 0, None)
+    distance[apart(a, b).reshape(n, n)] = 1e9
+    np.fill_diagonal(distance, 0)
+    labels = fcluster(linkage(squareform(distance, checks=False), "average"),
+                      np.nextafter(1 - threshold, 0), criterion="distance")
+    return sorted(np.flatnonzero(labels == k).tolist() for k in np.unique(labels))
+
+
+@pytest.mark.parametrize("shared", [cluster_module.SHARED, 0.0],
+                         ids=["every pair", "candidate pairs"])
+def test_grouping_is_average_linkage_exactly(cstnews, shared):
+    """digest's sparse average linkage (and, on real news, its search for candidate
+    pairs on days too large for every pair) groups the corpus and the seeds as one day
+    exactly as scipy's average linkage does on the full matrix, the event test included."""
+    import numpy as np
+
+    articles = load([cstnews]) + load([SEEDS])
+    counted = cluster_module.counts(articles)
+    x = cluster_module.vectors(articles, counted=counted)
+    found = cluster_module.facts(articles, counted)
+    origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
+
+    def apart(a, b):
+        return (origin[a] == origin[b]) | found.conflicts(a, b)
+
+    threshold = cluster_module.THRESHOLD
+    expected = _scipy_average_linkage(x, apart, threshold)
+    assert 20 < len(expected) < len(articles)  # a day with stories of several reports
+    assert cluster_module.groups(x, threshold, apart, shared) == expected
