@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 TERMS = 40  # the words kept to recognise an event again: ample for its names and facts
+CANDIDATES = 3  # the closest earlier events of a day put to the event test, per story
 HISTORY = 3  # earlier days listed under a continuing story
 FOLLOW = 7  # days looked back, by default
 
@@ -101,6 +102,8 @@ def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD
     """For each of the day's stories, the earlier events it continues: the closest one
     of each earlier briefing that passes the event test, newest first. The similarities
     are one sparse product; only the pairs above `threshold` are looked at further."""
+    import numpy as np
+
     terms, names, given, said = _rows(day)
     out: list[list[Memory]] = [[] for _ in day.stories]
     if not memories:
@@ -111,19 +114,28 @@ def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD
     today.resize((today.shape[0], len(column) or 1))
     close = (today @ before.T).tocoo()
     keep = close.data > threshold
-    best: dict[tuple[int, dt.date], tuple[float, Memory]] = {}
-    for k, j, similarity in zip(close.row[keep], close.col[keep], close.data[keep],
-                                strict=True):
+    rows, cols, similarity = close.row[keep], close.col[keep], close.data[keep]
+    # For each story and earlier day, its closest events first, CANDIDATES at most.
+    when = np.array([m.date.toordinal() for m in memories])[cols]
+    order = np.lexsort((-similarity, when, rows))
+    rows, cols, when = rows[order], cols[order], when[order]
+    first = np.r_[True, (rows[1:] != rows[:-1]) | (when[1:] != when[:-1])]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+    take = np.arange(len(rows)) - start < CANDIDATES
+    found: set[tuple[int, int]] = set()
+    for k, j, d in zip(rows[take].tolist(), cols[take].tolist(), when[take].tolist(),
+                       strict=True):
         m = memories[j]
         known = set(m.terms) | set(m.names)
-        if ((len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
+        if ((k, d) in found
+                or (len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
                 or (given[k] and m.scores and not given[k] & set(m.scores))):
-            continue  # each names someone the other never does, or another score
-        if similarity > best.get((k, m.date), (0.0, m))[0]:
-            best[k, m.date] = (float(similarity), m)
-    for (k, _), (_, m) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1]),
-                                 reverse=True):
-        out[int(k)].append(m)
+            continue  # one found that day, or each names someone the other never does,
+            # or another score
+        found.add((k, d))
+        out[k].append(m)
+    for events in out:
+        events.sort(key=lambda m: m.date, reverse=True)
     return out
 
 
