@@ -22,6 +22,7 @@ _API = {
     "run": "pipeline", "Result": "pipeline", "load": "pipeline", "build": "pipeline",
     "articles_of": "pipeline", "Article": "model", "Story": "model",
     "Briefing": "model", "DigestError": "errors", "Options": "backends",
+    "Summarizer": "summarize", "Translator": "translate",
 }
 __all__ = ["__version__", *_API]
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:  # for type checkers: the names as `from digest import …` gi
     from .pipeline import build as build
     from .pipeline import load as load
     from .pipeline import run as run
+    from .summarize import Summarizer as Summarizer
+    from .translate import Translator as Translator
 
 
 def __getattr__(name: str) -> Any:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 # Mean similarity above which two stories share a topic (the same event needs
-# cluster.THRESHOLD, 0.2). Chosen by 5-fold cross-validation (bench/tune.py) on the
+# cluster.THRESHOLD). Chosen by 5-fold cross-validation (bench/tune.py) on the
 # stories of cstnews-dev and the seeds, their topics annotated by hand (the 2007
 # air-traffic crisis, the 2006 election, the war in Ukraine, Russia and North Korea):
 # pair F1 0.94 out of fold, every fold choosing 0.1. Few pairs (49, most of them the
