@@ -20,8 +20,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ class Options:
     device: str = "auto"
     batch_size: int = BATCH_SIZE
     prompt: Path | None = None
+    # The backend's own settings: its [backends.NAME] table in digest.toml.
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,8 @@ class Config:
     path: Path
     values: dict[str, Any]
     sources: dict[str, str]
+    # A [backends.NAME] table's settings, for the backend NAME alone (Options.settings).
+    backends: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -132,7 +134,7 @@ class Config:
     def override(self, where: str = "run()", **values: Any) -> Config:
         """These settings with some values replaced (None leaves a value as it is),
         each checked as a value from the file is; `where` names them in errors."""
-        new = Config(self.path, dict(self.values), dict(self.sources))
+        new = Config(self.path, dict(self.values), dict(self.sources), self.backends)
         for key, value in values.items():
             if value is None:
                 continue
@@ -158,6 +160,10 @@ class Config:
             else:
                 text = json.dumps(value, ensure_ascii=False)
             lines.append(f"{key} = {text}  # {self.sources[key]}")
+        for name, table in self.backends.items():
+            lines += [f"backends.{name}.{option} = "
+                      f"{json.dumps(value, ensure_ascii=False, default=str)}  # {self.path}"
+                      for option, value in table.items()]
         return lines
 
 
@@ -230,6 +236,7 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
     path = expand(path, "--config") if path is not None else default_path()
     values = {key: s.default for key, s in SETTINGS.items()}
     sources = dict.fromkeys(SETTINGS, "default")
+    backend_settings: dict[str, dict[str, Any]] = {}
     if explicit or path.exists():
         if path.is_fifo():  # reading one waits for a writer that may never come
             raise DigestError(f"{path}: a pipe, not a settings file")
@@ -244,6 +251,10 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
             raise DigestError(f"{path}: not valid TOML (nested too deeply)") from None
         for key, value in flat.items():
             setting = SETTINGS.get(key)
+            if key.startswith("backends.") and key.count(".") >= 2:
+                _, name, option = key.split(".", 2)  # [backends.NAME]: that backend's own
+                backend_settings.setdefault(name, {})[option] = value
+                continue
             if setting is None:
                 logging.getLogger("digest").warning("%s: unknown setting %r, ignored", path, key)
             elif setting.secret:
@@ -256,4 +267,4 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         if setting.env and env.get(setting.env):
             values[key] = _convert(setting, env[setting.env], setting.env, Path.cwd())
             sources[key] = setting.env
-    return Config(path, values, sources)
+    return Config(path, values, sources, backend_settings)

@@ -356,14 +356,21 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
 
     options = backends.Options(device=cfg["device"], batch_size=cfg["batch_size"])
     summarizer = backends.chosen(
-        "summarizer", cfg["summarizer"], dataclasses.replace(options, prompt=cfg[
-            "summarizer_prompt"]), cfg["strict"], notes, lambda s: CachedSummarizer(s, state))
+        "summarizer", cfg["summarizer"], dataclasses.replace(
+            options, prompt=cfg["summarizer_prompt"], settings=_own(cfg, "summarizer")),
+        cfg["strict"], notes, lambda s: CachedSummarizer(s, state))
     if "en" not in langs:
         return summarizer, None
     translator = backends.chosen(
-        "translator", cfg["translator"], dataclasses.replace(options, prompt=cfg[
-            "translator_prompt"]), cfg["strict"], notes, lambda t: CachedTranslator(t, state))
+        "translator", cfg["translator"], dataclasses.replace(
+            options, prompt=cfg["translator_prompt"], settings=_own(cfg, "translator")),
+        cfg["strict"], notes, lambda t: CachedTranslator(t, state))
     return summarizer, translator
+
+
+def _own(cfg: Config, kind: str) -> dict[str, Any]:
+    """The settings of the backend chosen for `kind`: its [backends.NAME] table."""
+    return cfg.backends.get(cfg[kind].partition(":")[0], {})
 
 
 def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:

@@ -9,15 +9,13 @@ import pytest
 from conftest import ROOT, SEEDS
 
 PLUGIN = '''
-import os
-
-
 class Shout:
-    """Summarizes a story as its headline, in capitals, in the style $SHOUT_STYLE."""
+    """Summarizes a story as its headline, in capitals, in the style its settings'
+    table ([backends.shout] in digest.toml) gives."""
 
     def __init__(self, options):
         self.name = "shout"
-        self.settings = os.environ.get("SHOUT_STYLE", "!")  # part of the cache key
+        self.settings = options.settings.get("style", "!")  # part of the cache key
 
     def summarize(self, stories, words):
         return [s.title.upper() + self.settings for s in stories]
@@ -79,8 +77,11 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     assert "*Resumos: shout · tradução: echo · digest " in md
     # What the backend says of its settings is part of the cache key: another style is
     # summarized afresh, not taken from the cache.
+    settings = tmp_path / "digest.toml"
+    settings.write_text('[backends.shout]\nstyle = "?!"\n')
     again = digest_process(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
-                           "--summarizer", "shout", "--translator", "echo", SHOUT_STYLE="?!")
+                           "--summarizer", "shout", "--translator", "echo",
+                           DIGEST_CONFIG=str(settings))
     assert again.returncode == 0 and "summaries from the cache" not in again.stdout
     assert "REUNIÃO COM PUTIN?!" in (tmp_path / "out" / "2026-11-22.md").read_text()
 
