@@ -89,6 +89,7 @@ def fresh_venv(venv: Path, wheel: Path) -> Path:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # some tests run digest as the user nobody, from the venv
         run("git", "clone", "-q", "-c", "core.symlinks=false", ROOT, work / "clone")
         run(sys.executable, "-m", "build", "-q", "--outdir", work / "dist", work / "clone")
         (wheel,) = (work / "dist").glob("*.whl")
