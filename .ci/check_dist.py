@@ -22,7 +22,8 @@ DATA_FOLDERS = {"templates": "digest/templates", "prompts": "digest/prompts"}
 TYPED = "digest/py.typed"
 # What the test suite needs beside the package.
 SDIST = ["LICENSE", "README.md", "pyproject.toml", "tests/conftest.py", "tests/models.py",
-         "tests/site_server.py", "seeds/000_87b21344010ebffb.txt", "bench/tune.py"]
+         "tests/site_server.py", "seeds/000_87b21344010ebffb.txt", "bench/tune.py",
+         "docs/python-api.md"]
 # The slow tests ran against the source in CI just before; the rest cover every module.
 PYTEST_ARGS = ["-m", "not slow"]
 # Run by the fresh venv's python from the unpacked sdist: where digest and its data
