@@ -36,6 +36,7 @@ def empty_hub(tmp_path, monkeypatch):
     return tmp_path / "hub"
 
 
+@pytest.mark.slow
 def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
     result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "--summarizer", f"hf:{t5}",
                     "--translator", f"hf:{marian}")
@@ -57,6 +58,7 @@ def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
                              "the parts' summaries together\n")
 
 
+@pytest.mark.slow
 def test_batched_output_equals_one_at_a_time(t5, marian):
     """Padding, masks and each output cut at its own limit: a text's output does not
     depend on what else is in its batch."""
@@ -95,6 +97,7 @@ def test_an_hf_translator_keeps_every_figure_too(marian):
     assert re.findall(r"\d+(?:[.,:]\d+)*", benefit) == ["4,340"]
 
 
+@pytest.mark.slow
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
     from digest.backends import Options
     from digest.hf import HFSummarizer
@@ -175,6 +178,7 @@ def test_a_hub_model_in_the_cache_is_found_offline(t5, empty_hub, tmp_path):
     assert "prompt (summarize): 'summarize: {text}'" in info
 
 
+@pytest.mark.slow
 def test_a_prompt_file_replaces_the_models_prompt(t5, tmp_path):
     seed = next(SEEDS.glob("002_*.txt"))
     prompt = tmp_path / "prompt.txt"
