@@ -49,10 +49,10 @@ class Summarizer(Protocol):
 def summaries_of(summarizer: Summarizer, stories: Sequence[Story],
                  words: int) -> list[str]:
     """What `summarizer` makes of `stories`, held to the protocol: a list of one string
-    per story, each made one line of plain text and cut to `words` as every summary ends
-    (first_sentences). Unavailable, one line naming the summarizer, when it raises or
-    gives anything else: a plugin's failure is never a traceback, nor a summary of any
-    length or shape."""
+    per story, each made one line of plain text and held to `words` as every summary is
+    (first_sentences: whole sentences, a first one kept whole up to RUN_ON budgets).
+    Unavailable, one line naming the summarizer, when it raises or gives anything else:
+    a plugin's failure is never a traceback, nor a summary of any length or shape."""
     name = getattr(summarizer, "name", type(summarizer).__name__)
     try:
         out: object = summarizer.summarize(stories, words)
