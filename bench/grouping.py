@@ -96,14 +96,14 @@ def main() -> None:
     row("similarity alone: all pairs", lambda: cluster.groups(x, t, shared=EVERY), exact)
     row("similarity alone: candidates", lambda: cluster.groups(x, t, shared=FEW), exact)
     exact = row("event test: all pairs (exact)",
-                lambda: cluster.group(articles, shared=EVERY)[2], None)
-    row("event test: candidates", lambda: cluster.group(articles, shared=FEW)[2], exact)
+                lambda: cluster.group(articles, shared=EVERY).members, None)
+    row("event test: candidates", lambda: cluster.group(articles, shared=FEW).members, exact)
     if opts.corpus.is_dir():
         news, _ = evaluate.day(evaluate.read_corpus(opts.corpus))
         print(f"real news: {opts.corpus.name}, {len(news)} articles as one day")
         exact = row("event test: all pairs (exact)",
-                    lambda: cluster.group(news, shared=EVERY)[2], None)
-        row("event test: candidates", lambda: cluster.group(news, shared=FEW)[2], exact)
+                    lambda: cluster.group(news, shared=EVERY).members, None)
+        row("event test: candidates", lambda: cluster.group(news, shared=FEW).members, exact)
 
 
 if __name__ == "__main__":
