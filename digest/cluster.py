@@ -35,7 +35,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .clean import content_words
 from .model import Article, Story
@@ -81,7 +81,7 @@ LEDE = 300
 # particular.
 COMMON_NAME = 2e-5
 BLOCK = 1024  # rows of the similarity product computed at a time
-CHUNK = 16384  # pairs of rows whose similarity is computed at a time (about 40 MB)
+CHUNK = 16384  # pairs of rows compared at a time (about 40 MB)
 # The exact product costs, for each word an article holds, a multiply-add per article
 # sharing it. Past this many on average, pairs are looked for by `candidate_pairs`.
 SHARED = 1000
@@ -165,21 +165,33 @@ class Facts:
     score_names: dict[str, int]  # each score ("0-3") and its column
 
     def conflicts(self, a: np.ndarray, b: np.ndarray, test: EventTest = EVENT) -> np.ndarray:
-        """For each pair of rows (a[k], b[k]): True where the two cannot report one event."""
+        """For each pair of rows (a[k], b[k]): True where the two cannot report one event.
+        (Each test only where the cheaper ones left it open.)"""
         import numpy as np
 
-        def unknown(x: np.ndarray, y: np.ndarray) -> np.ndarray:  # names x states, y never says
-            names = self.names[x]
-            return (np.asarray(names.sum(axis=1)).ravel() - _dots(names, self.said[y])
-                    >= test.unknown)
-
-        out = unknown(a, b) & unknown(b, a)
-        for marks in (self.days, self.scores):  # both give one, none agree
-            has = np.asarray(marks.sum(axis=1)).ravel() > 0
-            out |= has[a] & has[b] & (_dots(marks[a], marks[b]) == 0)
         when, known = self.published, self.published > -1e8
-        out |= known[a] & known[b] & (np.abs(when[a] - when[b]) > test.days_apart)
+        out = known[a] & known[b] & (np.abs(when[a] - when[b]) > test.days_apart)
+        for marks in (self.days, self.scores):  # both give one, none agree
+            has = np.diff(marks.indptr) > 0
+            both = np.flatnonzero(has[a] & has[b] & ~out)
+            out[both] = _dots(marks[a[both]], marks[b[both]]) == 0
+        named = np.diff(self.names.indptr) >= test.unknown
+        both = np.flatnonzero(named[a] & named[b] & ~out)
+        out[both] = (self._unknown(a[both], b[both], test)
+                     & self._unknown(b[both], a[both], test))
         return out
+
+    def _unknown(self, x: np.ndarray, y: np.ndarray, test: EventTest) -> np.ndarray:
+        """For each pair of rows (x[k], y[k]): whether x names `test.unknown` or more
+        that y never mentions."""
+        import numpy as np
+
+        if not len(x):
+            return np.zeros(0, bool)
+        names = self.names[x]
+        pair = np.repeat(np.arange(len(x)), np.diff(names.indptr))
+        said = np.asarray(self.said[y[pair], names.indices]).ravel() > 0
+        return np.bincount(pair, ~said, len(x)) >= test.unknown
 
 
 def _dots(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
@@ -187,6 +199,15 @@ def _dots(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
     import numpy as np
 
     return np.asarray(x.multiply(y).sum(axis=1)).ravel()
+
+
+def _pairwise(f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray,
+              b: np.ndarray) -> np.ndarray:
+    """f(a, b), for pairs of rows a[k], b[k], worked out CHUNK pairs at a time."""
+    import numpy as np
+
+    return np.concatenate([f(a[:0], b[:0])] + [f(a[k:k + CHUNK], b[k:k + CHUNK])
+                                               for k in range(0, len(a), CHUNK)])
 
 
 def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
@@ -295,14 +316,13 @@ def _similar(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, floor: float,
     import scipy.sparse as sp
 
     n = x.shape[0]
-    key = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    key = _distinct(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     key = key[key // n != key % n]
     if known is not None:
         done = known.tocoo()
-        key = key[~np.isin(key, done.row.astype(np.int64) * n + done.col)]
+        key = key[~_among(key, _distinct(done.row.astype(np.int64) * n + done.col))]
     i, j = key // n, key % n
-    similarity = np.concatenate([np.zeros(0, np.float32)] + [
-        _dots(x[i[k:k + CHUNK]], x[j[k:k + CHUNK]]) for k in range(0, len(key), CHUNK)])
+    similarity = _pairwise(lambda p, q: _dots(x[p], x[q]), i, j)
     keep = similarity > floor
     return sp.csr_matrix((similarity[keep], (i[keep], j[keep])), shape=(n, n))
 
@@ -351,47 +371,34 @@ def _average_linkage(x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float,
     edges = pairs.tocoo()
     keep = edges.data > threshold
     u, v, mean = edges.row[keep], edges.col[keep], edges.data[keep].astype(np.float64)
-    dead = np.zeros(0, np.int64)  # pairs of clusters found apart, as u * n + v
-    if apart is not None and len(u):
-        bad = apart(u, v)
-        dead = u[bad].astype(np.int64) * n + v[bad]
-        u, v, mean = u[~bad], v[~bad], mean[~bad]
-    _merge(x, parent, size, u, v, mean, threshold, apart, dead)
-    return _flatten(parent)
-
-
-def _merge(x: sp.csr_matrix, parent: np.ndarray, size: np.ndarray, u: np.ndarray,
-           v: np.ndarray, mean: np.ndarray, threshold: float, apart: Apart | None,
-           dead: np.ndarray) -> None:
-    """The rounds of `_average_linkage` along the edges u[k] < v[k] between rows, of
-    similarity mean[k], none of them apart (`dead`: the pairs that are, as u * n + v):
-    `parent` (of each row, the row it was merged into, or itself) and `size` (of each
-    cluster) updated in place.
-
-    After a round, the mean similarity of two clusters, one or both new, is the mean of
-    their parts' weighted by size (Lance and Williams), where every pair of parts was
-    linked; else it is worked out from the clusters' mean rows."""
-    import numpy as np
-
-    n = len(parent)
-    checked = np.ones(len(u), bool)  # found not apart
+    checked = np.zeros(len(u), bool)  # found not apart
+    dead = np.zeros(0, np.int64)  # pairs of clusters found apart, as u * n + v, in order
     while len(u):
         pick = _nearest(n, u, v, mean)  # for each cluster, the index of its nearest's edge
-        todo = np.unique(pick[pick >= 0])
-        todo = todo[~checked[todo]]
-        if apart is not None and len(todo):
+        todo = _distinct(pick[pick >= 0])
+        while apart is not None and len(todo := todo[~checked[todo]]):
+            # A nearest found apart gives way to the next nearest; every link of a
+            # cluster whose nearest was is checked then, so that it happens once.
+            label = _flatten(parent)
             checked[todo] = True
-            bad = todo[_across(_flatten(parent), u[todo], v[todo], apart)]
-            if len(bad):
-                dead = np.r_[dead, u[bad].astype(np.int64) * n + v[bad]]
-                keep = np.ones(len(u), bool)
-                keep[bad] = False
-                u, v, mean, checked = u[keep], v[keep], mean[keep], checked[keep]
-                continue
+            bad = todo[_across(label, u[todo], v[todo], apart)]
+            again = np.zeros(n, bool)
+            again[u[bad]] = again[v[bad]] = True
+            more = np.flatnonzero((again[u] | again[v]) & ~checked)
+            checked[more] = True
+            bad = np.r_[bad, more[_across(label, u[more], v[more], apart)]]
+            dead = _distinct(np.r_[dead, u[bad].astype(np.int64) * n + v[bad]])
+            mean[bad] = -np.inf  # never nearest again; gone at the end of the round
+            again[u[bad]] = again[v[bad]] = True
+            pick[again] = _nearest(n, u, v, mean, again)[again]
+            todo = _distinct(pick[again & (pick >= 0)])
         first = np.flatnonzero(pick >= 0)
         first = first[u[pick[first]] == first]  # the lower of an edge
         first = first[pick[v[pick[first]]] == pick[first]]  # and each other's nearest
         second = v[pick[first]]
+        # The merged clusters' means to others, by Lance and Williams where every pair
+        # of their parts was linked: the parts' means weighted by size; else worked out
+        # from the clusters' mean rows. Found apart if any part was.
         weight = size[u] * size[v] * mean
         parent[second] = first  # the lower row names the merged cluster
         parts = np.ones(n, np.int64)
@@ -399,26 +406,33 @@ def _merge(x: sp.csr_matrix, parent: np.ndarray, size: np.ndarray, u: np.ndarray
         size[first] += size[second]
         u, v, dead = parent[u], parent[v], _relabel(dead, parent, n)  # one step each
         link = u != v
-        key, where = np.unique(np.minimum(u, v)[link].astype(np.int64) * n
-                               + np.maximum(u, v)[link], return_inverse=True)
+        key, where = _distinct(np.minimum(u, v)[link].astype(np.int64) * n
+                               + np.maximum(u, v)[link], inverse=True)
         u, v = key // n, key % n
         total = np.bincount(where, weight[link], len(key))
         whole = np.bincount(where, minlength=len(key)) == parts[u] * parts[v]
         checked = whole & (np.bincount(where, ~checked[link], len(key)) == 0)
         mean = total / (size[u] * size[v])
         mean[~whole] = _dots_of_means(x, _flatten(parent), u[~whole], v[~whole])
-        keep = (mean > threshold) & ~np.isin(key, dead)
+        keep = (mean > threshold) & ~_among(key, dead)
         u, v, mean, checked = u[keep], v[keep], mean[keep], checked[keep]
+    return _flatten(parent)
 
 
-def _nearest(n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """For each of n clusters, the index of the edge to its nearest neighbour (highest
-    mean, then lowest name: one order for all, so the nearest pair of all is each
-    other's nearest); -1 for a cluster with no edge."""
+def _nearest(n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray,
+             only: np.ndarray | None = None) -> np.ndarray:
+    """For each of n clusters (or each one marked in `only`), the index of the edge to
+    its nearest neighbour (highest mean, then lowest name: one order for all, so the
+    nearest pair of all is each other's nearest); -1 for a cluster with no edge left
+    (none of mean above -inf)."""
     import numpy as np
 
     ends, others = np.r_[u, v], np.r_[v, u]
     both, index = np.r_[mean, mean], np.r_[np.arange(len(u)), np.arange(len(u))]
+    live = both > -np.inf
+    if only is not None:
+        live &= only[ends]
+    ends, others, both, index = ends[live], others[live], both[live], index[live]
     top = np.full(n, -np.inf)
     np.maximum.at(top, ends, both)
     best = both == top[ends]
@@ -430,12 +444,36 @@ def _nearest(n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray) -> np.ndarr
     return pick
 
 
+def _among(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is one of `ordered` (sorted): np.isin without numpy 2's
+    slow unique."""
+    import numpy as np
+
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values if len(ordered) else np.zeros(len(values), bool)
+
+
 def _relabel(pairs: np.ndarray, parent: np.ndarray, n: int) -> np.ndarray:
     """Pairs of clusters (u * n + v, u < v) under their names after one round's merges."""
     import numpy as np
 
     u, v = parent[pairs // n], parent[pairs % n]
-    return np.unique(np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v))
+    return _distinct(np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v))
+
+
+def _distinct(values: np.ndarray, inverse: bool = False) -> Any:
+    """np.unique(values[, return_inverse]) of whole numbers, by a sort: numpy 2's
+    np.unique takes minutes on the millions of pairs of a large day."""
+    import numpy as np
+
+    order = np.argsort(values, kind="stable") if inverse else None
+    ordered = values[order] if inverse else np.sort(values)
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.zeros(0, bool)
+    if not inverse:
+        return ordered[new]
+    where = np.empty(len(values), np.int64)
+    where[order] = np.cumsum(new) - 1
+    return ordered[new], where
 
 
 def _flatten(parent: np.ndarray) -> np.ndarray:
@@ -465,9 +503,10 @@ def _dots_of_means(x: sp.csr_matrix, label: np.ndarray, u: np.ndarray,
     """The mean similarity of the rows of cluster u[k] to those of cluster v[k]."""
     import numpy as np
 
-    clusters = np.unique(np.r_[u, v])
+    clusters = _distinct(np.r_[u, v])
     rows = _mean_rows(x, label, clusters)
-    return _dots(rows[np.searchsorted(clusters, u)], rows[np.searchsorted(clusters, v)])
+    return _pairwise(lambda p, q: _dots(rows[p], rows[q]), np.searchsorted(clusters, u),
+                     np.searchsorted(clusters, v))
 
 
 def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np.ndarray:
@@ -555,9 +594,7 @@ def _leads_first(members: list[list[int]], x: sp.csr_matrix, articles: Sequence[
     rows = np.concatenate(several)
     story = np.repeat(np.arange(len(several)), [len(g) for g in several])
     centre = means(x, several)
-    closeness = np.concatenate([np.zeros(0)] + [
-        _dots(x[rows[k:k + CHUNK]], centre[story[k:k + CHUNK]])
-        for k in range(0, len(rows), CHUNK)])
+    closeness = _pairwise(lambda p, q: _dots(x[p], centre[q]), rows, story)
     close = dict(zip(rows.tolist(), closeness.tolist(), strict=True))
     out = []
     for g in members:
