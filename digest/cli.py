@@ -173,21 +173,29 @@ def _lang_option(default: str) -> Callable[[F], F]:
 @click.option("--force", is_flag=True, help="With --send: send even if DATE was sent before.")
 @_setting("--strict", key="strict", is_flag=True)
 @_model_options("summarizer", "translator")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bars and no notes; warnings and errors only.")
 @click.pass_obj
 @_user_errors
 def run(cfg: Config, inputs: tuple[Path, ...], more_inputs: tuple[Path, ...],
         urls: tuple[str, ...], feeds: tuple[str, ...], date: dt.date, everything: bool,
-        send: bool, force: bool, format_: str, lang: tuple[str, ...],
+        send: bool, force: bool, format_: str, lang: tuple[str, ...], quiet: bool,
         **settings: Any) -> None:
     """Write the briefing of what is new in INPUTS (files or folders), --url pages and
     --feed feeds (default: the inputs, urls and feeds settings, else seeds/) to
     OUT/YYYY-MM-DD.md, and with --send, email it.
 
     An article goes into one day's briefing: the first run that reads it, or a re-run of
-    that day. Summaries and translations are kept, so a re-run is quick.
+    that day. Summaries and translations are kept, so a re-run is quick. On a terminal,
+    a stage that takes more than two seconds shows its progress on stderr.
     """
+    from . import progress
     from .errors import DigestError
     from .pipeline import run as run_digest
+
+    if quiet:
+        progress.quiet()
+        logging.getLogger("digest").setLevel(logging.WARNING)
 
     try:
         result = run_digest([*inputs, *more_inputs], urls=urls, feeds=feeds, date=date,

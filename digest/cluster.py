@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import progress
 from .clean import content_words
 from .model import Article, Story
 
@@ -567,15 +568,20 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD,
 
     if not articles:
         return None
-    counted = counts(articles)
-    x = vectors(articles, day_weight, counted)
-    found = facts(articles, counted, test)
-    origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
+    with progress.bar("grouping", 4, " steps") as shown:  # words, facts, groups, leads
+        counted = counts(articles)
+        x = vectors(articles, day_weight, counted)
+        shown.update()
+        found = facts(articles, counted, test)
+        origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
+        shown.update()
 
-    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return (origin[a] == origin[b]) | found.conflicts(a, b, test)
+        def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (origin[a] == origin[b]) | found.conflicts(a, b, test)
 
-    members = _leads_first(groups(x, threshold, apart, shared), x, articles)
+        found_groups = groups(x, threshold, apart, shared)
+        shown.update()
+        members = _leads_first(found_groups, x, articles)
     return Day([Story([articles[i] for i in g]) for g in members], x, counted[1], found,
                members)
 

@@ -13,13 +13,13 @@ import json
 import logging
 import math
 import os
-import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from . import progress
 from .backends import Options, why
 from .config import expand
 from .errors import DigestError, ModelUnavailable
@@ -131,8 +131,8 @@ def pull(name: str, how: str = "") -> Path:
         from huggingface_hub.utils import disable_progress_bars
     except ImportError:
         raise ModelUnavailable(_NEEDS_EXTRA) from None
-    if not sys.stderr.isatty():
-        disable_progress_bars()  # no bars in cron logs
+    if not progress.shown():
+        disable_progress_bars()  # no bars in cron logs, nor with -q
     try:
         return Path(snapshot_download(name, ignore_patterns=SKIP))
     except Exception as exc:  # network, missing repo, auth: one line, whatever the cause
@@ -196,7 +196,7 @@ class Seq2Seq:
                                  options.src, options.tgt)
         self.options = options
         self.wanted_device, self.batch_size = options.device, options.batch_size
-        self.quiet = not sys.stderr.isatty()
+        self.quiet = not progress.shown()
         self._model = None
 
     def _ready(self):
@@ -261,7 +261,7 @@ class Seq2Seq:
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]), reverse=True)
         batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         out: list[str] = [""] * len(inputs)
-        progress = _progress(len(inputs), what, disable=self.quiet or len(batches) < 2)
+        shown = progress.bar(what, len(inputs), " texts")
         pad = self.tokenizer.pad_token_id
         with torch.inference_mode():
             for batch in batches:
@@ -287,8 +287,8 @@ class Seq2Seq:
                 texts = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
                 for i, text in zip(batch, texts, strict=True):
                     out[i] = " ".join(text.split())
-                progress.update(len(batch))
-        progress.close()
+                shown.update(len(batch))
+        shown.close()
         return out
 
     def _encode(self, ids, mask):
@@ -308,14 +308,6 @@ class Seq2Seq:
         for row, state in enumerate(rows):
             states[row, :len(state)] = state
         return BaseModelOutput(last_hidden_state=states)
-
-
-def _progress(total: int, what: str, disable: bool):
-    """A progress bar on stderr for long work on a terminal; silent otherwise."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=what, unit="text", disable=disable, leave=False,
-                file=sys.stderr)
 
 
 class HFSummarizer:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import backends, clean, ingest, split
+from . import backends, clean, ingest, progress, split
 from .cluster import group
 from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
@@ -84,10 +84,11 @@ def load(inputs: Path | Iterable[Path],
     """Every article in the input files (one path or several) and in the fetched (URL,
     page, category)s."""
     articles: list[Article] = []
-    for path in ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path)))):
+    paths = ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path))))
+    for path in progress.bar("reading", len(paths), " files", paths):
         text = ingest.read(path)
         articles += articles_of(text, ingest.shown(path)) if text is not None else []
-    for url, body, category in pages:
+    for url, body, category in progress.bar("reading", None, " pages", pages):
         text = ingest.decode(body, url)
         if text is not None:
             articles += articles_of(text, url, True, category)
@@ -130,23 +131,40 @@ def build(
                         translator.name if translator else "", top=top,
                         inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
                                                        (str, Path)))))
-    english = translator is not None and "en" in langs
-    _summarize(briefing, summarizer, translator if english else None, words)
+    english = _Shown(translator) if translator is not None and "en" in langs else None
+    _summarize(briefing, summarizer, english, words)
     if english:
-        translate_stories(briefing.stories[len(briefing.full):], translator)  # type: ignore[arg-type]
+        translate_stories(briefing.stories[len(briefing.full):], english)
     if minutes:
-        _fit(briefing, summarizer, translator if english else None, words, minutes)
+        _fit(briefing, summarizer, english, words, minutes)
     if day is not None:
         briefing.memories = memories(day, briefing.stories, date,
                                      {id(s): n for n, s in enumerate(briefing.full, 1)})
     return briefing
 
 
+class _Shown:
+    """A translator whose sentences are counted on a progress bar, CHUNK at a time (so
+    many that cutting a batch there costs the engine nothing to speak of)."""
+
+    CHUNK = 256
+
+    def __init__(self, inner: Translator):
+        self.inner, self.name = inner, inner.name
+        self.settings = getattr(inner, "settings", "")
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        return [t for chunk in progress.chunks(texts, "translating", " sentences", self.CHUNK)
+                for t in self.inner.translate(chunk)]
+
+
 def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
                words: int) -> None:
-    """Summarize (and translate) the stories shown in full in `words`."""
-    for story, summary in zip(briefing.full, summaries_of(summarizer, briefing.full, words),
-                              strict=True):
+    """Summarize (and translate) the stories shown in full in `words`, 64 at a time
+    (a multiple of the batch of a model backend) for a progress bar."""
+    summaries = [summary for chunk in progress.chunks(briefing.full, "summarizing", " stories", 64)
+                 for summary in summaries_of(summarizer, chunk, words)]
+    for story, summary in zip(briefing.full, summaries, strict=True):
         story.summary = summary
         story.notes = []
     briefing.summarizer = summarizer.name  # whose they are: a fallback's, if it took over
@@ -333,7 +351,7 @@ def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str
             feeds: Iterable[str] | None, pages: Pages) -> tuple[list[Path], list]:
     """The files to read and the fetched (URL, page) pairs: as given, else the
     settings' inputs, urls and feeds, else seeds/."""
-    from .fetch import Limits, fetch
+    from .fetch import Limits, Pages, fetch
 
     paths, links, feeds = [Path(p) for p in inputs or ()], list(urls or ()), list(feeds or ())
     if not (paths or links or feeds):
@@ -346,7 +364,21 @@ def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str
     if not (links or feeds):
         return paths, []
     limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"], cfg["fetch.max_mb"] * 2**20)
-    return paths, fetch(links, feeds, pages, limits)
+
+    @dataclasses.dataclass
+    class Shown(Pages):
+        """The pages, each one read counted on a progress bar."""
+
+        bar: Any = None
+
+        def read(self, *args: Any) -> bytes:
+            try:
+                return super().read(*args)
+            finally:
+                self.bar.update()
+
+    with progress.bar("fetching", None, " pages") as shown:
+        return paths, fetch(links, feeds, Shown(pages.folder, shown), limits)
 
 
 def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -> tuple:
