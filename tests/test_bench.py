@@ -104,8 +104,8 @@ def test_scale(benches):
                        "peak RSS MB"], ["10", "20"], 5)
     assert re.fullmatch(rf"time per article at 20 is {NUMBER}x that at 10 \(target: at most "
                         r"1.5x\)", lines[4])
-    assert re.fullmatch(rf"20 articles: {NUMBER} s, \d+ MB peak \(targets at 10000: under "
-                        r"30 s and 1024 MB\)", lines[5])
+    assert re.fullmatch(rf"20 articles: {NUMBER} s, \d+ MB peak \(targets at 100000: under "
+                        r"180 s and 2048 MB\)", lines[5])
     assert re.fullmatch(r"with translation, 10 articles: `digest run --lang pt,en --top 0`: "
                         r"\d+ stories from \d+ articles in 10 files", lines[6])
     all_cached(lines[7])
