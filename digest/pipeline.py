@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,9 +85,12 @@ def load(inputs: Path | Iterable[Path],
     page, category)s."""
     articles: list[Article] = []
     paths = ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path))))
-    for path in progress.bar("reading", len(paths), " files", paths):
-        text = ingest.read(path)
-        articles += articles_of(text, ingest.shown(path)) if text is not None else []
+    with progress.bar("reading", len(paths), " files") as shown:
+        for done, (part, said) in enumerate(_in_workers(_files, paths)):
+            for level, message in said:  # what the workers logged, in the files' order
+                log.log(level, "%s", message)
+            articles += part
+            shown.update(min(READ_AT_ONCE, len(paths) - done * READ_AT_ONCE))
     for url, body, category in progress.bar("reading", None, " pages", pages):
         text = ingest.decode(body, url)
         if text is not None:
@@ -96,6 +99,93 @@ def load(inputs: Path | Iterable[Path],
         if a.lang not in ("pt", "en"):
             log.warning("%s: %r reads as %s, not Portuguese", a.path, a.title, a.lang)
     return articles
+
+
+# Files read by one worker at a time; a day of more than PARALLEL files is read by a
+# worker process per core (each reads, cleans and splits its files: the text work is
+# Python's, on one core each), fewer in this process.
+READ_AT_ONCE = 256
+PARALLEL = 4096
+
+
+def _files(paths: Sequence[Path]) -> tuple[list[Article], list[tuple[int, str]]]:
+    """The articles in these files, and what reading them logged (level, message)."""
+    said: list[tuple[int, str]] = []
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append((record.levelno, record.getMessage()))
+
+    kept, handlers, propagate = Kept(), log.handlers, log.propagate
+    log.handlers, log.propagate = [kept], False
+    try:
+        articles = [a for path in paths if (text := ingest.read(path)) is not None
+                    for a in articles_of(text, ingest.shown(path))]
+    finally:
+        log.handlers, log.propagate = handlers, propagate
+    return articles, said
+
+
+def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
+    """work(a slice of `items`), READ_AT_ONCE items at a time, in order: by a worker
+    process per core when there are more than PARALLEL items. Each worker is a fresh
+    `python` reading slices from its stdin and writing results to its stdout (pickled):
+    it holds none of this process's files or locks, and ends with it."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    chunks = [items[i:i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
+    cores = min(os.cpu_count() or 1, len(chunks))
+    if len(items) <= PARALLEL or cores < 2:
+        yield from map(work, chunks)
+        return
+    here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+    workers = [subprocess.Popen([sys.executable, "-c", "from digest.pipeline import _serve; "
+                                 f"_serve({work.__name__!r})"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env) for _ in range(cores)]
+    try:
+        def send(i: int) -> None:
+            if i < len(chunks):
+                stream = workers[i % cores].stdin
+                assert stream is not None
+                pickle.dump(chunks[i], stream)
+                stream.flush()
+
+        for i in range(2 * cores):  # two slices ahead for each worker
+            send(i)
+        for i in range(len(chunks)):
+            stream = workers[i % cores].stdout
+            assert stream is not None
+            try:
+                yield pickle.load(stream)
+            except EOFError:
+                raise DigestError("a worker reading the inputs stopped (its error above)"
+                                  ) from None
+            send(i + 2 * cores)
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+
+def _serve(work: str) -> None:
+    """A worker of `_in_workers`: globals()[work] of each slice on stdin, to stdout."""
+    import pickle
+    import sys
+
+    while True:
+        try:
+            items = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        try:
+            pickle.dump(globals()[work](items), sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the run is gone
+            return
 
 
 def build(

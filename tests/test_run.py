@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import digest
+from conftest import digest, seed_text
 from markdown_it import MarkdownIt
 from test_clean import BOILERPLATE
 from test_split import SEED_000_HEADLINES
@@ -210,3 +210,31 @@ def test_help_is_instant_and_imports_no_model_code():
             "'numpy', 'scipy', 'sklearn', 'trafilatura') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]")
+
+
+def test_a_large_day_is_read_by_workers_as_one_process_reads_it(tmp_path, monkeypatch):
+    """Past PARALLEL files a worker process per core reads them: the same articles in
+    the same order, and the same warnings (bad files among them), in the files' order."""
+    import logging
+
+    from digest import pipeline
+
+    texts = [seed_text(s) for s in ("000", "001", "002", "003", "004")]
+    files = pipeline.PARALLEL + 300
+    for i in range(files):
+        body = b"" if i % 997 == 1 else b"\x00\x01" if i % 991 == 2 else texts[i % 5].encode()
+        (tmp_path / f"{i:05d}.txt").write_bytes(body)
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())
+    logging.getLogger("digest").addHandler(handler)
+    try:
+        in_workers = pipeline.load([tmp_path])
+        warned, said[:] = list(said), []
+        monkeypatch.setattr(pipeline, "PARALLEL", 10**9)
+        in_one = pipeline.load([tmp_path])
+    finally:
+        logging.getLogger("digest").removeHandler(handler)
+    assert in_workers == in_one and len(in_one) > files
+    assert warned == said and len(said) == 10
+    assert sum("empty file" in w for w in said) == 5
