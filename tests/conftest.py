@@ -1,14 +1,10 @@
+"""Fixtures only; what tests share besides lives in tests/helpers.py."""
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-CSTNEWS = ROOT.parent / "shared" / "corpora" / "cstnews-dev"
+from helpers import CSTNEWS, SEEDS, isolate
 
 
 @pytest.fixture
@@ -23,23 +19,6 @@ def cstnews() -> Path:
     return CSTNEWS
 
 
-def digest(*args: object, input: str | bytes | None = None,
-           env: dict[str, str] | None = None) -> Result:
-    """Run the digest command line in this process, as a user would type it; an
-    exception digest does not turn into a one-line error fails the test."""
-    from digest.cli import main
-
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env,
-                              catch_exceptions=False)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (just now)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def site(request, isolated_settings):
     """A news site on 127.0.0.1 (tests/site_server.py), and settings that fetch from it
@@ -51,26 +30,6 @@ def site(request, isolated_settings):
                                          "[fetch]\ntimeout = 1\nretries = 0\n"))
     yield server
     server.close()
-
-
-def seed_text(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-def isolate(mp: pytest.MonkeyPatch, folder: Path) -> Path:
-    """Point digest at an empty digest.toml and an empty data folder under `folder`, and
-    drop the machine's DIGEST_* variables; returns the settings file."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("DIGEST_"):
-            mp.delenv(name)
-    config = folder / "digest.toml"
-    config.write_text("")
-    mp.setenv("DIGEST_CONFIG", str(config))
-    mp.setenv("DIGEST_HOME", str(folder / "home"))
-    return config
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 # A Python example, and the untagged block right after it: what it prints.
 EXAMPLE = re.compile(r"^```python\n(.*?)^```\n(?:\s*^```\n(.*?)^```$)?", re.S | re.M)
@@ -46,7 +46,7 @@ def test_importing_digest_loads_nothing_heavy():
 def test_one_url_feed_or_path_is_taken_as_one_and_a_datetime_as_its_day(site, tmp_path):
     import datetime as dt
 
-    from test_daily import RAIN, rss
+    from helpers import RAIN, rss
 
     import digest
 

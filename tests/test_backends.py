@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SEEDS
+from helpers import ROOT, SEEDS
 
 PLUGIN = '''
 class Shout:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CSTNEWS, ROOT
+from helpers import CSTNEWS, ROOT
 
 from digest.cluster import THRESHOLD
 from digest.config import SETTINGS

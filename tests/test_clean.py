@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from conftest import seed_text
+from helpers import BOILERPLATE, seed_text
 
 from digest.clean import clean, detect_lang
 
@@ -18,29 +18,7 @@ BODY = [
 ]
 
 # (seed, boilerplate that must be gone)
-BOILERPLATE = [
-    ("000", "(Foto: reprodução/Gavriil Grigorov/Getty Images Embed)"),
-    ("000", "Encontro entre Putin, à esquerda, e Witkoff, à direita"),
-    ("000", "Pronunciamento de Volodymyr Zelenskyy após ataques"),
-    ("000", "23 mortos no último conflito entre Rússia e Ucrânia."),
-    ("001", "Topo"),
-    ("001", "Notícias"),
-    ("001", "ksb/bjt/db/nn/arm/db/am"),
-    ("001", "Agence France-Presse"),
-    ("001", "As mais lidas agora"),
-    ("001", "Rodriguinho critica Yasmin Brunet"),
-    ("001", "Valdemar pede autorização ao STF para visitar Bolsonaro"),
-    ("001", "12/08/2025 19h48"),
-    ("002", "pic.twitter.com"),
-    ("002", "PUTIN MEETS KIM JONG-UN IN BEIJING"),
-    ("002", "Putin praises role of North Korean military"),
-    ("002", "If North Korea can help Russia"),
-    ("002", "Sputnik (@SputnikInt)"),
-    ("002", "Primeira aparição internacional da filha de Kim Jong-un"),
-    ("003", "Artigos relacionados"),
-    ("003", "Botão Voltar ao topo"),
-    ("004", "Today"),
-]
+
 
 
 def _text(seed: str) -> str:

@@ -2,7 +2,7 @@
 seeds group the same alone and inside a larger day, and the grouping is average linkage
 exactly, however it finds its pairs."""
 import pytest
-from conftest import SEEDS
+from helpers import SEEDS
 
 from digest import cluster as cluster_module
 from digest.cluster import cluster

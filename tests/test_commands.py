@@ -4,14 +4,14 @@ import select
 import subprocess
 import sys
 
-from conftest import SEEDS, digest
+from helpers import SEEDS, cli
 
 from digest.split import sentences
 
 SEED_003 = SEEDS / "003_3b7088970f3e0a81.txt"
 
 
-invoke = digest
+invoke = cli
 
 
 def test_summarize_a_file_prints_title_and_summary():

@@ -1,16 +1,16 @@
 """digest.toml and DIGEST_* variables: defaults for every command, errors naming the file."""
-import conftest
+import helpers
 
 
-def digest(*args, **env):
-    return conftest.digest(*args, env=env)
+def cli(*args, **env):
+    return helpers.cli(*args, env=env)
 
 
 def test_config_show_names_where_each_setting_came_from(isolated_settings, tmp_path):
     isolated_settings.write_text('out = "briefings"\nlang = ["pt"]\n\n'
                                  '[email]\nto = ["ana@example.org"]\n\n'
                                  '[smtp]\nhost = "mail.example.org"\nsecurity = "tls"\n')
-    result = digest("config", "show", DIGEST_SMTP_HOST="smtp.other.org",
+    result = cli("config", "show", DIGEST_SMTP_HOST="smtp.other.org",
                     DIGEST_SMTP_PASSWORD="hunter22")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -29,20 +29,20 @@ def test_config_show_names_where_each_setting_came_from(isolated_settings, tmp_p
 def test_settings_are_the_defaults_of_run(isolated_settings, tmp_path, seeds):
     isolated_settings.write_text(f'inputs = ["{seeds / "002_92a03ea6e66c8f79.txt"}"]\n'
                                  'out = "briefings"\nlang = "pt"\nwords = 30\n')
-    result = digest("run", "-d", "2026-11-22")
+    result = cli("run", "-d", "2026-11-22")
     out = isolated_settings.parent / "briefings" / "2026-11-22.md"
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{out} (1 story from 1 article in 1 file)")
     md = out.read_text()
     assert "Daily briefing" not in md
     # The command line still wins.
-    result = digest("run", "-d", "2026-11-22", "--out", tmp_path, "--lang", "pt,en")
+    result = cli("run", "-d", "2026-11-22", "--out", tmp_path, "--lang", "pt,en")
     assert "Daily briefing" in (tmp_path / "2026-11-22.md").read_text()
 
 
 def test_the_password_never_goes_in_the_file(isolated_settings):
     isolated_settings.write_text('[smtp]\npassword = "hunter22"\n')
-    result = digest("config", "show")
+    result = cli("config", "show")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {isolated_settings}: smtp.password does not belong in a "
                              "file; set DIGEST_SMTP_PASSWORD or smtp.password_command instead\n")
@@ -60,22 +60,22 @@ def test_bad_settings_are_one_line_errors_naming_the_file(isolated_settings, tmp
         ('format = "pdf"', "format must be md or email or both, not 'pdf'"),
     ]:
         isolated_settings.write_text(text)
-        result = digest("run", "--help")
+        result = cli("run", "--help")
         assert result.exit_code == 1, text
         assert result.stderr.startswith(f"Error: {isolated_settings}: {error}")
         assert len(result.stderr.splitlines()) == 1
     isolated_settings.write_text("")
-    result = digest("config", "show", DIGEST_SMTP_PORT="25x")
+    result = cli("config", "show", DIGEST_SMTP_PORT="25x")
     assert result.stderr == "Error: DIGEST_SMTP_PORT: smtp.port must be a whole number " \
                             "from 0 to 65535, not '25x'\n"
     missing = tmp_path / "nope.toml"
-    result = digest("--config", missing, "config", "show")
+    result = cli("--config", missing, "config", "show")
     assert result.stderr.startswith(f"Error: {missing}: cannot read the config file (")
 
 
 def test_unknown_settings_are_warned_about(isolated_settings):
     isolated_settings.write_text('wrods = 30\n')
-    result = digest("config", "show")
+    result = cli("config", "show")
     assert result.exit_code == 0
     assert result.stderr == f"digest: warning: {isolated_settings}: unknown setting 'wrods', " \
                             "ignored\n"
@@ -87,18 +87,18 @@ NO_USER = "~digest-no-such-user"
 def test_a_home_folder_of_no_user_is_one_line_naming_the_setting(isolated_settings, tmp_path,
                                                                   monkeypatch):
     isolated_settings.write_text(f'out = "{NO_USER}/briefings"\n')
-    result = digest("config", "show")
+    result = cli("config", "show")
     assert (result.exit_code, result.stderr) == (1, (
         f"Error: {isolated_settings}: out: '{NO_USER}/briefings': {NO_USER} names no user "
         "with a home folder\n"))
     isolated_settings.write_text("")
-    result = digest("--config", f"{NO_USER}/digest.toml", "config", "show")
+    result = cli("--config", f"{NO_USER}/digest.toml", "config", "show")
     assert result.stderr == (f"Error: --config: '{NO_USER}/digest.toml': {NO_USER} names no "
                              "user with a home folder\n")
-    result = digest("run", "seeds", "-o", tmp_path / "out", DIGEST_HOME=f"{NO_USER}/data")
+    result = cli("run", "seeds", "-o", tmp_path / "out", DIGEST_HOME=f"{NO_USER}/data")
     assert (result.exit_code, result.stderr) == (1, (
         f"Error: DIGEST_HOME: '{NO_USER}/data': {NO_USER} names no user with a home folder\n"))
-    result = digest("run", "seeds", "-o", tmp_path / "out", "--summarizer", f"hf:{NO_USER}/m")
+    result = cli("run", "seeds", "-o", tmp_path / "out", "--summarizer", f"hf:{NO_USER}/m")
     assert (result.exit_code, result.stderr) == (1, (
         f"Error: model: '{NO_USER}/m': {NO_USER} names no user with a home folder\n"))
 
@@ -106,7 +106,7 @@ def test_a_home_folder_of_no_user_is_one_line_naming_the_setting(isolated_settin
 def test_settings_nested_too_deeply_are_one_line(isolated_settings):
     for text in ("a = " + "[" * 5000 + "]" * 5000, ".".join(["a"] * 3000) + " = 1"):
         isolated_settings.write_text(text)
-        result = digest("config", "show")
+        result = cli("config", "show")
         assert (result.exit_code, result.stderr) == (
             1, f"Error: {isolated_settings}: not valid TOML (nested too deeply)\n")
 

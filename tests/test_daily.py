@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import SEEDS, digest
+from helpers import PORT_STRIKE, RAIN, SEEDS, VACCINE, atom, briefing, cli, page, rss, titles
 from site_server import slow
 
 from digest import __version__
@@ -15,65 +15,7 @@ from digest import __version__
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 
 
-def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",
-         date: str = "2026-11-21") -> bytes:
-    """A news page as sites serve them: navigation, an ad, the article, related links."""
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return f"""<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
-<title>{title} | {site}</title><meta property="og:site_name" content="{site}">
-<meta property="article:published_time" content="{date}T08:30:00-03:00">
-<meta name="author" content="Ana Souza"></head><body>
-<header><nav><a href="/">Início</a> <a href="/politica">Política</a>
-<a href="/esportes">Esportes</a></nav></header>
-<div class="ad">Publicidade: assine o Jornal Exemplo por R$ 1,90 no primeiro mês</div>
-<article><h1>{title}</h1>{body}</article>
-<aside><h3>Leia também</h3><ul><li><a href="/x">Trânsito tem lentidão recorde na capital</a></li>
-<li><a href="/y">Previsão do tempo para o fim de semana</a></li></ul></aside>
-<footer>© {site}. Todos os direitos reservados.</footer></body></html>""".encode()
-
-
-RAIN = page("Chuva forte alaga ruas de São Paulo nesta sexta-feira", [
-    "Uma chuva forte atingiu a cidade de São Paulo na manhã desta sexta-feira (21), "
-    "alagando ruas da zona sul e provocando a queda de árvores em vários bairros.",
-    "Segundo a Defesa Civil, o volume de água chegou a 80 milímetros em duas horas, o "
-    "maior registrado neste ano. Não houve feridos, de acordo com o órgão.",
-    "A prefeitura informou que equipes trabalham para desobstruir as vias e que o "
-    "rodízio de veículos está suspenso até o fim do dia."])
-VACCINE = page("Ministério amplia vacinação contra a gripe para todas as idades", [
-    "O Ministério da Saúde anunciou nesta sexta-feira (21) que a vacinação contra a gripe "
-    "passa a valer para todas as faixas etárias em todo o país a partir de segunda-feira.",
-    "A decisão foi tomada porque ainda sobram doses nos estoques dos estados, segundo a "
-    "pasta, que pede aos postos que ampliem o horário de atendimento."])
-PORT_STRIKE = page("Greve de estivadores paralisa o porto de Santos pelo segundo dia", [
-    "A greve dos estivadores paralisou pelo segundo dia consecutivo nesta sexta-feira (21) "
-    "as operações do porto de Santos, o maior da América Latina.",
-    "Os trabalhadores pedem reajuste salarial de 12% e melhores condições de segurança; "
-    "a autoridade portuária diz que negocia com o sindicato."])
-
-
-def rss(*links: str) -> bytes:
-    items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in links)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Exemplo</title>'
-            f"{items}</channel></rss>").encode()
-
-
-def atom(*links: str) -> bytes:
-    entries = "".join(f'<entry><title>t</title><link href="{link}"/><id>{link}</id></entry>'
-                      for link in links)
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Exemplo</title>{entries}</feed>").encode()
-
-
 FETCH = "[fetch]\ntimeout = 1\nretries = 1\nmax_mb = 1\n"  # for the site fixture
-
-
-def briefing(out, date):
-    return (out / f"{date}.md").read_text(encoding="utf-8")
-
-
-def titles(md: str) -> list[str]:
-    import re
-    return re.findall(r"^## \d+\. (.+)$", md, re.M)
 
 
 def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
@@ -81,13 +23,13 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
     inbox.mkdir()
     for key in ("002", "003"):
         shutil.copy(SEED[key], inbox)
-    first = digest("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
+    first = cli("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
     assert first.exit_code == 0 and "(2 stories from 2 articles in 2 files)" in first.stdout
     day1 = briefing(out, "2026-11-21")
 
     shutil.copy(SEED["001"], inbox)
     shutil.copy(SEED["003"], inbox / "the-same-article-again.txt")
-    second = digest("run", inbox, "-d", "2026-11-22", "-o", out, "-l", "pt")
+    second = cli("run", inbox, "-d", "2026-11-22", "-o", out, "-l", "pt")
     assert second.exit_code == 0, second.output
     assert "(1 story from 1 article in 1 file)" in second.stdout
     assert second.stderr == ("digest: info: 2 articles read went into earlier briefings and "
@@ -96,25 +38,25 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
         'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA']
 
     # Re-running a day gives the same briefing, byte for byte, from the cache.
-    again = digest("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
+    again = cli("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
     assert again.exit_code == 0 and "2 summaries from the cache" in again.stdout
     assert briefing(out, "2026-11-21") == day1
     # Nothing new: an empty briefing, and no word of unreadable inputs.
-    quiet = digest("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt")
+    quiet = cli("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert "(0 stories from 0 articles in 0 files)" in quiet.stdout
     assert quiet.stderr == ("digest: info: 3 articles read went into earlier briefings and "
                             "are left out (--all includes them)\n")
     # --all takes everything read so far.
-    every = digest("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt", "--all")
+    every = cli("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt", "--all")
     assert "(3 stories from 3 articles in 3 files" in every.stdout
 
 
 def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     out = tmp_path / "out"
-    cold = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
+    cold = cli("run", SEEDS, "-d", "2026-11-22", "-o", out)
     assert cold.exit_code == 0 and "from the cache" not in cold.stdout
     md = briefing(out, "2026-11-22")
-    warm = digest("run", SEEDS, "-d", "2026-11-22", "-o", out)
+    warm = cli("run", SEEDS, "-d", "2026-11-22", "-o", out)
     # Ten stories in full (summaries and their translations), three headlines.
     assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 10 summaries from "
                                 "the cache; 40 translations from the cache)\n")
@@ -129,7 +71,7 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
                    "/gone.html": 404, "/error.html": 500, "/slow.html": slow(RAIN),
                    "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>"}
     out = tmp_path / "out"
-    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
                     "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml",
                     "--feed", f"{site.url}/broken.xml",
                     *[x for u in ("gone", "error", "slow", "big")
@@ -165,14 +107,14 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
         "O governo de São Paulo anunciou nesta sábado (22) a construção de uma nova linha "
         "de metrô ligando a zona leste ao centro, com entrega prevista para 2030."])
     site.hits.clear()
-    result = digest("run", "-d", "2026-11-22", "-o", out, "-l", "pt",
+    result = cli("run", "-d", "2026-11-22", "-o", out, "-l", "pt",
                     "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml")
     assert result.exit_code == 0, result.output
     assert titles(briefing(out, "2026-11-22")) == ["Metrô de São Paulo terá nova linha até 2030"]
     assert sorted(site.hits) == ["/atom.xml", "/feed.xml", "/new.html"]
     day1 = briefing(out, "2026-11-21")
     site.close()
-    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
                     "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0
     assert "feed.xml: " in result.stderr  # the feed itself cannot be read now...
@@ -181,7 +123,7 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
 
 def test_html_files_are_extracted(tmp_path):
     (tmp_path / "rain.html").write_bytes(RAIN)
-    result = digest("run", tmp_path, "-d", "2026-11-21", "-o", tmp_path / "out", "-l", "pt")
+    result = cli("run", tmp_path, "-d", "2026-11-21", "-o", tmp_path / "out", "-l", "pt")
     assert result.exit_code == 0, result.output
     md = briefing(tmp_path / "out", "2026-11-21")
     assert titles(md) == ["Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
@@ -193,7 +135,7 @@ def test_urls_and_feeds_from_the_settings(site, isolated_settings, tmp_path):
                    "/vaccine.html": VACCINE}
     isolated_settings.write_text(f'urls = ["{site.url}/rain.html"]\n'
                                  f'feeds = ["{site.url}/feed.xml"]\n')
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt")
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert len(titles(briefing(tmp_path, "2026-11-21"))) == 2
 
@@ -238,19 +180,19 @@ def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path)
     notice = b"<html><body><p>Assine para continuar lendo.</p></body></html>"
     site.routes = {"/rain.html": notice}
     out = tmp_path / "out"
-    first = digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-21", "-o", out,
+    first = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-21", "-o", out,
                    "-l", "pt")
     assert first.exit_code == 0, first.output
     assert "no article text left after cleaning" in first.stderr
     assert titles(briefing(out, "2026-11-21")) == []  # the notice is no story
     site.routes["/rain.html"] = RAIN
-    second = digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-22", "-o", out,
+    second = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-22", "-o", out,
                     "-l", "pt")
     assert second.exit_code == 0, second.output
     assert titles(briefing(out, "2026-11-22")) == [
         "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
     assert site.hits == ["/rain.html", "/rain.html"]
-    digest("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-23", "-o", out, "-l", "pt")
+    cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert site.hits == ["/rain.html", "/rain.html"]  # known good now: kept, not fetched
 
 
@@ -266,7 +208,7 @@ def test_temporary_files_a_killed_run_left_are_removed_by_the_next_and_no_others
     for path in left + foreign:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half")
-    result = digest("run", SEEDS, "-d", "2026-11-22", "-o", out, "-l", "pt")
+    result = cli("run", SEEDS, "-d", "2026-11-22", "-o", out, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert not [path for path in left if path.exists()]
     assert all(path.read_text() == "half" for path in foreign)
@@ -279,7 +221,7 @@ def test_the_output_folder_may_be_the_data_folder(tmp_path):
     for day, made in (("2026-11-22", "1 story from 1 article in 1 file"),
                       ("2026-11-22", "1 story from 1 article in 1 file"),
                       ("2026-11-23", "0 stories from 0 articles in 0 files")):
-        result = digest("run", seed, "-d", day, "-o", home(), "-l", "pt")
+        result = cli("run", seed, "-d", day, "-o", home(), "-l", "pt")
         assert result.exit_code == 0, result.output
         assert f"({made}" in result.stdout
     assert {p.name for p in home().iterdir()} >= {"state.db", "2026-11-22.md", "2026-11-23.md"}

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import ROOT
+from helpers import ROOT
 
 DOCS = ROOT / "docs"
 GENERATED = re.compile(r"(<!-- generated: (.+?) -->\n)(.*?)(<!-- end -->)", re.S)

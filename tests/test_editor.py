@@ -4,9 +4,8 @@ import re
 import shutil
 
 import pytest
-from conftest import SEEDS, digest
+from helpers import SEEDS, cli, page, rss
 from markdown_it import MarkdownIt
-from test_daily import page, rss
 
 from digest.edit import reports, section_of
 
@@ -24,7 +23,7 @@ def stories_of(md: str) -> tuple[list[str], list[str]]:
 def day(tmp_path_factory):
     """A day of 154 articles, made by `digest.run`: cstnews-dev's 70 and their 70 human
     summaries (each an article of its own, on the same events), and the seeds' 14."""
-    from conftest import CSTNEWS
+    from helpers import CSTNEWS
 
     import digest as api
     if not CSTNEWS.is_dir():
@@ -109,7 +108,7 @@ def test_a_long_day_gives_way_list_first_and_never_cuts_a_sentence(tmp_path):
     lengths = []
     for minutes in (10, 6, 4, 3):
         out = tmp_path / str(minutes)
-        result = digest("run", SEEDS, "--all", "--minutes", minutes, "--out", out,
+        result = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", out,
                         "--date", DATE)
         assert result.exit_code == 0, result.output
         md = (out / f"{DATE}.md").read_text()
@@ -125,14 +124,14 @@ def test_a_long_day_gives_way_list_first_and_never_cuts_a_sentence(tmp_path):
 
 
 def test_a_day_too_long_for_its_minutes_says_so(tmp_path):
-    result = digest("run", SEEDS, "--minutes", 3, "--out", tmp_path, "--date", DATE)
+    result = cli("run", SEEDS, "--minutes", 3, "--out", tmp_path, "--date", DATE)
     assert result.exit_code == 0, result.output
     md = (tmp_path / f"{DATE}.md").read_text()
     (minutes,) = re.findall(r"^Leitura: (\d+) min", md, re.M)
     assert int(minutes) > 3
     assert (f"warning: this briefing takes {minutes} min to read, more than --minutes 3: "
             "10 summaries are at the shortest (30 words)\n") in result.stderr
-    again = digest("run", SEEDS, "--all", "--minutes", minutes, "--out", tmp_path,
+    again = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", tmp_path,
                    "--date", DATE)
     assert "warning" not in again.stderr  # it fits, if only just
 
@@ -142,7 +141,7 @@ def test_words_under_thirty_are_kept_whatever_the_minutes(tmp_path):
     without (a lede longer than that stays whole, never cut inside its sentence)."""
     summaries = []
     for minutes in (10, 0):
-        result = digest("run", SEEDS, "--words", 12, "--minutes", minutes, "--out",
+        result = cli("run", SEEDS, "--words", 12, "--minutes", minutes, "--out",
                         tmp_path / str(minutes), "--date", DATE, "--lang", "pt")
         assert result.exit_code == 0, result.output
         md = (tmp_path / str(minutes) / f"{DATE}.md").read_text()
@@ -186,13 +185,13 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
         "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
         "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
     }
-    result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+    result = cli("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
                     "--top", "0", "-l", "pt", *[x for u in ("b/2", "economia/3", "c/4")
                                                 for x in ("--url", f"{site.url}/{u}.html")])
     assert result.exit_code == 0, result.output
     full = (tmp_path / f"{DATE}.md").read_text()
     assert "Também hoje" not in full  # --top 0: all in full
-    result = digest("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
+    result = cli("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
                     "--top", "1", "-l", "pt,en", "--format", "both",
                     *[x for u in ("b/2", "economia/3", "c/4")
                       for x in ("--url", f"{site.url}/{u}.html")])
@@ -237,7 +236,7 @@ def test_names_and_links_from_outside_cannot_inject_markdown(tmp_path, site):
                        ["A chuva forte desta sexta-feira parou o trânsito na capital por "
                         "horas e alagou ruas de quatro bairros, segundo a companhia de "
                         "engenharia de tráfego."])}
-    result = digest("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
+    result = cli("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
                     "-o", tmp_path / "out", "-l", "pt", "--top", "1")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / f"{DATE}.md").read_text()

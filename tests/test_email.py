@@ -13,49 +13,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from conftest import SEEDS, digest, free_port
+from helpers import SEEDS, Inbox, aim, cli
 
 from digest.store import locked
 
 DATE = "2026-11-22"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
-
-    def __init__(self):
-        self.envelopes = []
-        self.refuse = None
-        self.port = free_port()
-        self.controller = None
-
-    def start(self, **options):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return self.refuse
-        self.envelopes.append(envelope)
-        return "250 2.0.0 OK"
-
-    def messages(self):
-        return [email.message_from_bytes(e.original_content, policy=email.policy.default)
-                for e in self.envelopes]
-
-
-def aim(mp: pytest.MonkeyPatch, inbox: Inbox, sender: str, to: str) -> None:
-    """Point digest at the plain SMTP server of `inbox`."""
-    for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
-                        "DIGEST_SMTP_SECURITY": "none", "DIGEST_FROM": sender,
-                        "DIGEST_TO": to}.items():
-        mp.setenv(name, value)
 
 
 @pytest.fixture
@@ -69,7 +31,7 @@ def smtp(monkeypatch):
 
 
 def run_send(out, *more):
-    return digest("run", "--input", SEEDS, "--date", DATE, "--out", out, "--send", *more)
+    return cli("run", "--input", SEEDS, "--date", DATE, "--out", out, "--send", *more)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +106,7 @@ def test_article_text_is_escaped_in_html(smtp, tmp_path):
         "<script>alert('x')</script> invade a redação\n\n"
         "O texto da notícia fala de <b>negrito</b> e de R&D nesta segunda-feira, "
         "segundo os editores do jornal que publicou a reportagem completa.\n")
-    result = digest("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+    result = cli("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
                     "--send")
     assert result.exit_code == 0, result.output
     html = smtp.messages()[0].get_payload()[1].get_content()
@@ -165,12 +127,12 @@ def test_server_down_keeps_the_message_until_it_is_back(smtp, tmp_path):
     waiting = (out / "outbox" / f"{DATE}.eml").read_bytes()
 
     smtp.start()
-    result = digest("send", "--date", DATE, "--out", out)
+    result = cli("send", "--date", DATE, "--out", out)
     assert result.exit_code == 0, result.output
     assert [e.original_content for e in smtp.envelopes] == [waiting]
     assert not (out / "outbox" / f"{DATE}.eml").exists()
 
-    result = digest("send", "--date", DATE, "--out", out)
+    result = cli("send", "--date", DATE, "--out", out)
     assert result.exit_code == 0 and "was sent before" in result.output
     assert len(smtp.envelopes) == 1
 
@@ -227,10 +189,10 @@ def test_starttls_and_login_with_the_password_from_the_environment(monkeypatch, 
         result = run_send(out, "--lang", "pt")
         assert result.exit_code == 3 and "login as 'ana' refused (535" in result.stderr
         monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
-        result = digest("send", "-d", DATE, "-o", out)
+        result = cli("send", "-d", DATE, "-o", out)
         assert result.exit_code == 0, result.output
         assert len(inbox.envelopes) == 1 and logins[-1] == (b"ana", b"s3cret-pw")
-        shown = digest("config", "show").output
+        shown = cli("config", "show").output
         assert 'smtp.password = "********"  # DIGEST_SMTP_PASSWORD' in shown
         for text in [shown, result.output, result.stderr]:
             assert "s3cret" not in text
@@ -266,9 +228,9 @@ def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypat
                                      "in digest.toml or DIGEST_TO (or give `digest send --to "
                                      "ADDRESS`)")
     assert (tmp_path / "out" / f"{DATE}.eml").exists()
-    result = digest("send", "-d", DATE, "-o", tmp_path / "out", "--dry-run")
+    result = cli("send", "-d", DATE, "-o", tmp_path / "out", "--dry-run")
     assert result.exit_code == 1 and "no recipients" in result.stderr
-    result = digest("send", "-d", DATE, "-o", tmp_path / "out", "--to", "carla@example.org")
+    result = cli("send", "-d", DATE, "-o", tmp_path / "out", "--to", "carla@example.org")
     assert result.exit_code == 0, result.output
     assert smtp.envelopes[0].rcpt_tos == ["carla@example.org"]
     assert smtp.messages()[0]["To"] == "carla@example.org"
@@ -276,8 +238,8 @@ def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypat
 
 def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
     out = tmp_path / "out"
-    assert digest("run", SEEDS, "-d", DATE, "-o", out, "-l", "pt", "-f", "email").exit_code == 0
-    result = digest("send", "-d", DATE, "-o", out, "--dry-run")
+    assert cli("run", SEEDS, "-d", DATE, "-o", out, "-l", "pt", "-f", "email").exit_code == 0
+    result = cli("send", "-d", DATE, "-o", out, "--dry-run")
     assert result.exit_code == 0
     assert result.output == (f"would send {DATE} to ana@example.org, bruno@example.org: "
                              "Resumo diário — 22/11/2026: Putin e líder norte-coreano prometem "
@@ -286,7 +248,7 @@ def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
 
 
 def test_send_without_a_briefing_says_how_to_make_one(smtp, tmp_path):
-    result = digest("send", "-d", DATE, "-o", tmp_path)
+    result = cli("send", "-d", DATE, "-o", tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"Error: {tmp_path / (DATE + '.eml')}: no email briefing "
                                      f"for {DATE}; `digest run --format email` writes one")
@@ -294,11 +256,11 @@ def test_send_without_a_briefing_says_how_to_make_one(smtp, tmp_path):
 
 def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_path):
     (tmp_path / "in").mkdir()
-    result = digest("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
     assert f"no stories for {DATE}: no email" in result.output and smtp.envelopes == []
     isolated_settings.write_text("[email]\nsend_empty = true\n")
-    result = digest("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
     assert "0 notícias de 0 artigos · 0 veículos · 0 stories from 0 articles · 0 outlets" in \
         smtp.messages()[0].get_payload()[0].get_content()
@@ -322,14 +284,14 @@ ONE_SEED = next(SEEDS.glob("002_*.txt"))
 def queued(out, date=DATE):
     """Write the email briefing of one seed article for `date`, and queue it by `send`
     (which needs no server to fail)."""
-    result = digest("run", ONE_SEED, "-d", date, "-o", out, "-l", "pt", "-f", "email")
+    result = cli("run", ONE_SEED, "-d", date, "-o", out, "-l", "pt", "-f", "email")
     assert result.exit_code == 0, result.output
 
 
 def test_an_internationalized_address_goes_out_with_smtputf8(smtp, monkeypatch, tmp_path):
     # aiosmtpd's Controller offers SMTPUTF8 unless told not to.
     monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 0, result.output
     assert f"sent {DATE} to josé@exemplo.br" in result.output
     assert smtp.envelopes[0].rcpt_tos == ["josé@exemplo.br"]
@@ -342,14 +304,14 @@ def test_one_message_the_server_cannot_take_does_not_hold_back_the_rest(smtp, mo
     smtp.stop()
     smtp.start(enable_SMTPUTF8=False)
     monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
-    result = digest("run", ONE_SEED, "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     (error,) = result.stderr.splitlines()
     assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: "
                             "an internationalized address, and the server does not offer "
                             "SMTPUTF8")
     monkeypatch.setenv("DIGEST_TO", "ana@example.org")
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send", "--all")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send", "--all")
     assert result.exit_code == 3
     (error,) = result.stderr.splitlines()
     assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: ")
@@ -389,7 +351,7 @@ def test_a_server_that_drips_is_cut_off_at_smtp_timeout(smtp, monkeypatch, isola
     monkeypatch.setenv("DIGEST_SMTP_PORT", str(drip.port))
     start = time.monotonic()
     try:
-        result = digest("send", "-d", DATE, "-o", tmp_path)
+        result = cli("send", "-d", DATE, "-o", tmp_path)
     finally:
         drip.close()
     assert time.monotonic() - start < 2.5
@@ -413,7 +375,7 @@ def test_credentials_the_server_echoes_are_not_shown(smtp, monkeypatch, tmp_path
     smtp.start(authenticator=authenticator, auth_require_tls=False)
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert ("login as 'ana' refused (535 5.7.8 AUTH PLAIN ******** refused: ******** is "
             "wrong)") in result.stderr
@@ -436,14 +398,14 @@ BREAKS = "holds a line break or another control character, which a mail header c
 def test_mail_settings_that_break_headers_are_one_line_errors(smtp, monkeypatch, tmp_path,
                                                               setting, value, error):
     monkeypatch.setenv(setting, value)
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert (result.exit_code, result.stderr) == (1, f"Error: {error}\n")
     assert smtp.envelopes == [] and not (tmp_path / "outbox").exists()
 
 
 def test_a_recipient_option_with_a_line_break_is_a_one_line_error(smtp, tmp_path):
     queued(tmp_path)
-    result = digest("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org\nBcc: x@y.z")
+    result = cli("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org\nBcc: x@y.z")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: email.to: 'ana@example.org\\nBcc: x@y.z' holds a "
                                     "line break")
@@ -453,7 +415,7 @@ def test_a_recipient_option_with_a_line_break_is_a_one_line_error(smtp, tmp_path
 def test_a_password_smtplib_cannot_send_is_a_one_line_error(smtp, monkeypatch, tmp_path):
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "señha")
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert result.stderr == ("Error: smtp.password holds characters other than ASCII, which "
                              "Python's smtplib cannot log in with; 1 message waits in "
@@ -477,7 +439,7 @@ def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
                                  f'$! > {pid_file}; wait"\n')
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     start = time.monotonic()
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert time.monotonic() - start < 3
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: smtp.password_command printed no password within "
@@ -495,7 +457,7 @@ def test_a_password_command_that_fails_leaves_the_message_waiting_and_shows_noth
     # As `pass show smtp >&2; exit 2` would: the secret on stderr, then a failure.
     isolated_settings.write_text('[smtp]\npassword_command = "echo s3cr3t-pw >&2; exit 2"\n')
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert result.stderr == ("Error: smtp.password_command exited with status 2; run it by "
                              f"hand to see why; 1 message waits in {tmp_path / 'outbox'} for "
@@ -507,22 +469,22 @@ def test_a_file_where_sent_mail_goes_stops_the_send_before_anything_is_mailed(sm
     queued(tmp_path)
     (tmp_path / "sent").write_text("not a folder")
     for _ in range(2):  # each send: nothing mailed, the message still waiting
-        result = digest("send", "-d", DATE, "-o", tmp_path)
+        result = cli("send", "-d", DATE, "-o", tmp_path)
         assert result.exit_code == 3
         assert result.stderr == (f"Error: {tmp_path / 'sent'}: cannot keep sent mail there "
                                  f"(File exists); nothing sent, 1 message waits in "
                                  f"{tmp_path / 'outbox'}\n")
         assert smtp.envelopes == []
     (tmp_path / "sent").unlink()
-    assert digest("send", "-d", DATE, "-o", tmp_path).exit_code == 0
-    assert digest("send", "-d", DATE, "-o", tmp_path).exit_code == 0
+    assert cli("send", "-d", DATE, "-o", tmp_path).exit_code == 0
+    assert cli("send", "-d", DATE, "-o", tmp_path).exit_code == 0
     assert len(smtp.envelopes) == 1
 
 
 def test_a_message_sent_that_cannot_be_filed_says_so(smtp, tmp_path):
     queued(tmp_path)
     (tmp_path / "sent" / f"{DATE}.eml" / "x").mkdir(parents=True)  # a folder in its place
-    result = digest("send", "-d", DATE, "-o", tmp_path, "--force")
+    result = cli("send", "-d", DATE, "-o", tmp_path, "--force")
     assert result.exit_code == 3
     assert result.stderr.startswith(f"Error: {DATE}.eml was sent but cannot be moved to "
                                     f"{tmp_path / 'sent'} (Is a directory); move it there, "
@@ -540,7 +502,7 @@ def test_send_mails_only_a_briefing_digest_wrote(smtp, tmp_path):
             eml.mkdir()
         else:
             eml.write_bytes(what)
-        result = digest("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org")
+        result = cli("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org")
         assert (result.exit_code, result.stderr) == (1, f"Error: {eml}: {error}"
                                                     + ("; `digest run --format email` writes "
                                                        "one\n" if what else "\n"))
@@ -552,11 +514,11 @@ def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(smtp, monkeypat
                                                                  separator):
     to = f"ana@example.org{separator}Bcc: eve@example.net"
     monkeypatch.setenv("DIGEST_TO", to)
-    result = digest("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert (result.exit_code, result.stderr) == (1, f"Error: email.to: {to!r} {BREAKS}\n")
     monkeypatch.delenv("DIGEST_TO")
     queued(tmp_path)
-    result = digest("send", "-d", DATE, "-o", tmp_path, "--to", to)
+    result = cli("send", "-d", DATE, "-o", tmp_path, "--to", to)
     assert (result.exit_code, result.stderr) == (1, f"Error: email.to: {to!r} {BREAKS}\n")
     assert smtp.envelopes == []
 
@@ -565,14 +527,14 @@ def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_sett
                                                              tmp_path):
     (tmp_path / "in").mkdir()
     out = tmp_path / "out"
-    assert digest("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
+    assert cli("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
     assert read_message_of(out)["X-Digest-Stories"] == "0"
-    result = digest("send", "-d", DATE, "-o", out)
+    result = cli("send", "-d", DATE, "-o", out)
     assert (result.exit_code, result.output) == (
         0, f"{DATE} has no stories: not sending it (email.send_empty = true sends it anyway)\n")
     assert smtp.envelopes == [] and not (out / "outbox").exists()
     isolated_settings.write_text("[email]\nsend_empty = true\n")
-    result = digest("send", "-d", DATE, "-o", out)
+    result = cli("send", "-d", DATE, "-o", out)
     assert result.exit_code == 0 and len(smtp.envelopes) == 1
 
 

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from conftest import digest
+from helpers import cli
 
 from digest.evaluate import b_cubed, reference, rouge
 
@@ -37,7 +37,7 @@ def test_a_corpus_file_it_cannot_read_is_one_warning(tmp_path):
     (story / "d1.reference.txt").write_text("A chuva alagou ruas de São Paulo.")
     (story / "d2.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40))
     (story / "d3.txt").write_bytes("Notícia em cp1252: ação".encode("cp1252"))
-    result = digest("eval", tmp_path)
+    result = cli("eval", tmp_path)
     assert result.exit_code == 0, result.output
     assert f"{story / 'd2.txt'}: binary file, skipped" in result.stderr
     assert f"{story / 'd3.txt'}: not UTF-8, read as cp1252" in result.stderr
@@ -53,11 +53,11 @@ def test_reference_drops_bookkeeping_lines(tmp_path):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from conftest import CSTNEWS
+    from helpers import CSTNEWS
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     saved = tmp_path_factory.mktemp("saved")
-    result = digest("eval", CSTNEWS, "--words", "120", "--json", "--save-summaries", saved)
+    result = cli("eval", CSTNEWS, "--words", "120", "--json", "--save-summaries", saved)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), saved
 
@@ -104,19 +104,19 @@ def test_baselines_are_whole_sentences_within_the_budget(cstnews):
 
 
 def test_saved_summaries_match_digest_summarize(report):
-    from conftest import CSTNEWS
+    from helpers import CSTNEWS
     _, saved = report
     assert len(list(saved.rglob("cluster.txt"))) == 25
     assert len([p for p in saved.rglob("*.txt") if p.name != "cluster.txt"]) == 70
     article = CSTNEWS / "c01-mundo-aviaocongo" / "d1-folha.txt"
-    result = digest("summarize", article, "--words", "120", "--json")
+    result = cli("summarize", article, "--words", "120", "--json")
     printed = json.loads(result.stdout)["summary"]
     assert printed == (saved / "c01-mundo-aviaocongo" / "d1-folha.txt").read_text().strip()
 
 
 def _corpus(folder, stories: int):
     """A corpus of `stories` folders of one seed article each, with a reference."""
-    from conftest import SEEDS
+    from helpers import SEEDS
 
     for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[1:1 + stories]):
         story = folder / f"c{i:02d}"
@@ -128,7 +128,7 @@ def _corpus(folder, stories: int):
 
 @pytest.mark.parametrize("stories", [1, 3, 4])
 def test_a_small_corpus_is_scored(tmp_path, stories):
-    result = digest("eval", _corpus(tmp_path / "corpus", stories), "--json")
+    result = cli("eval", _corpus(tmp_path / "corpus", stories), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["counts"]["stories"] == stories and report["rouge"]["single"]["rouge1"] > 0
@@ -136,7 +136,7 @@ def test_a_small_corpus_is_scored(tmp_path, stories):
 
 def test_an_empty_corpus_is_one_line(tmp_path):
     (tmp_path / "empty" / "c01").mkdir(parents=True)
-    result = digest("eval", tmp_path / "empty")
+    result = cli("eval", tmp_path / "empty")
     assert (result.exit_code, result.stderr) == (
         1, f"Error: {tmp_path / 'empty'}: no article to evaluate (.txt files digest can "
            "read)\n")
@@ -146,7 +146,7 @@ def test_an_empty_corpus_is_one_line(tmp_path):
 def test_summaries_are_never_saved_into_the_corpus(tmp_path, where):
     corpus = _corpus(tmp_path / "corpus", 3)
     before = {p: p.read_bytes() for p in corpus.rglob("*")  if p.is_file()}
-    result = digest("eval", corpus, "--save-summaries", corpus / where)
+    result = cli("eval", corpus, "--save-summaries", corpus / where)
     assert (result.exit_code, result.stderr) == (
         1, f"Error: {corpus / where}: inside the corpus {corpus}, whose articles the "
            "summaries would overwrite or join; save them elsewhere\n")

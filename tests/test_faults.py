@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, digest, free_port, seed_text
-from test_email import Inbox, aim
+from helpers import SEEDS, Inbox, aim, cli, free_port, seed_text
 
 DATE = "2026-11-22"
 SEED = SEEDS / "001_f1a4ccf0f197fcc1.txt"
@@ -51,7 +50,7 @@ def test_control_bytes_never_reach_the_briefing(tmp_path):
     body = "A chuva forte alagou ruas da zona sul nesta segunda-feira. " * 200  # > 8 KB
     (tmp_path / "a.txt").write_bytes(
         f"Chuva alaga São Paulo\n\n{body}\x00\x1b[31mvermelho\x07 fim.".encode())
-    result = digest("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = cli("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / f"{DATE}.md").read_text()
     assert not any(c in md for c in "\x00\x1b\x07")
@@ -111,7 +110,7 @@ def test_html_past_the_cap_is_parsed_up_to_it_with_a_warning(tmp_path, monkeypat
     monkeypatch.setattr(clean, "MAX_HTML", len(html) - 500)  # the last paragraphs go
     page = tmp_path / "long.html"
     page.write_text(html)
-    result = digest("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = cli("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
     assert result.exit_code == 0, result.output
     kb = f"{len(html) / 1024:.0f} KB of HTML, only the first {(len(html) - 500) / 1024:.0f} KB"
     assert result.stderr == f"digest: warning: {page}: {kb} parsed\n"
@@ -139,7 +138,7 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     home = Path(os.environ["DIGEST_HOME"])
     home.mkdir(parents=True)
     (home / "state.db").write_bytes(b"this is not sqlite " * 100)
-    result = digest("run", SEED, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = cli("run", SEED, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {home / 'state.db'}: damaged or not a digest database "
                              "(file is not a database); move it aside and digest starts a "
@@ -149,7 +148,7 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
 def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
     import sqlite3
 
-    assert digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt").exit_code == 0
+    assert cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt").exit_code == 0
     home = Path(os.environ["DIGEST_HOME"])
     with sqlite3.connect(home / "state.db") as db:  # as a hand or another program left them
         db.execute("UPDATE articles SET article = '{\"title\": ' WHERE rowid = 2")
@@ -157,7 +156,7 @@ def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
                    "WHERE rowid = 5")
         db.execute("UPDATE articles SET article = '[1, 2]' WHERE rowid = 7")
     db.close()
-    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt")
+    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert result.stderr == (f"digest: warning: {home / 'state.db'}: 3 rows of the articles "
                              "table damaged, skipped: 2, 5, 7\n")
@@ -179,19 +178,19 @@ def tiny_disk(tmp_path):
 
 def test_a_full_disk_is_one_line_and_nothing_is_half_written(tiny_disk, tmp_path):
     (tiny_disk / "filler").write_bytes(b"x" * 60_000)
-    result = digest("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
+    result = cli("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
     one_line_error(subprocess.CompletedProcess([], result.exit_code, "", result.stderr),
                    str(tiny_disk / f"{DATE}.md"), "No space left on device")
     assert sorted(p.name for p in tiny_disk.iterdir()) == [".digest.lock", "filler"]
     # Nothing counts as used: with room again, the same run writes the whole briefing.
     (tiny_disk / "filler").unlink()
-    again = digest("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
+    again = cli("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
     assert again.exit_code == 0 and "13 stories from 14 articles" in again.stdout
 
 
 def test_a_full_disk_under_the_database_is_one_line(tiny_disk, tmp_path):
     (tiny_disk / "filler").write_bytes(b"x" * 50_000)
-    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
+    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
                     env={"DIGEST_HOME": str(tiny_disk)})
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"Error: {tiny_disk / 'state.db'}: cannot use the database")
@@ -263,20 +262,20 @@ def test_the_email_is_in_the_outbox_before_its_articles_count_as_used(tmp_path,
 
     monkeypatch.setattr(State, "assign", crash)
     with pytest.raises(OSError):
-        digest("run", SEED, "-d", DATE, "-o", out, "-l", "pt", "--send")
+        cli("run", SEED, "-d", DATE, "-o", out, "-l", "pt", "--send")
     monkeypatch.undo()
     aim(monkeypatch, inbox, "digest@example.org", "ana@example.org")
     assert (out / "outbox" / f"{DATE}.eml").exists()
     inbox.start()
     try:
-        sent = digest("send", "-d", DATE, "-o", out)
+        sent = cli("send", "-d", DATE, "-o", out)
         assert sent.exit_code == 0 and f"sent {DATE} to ana@example.org" in sent.stdout
-        assert digest("send", "-d", DATE, "-o", out).exit_code == 0
+        assert cli("send", "-d", DATE, "-o", out).exit_code == 0
         assert len(inbox.envelopes) == 1  # once
     finally:
         inbox.stop()
     # The articles were never marked used: the next day's run still has them.
-    again = digest("run", SEED, "-d", "2026-11-23", "-o", out, "-l", "pt")
+    again = cli("run", SEED, "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert "(1 story from 1 article in 1 file)" in again.stdout
 
 
@@ -286,7 +285,7 @@ def test_two_runs_on_one_data_folder_do_not_overlap(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "LOCK_WAIT", 0.5)
     with store.locked(home(), "data folder"):
-        result = digest("run", SEED, "-d", DATE, "-o", tmp_path / "other", "-l", "pt")
+        result = cli("run", SEED, "-d", DATE, "-o", tmp_path / "other", "-l", "pt")
     assert result.exit_code == 4
     assert result.stderr == (f"Error: {home() / '.digest.lock'}: another digest run is "
                              f"working in the data folder {home()}; try again when it has "
@@ -299,6 +298,6 @@ def test_a_refused_smtp_port_keeps_the_message(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGEST_SMTP_PORT", str(free_port()))
     monkeypatch.setenv("DIGEST_SMTP_SECURITY", "none")
     monkeypatch.setenv("DIGEST_TO", "ana@example.org")
-    result = digest("run", SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = cli("run", SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3 and len(result.stderr.splitlines()) == 1
     assert (tmp_path / "outbox" / f"{DATE}.eml").exists()

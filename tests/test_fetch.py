@@ -4,9 +4,8 @@ import logging
 import time
 
 import pytest
-from conftest import digest, seed_text
+from helpers import PORT_STRIKE, RAIN, VACCINE, briefing, cli, rss, seed_text, titles
 from site_server import Site, drip, redirect, slow
-from test_daily import PORT_STRIKE, RAIN, VACCINE, briefing, rss, titles
 
 from digest.errors import FetchError
 from digest.fetch import PAGE_TRIES, PHASE_TIMEOUTS, Limits, Pages, fetch
@@ -55,7 +54,7 @@ def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
     }
     good = [f"{site.url}/notícia-ação", f"{site.url}/ok a", f"{site.url}/hop"]
     out = tmp_path / "out"
-    result = digest("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
                     *[x for url in [*bad, *good] for x in ("--url", url)])
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
@@ -73,7 +72,7 @@ def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
 def test_a_bad_link_in_a_feed_is_one_warning(site, tmp_path):
     site.routes = {"/feed.xml": rss("http://[::1/broken", "/chuva-ação.html"),
                    "/chuva-a%C3%A7%C3%A3o.html": RAIN}
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
                     "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0, result.output
     assert result.stderr == "digest: warning: http://[::1/broken: Invalid IPv6 URL\n"
@@ -86,7 +85,7 @@ def test_a_feed_item_naming_no_character_costs_that_item_alone(site, tmp_path):
     feed = rss("/nada&#55296;.html", "/chuva.html").replace(
         b"<title>t</title>", b"<title>&#xD800;</title>", 1)
     site.routes = {"/feed.xml": feed, "/chuva.html": RAIN}
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
                     "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0, result.output
     assert result.stderr == (f"digest: warning: {site.url}/nada\ufffd.html: HTTP 404 "
@@ -116,7 +115,7 @@ def test_a_server_that_drips_is_cut_off_at_the_deadline(site, tmp_path):
     # 8 bytes a second: every read comes well within the 1 s timeout, the answer never.
     site.routes = {"/drip.html": drip(b"<p>" + b"x" * 40 + b"</p>"), "/rain.html": RAIN}
     start = time.monotonic()
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
                     "--url", f"{site.url}/drip.html", "--url", f"{site.url}/rain.html")
     assert time.monotonic() - start < 3
     assert result.exit_code == 0, result.output
@@ -200,7 +199,7 @@ def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_p
     site.routes = {"/a.txt": seed_text("001").encode(),  # each served as text/html
                    "/chuva?id=7": markdown.encode(), "/aviso.txt": NOTICE}
     urls = [f"{site.url}/a.txt", f"{site.url}/chuva?id=7", f"{site.url}/aviso.txt"]
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
                     *[x for url in urls for x in ("--url", url)])
     assert result.exit_code == 0, result.output
     md = briefing(tmp_path, "2026-11-21")
@@ -209,14 +208,14 @@ def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_p
         "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]  # the heading kept inside
     assert "#" not in md.split("## 2. ")[1].split("Fonte")[0]
     assert f"{site.url}/aviso.txt: no article text left" in result.stderr  # too short
-    digest("run", "-d", "2026-11-22", "-o", tmp_path, "-l", "pt", "--url", urls[2])
+    cli("run", "-d", "2026-11-22", "-o", tmp_path, "-l", "pt", "--url", urls[2])
     assert site.hits.count("/aviso.txt") == 2  # and not kept: fetched again
 
 
 def test_a_page_of_any_markup_goes_through_the_html_extractor(site, tmp_path):
     body = "".join(f"<span>{p}</span><br>" for p in seed_text("001").split("\n") if p)
     site.routes = {"/p": f"<section>{body}</section>".encode()}
-    result = digest("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
+    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt",
                     "--url", f"{site.url}/p")
     assert result.exit_code == 0, result.output
     md = briefing(tmp_path, "2026-11-21")

@@ -3,7 +3,7 @@ import re
 import shutil
 
 import pytest
-from conftest import digest, isolate
+from helpers import cli, isolate
 
 DAY1, DAY2 = "2026-11-21", "2026-11-22"
 
@@ -34,7 +34,7 @@ def test_a_story_that_continues_says_since_when_and_repeats_nothing(days):
     tmp, folders = days
     out = tmp / "out"
     for day in (DAY1, DAY2):
-        result = digest("run", folders[day], "-d", day, "-o", out, "--top", 0)
+        result = cli("run", folders[day], "-d", day, "-o", out, "--top", 0)
         assert result.exit_code == 0, result.output
     first, second = ((out / f"{d}.md").read_text() for d in (DAY1, DAY2))
     blast_then = next(b for h, b in _blocks(first).items() if "Moscou" in h)

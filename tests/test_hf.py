@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from conftest import SEEDS, digest, free_port
+from helpers import SEEDS, cli, free_port
 from models import build_marian, build_t5
 
 from digest import __version__
@@ -39,7 +39,7 @@ def empty_hub(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
     # --minutes 0: a random model's summaries are long, and would be fitted to ten minutes.
-    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "--summarizer", f"hf:{t5}",
+    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "--summarizer", f"hf:{t5}",
                     "--translator", f"hf:{marian}", "--minutes", 0)
     assert result.exit_code == 0, result.output
     assert "13 stories from 14 articles in 5 files" in result.output
@@ -64,7 +64,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
     """Padding, masks and each output cut at its own limit: a text's output does not
     depend on what else is in its batch."""
     def summaries(batch):
-        result = digest("summarize", *sorted(SEEDS.glob("00[1-4]_*.txt")), "--json", "-l",
+        result = cli("summarize", *sorted(SEEDS.glob("00[1-4]_*.txt")), "--json", "-l",
                         "pt", "--words", 15, "--summarizer", f"hf:{t5}", "--batch-size", batch)
         assert result.exit_code == 0, result.output
         return [json.loads(line)["summary"] for line in result.stdout.splitlines()]
@@ -75,7 +75,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
 
     lines = SEED_TEXT.splitlines()[:24]
     def translated(batch):
-        result = digest("translate", "--translator", f"hf:{marian}", "--batch-size", batch,
+        result = cli("translate", "--translator", f"hf:{marian}", "--batch-size", batch,
                         input="\n".join(lines) + "\n")
         assert result.exit_code == 0, result.output
         return result.stdout.splitlines()
@@ -88,7 +88,7 @@ def test_batched_output_equals_one_at_a_time(t5, marian):
 def test_an_hf_translator_keeps_every_figure_too(marian):
     """Through the same path as Bergamot: this untrained model writes nonsense, but
     every figure comes out as the Portuguese states it, in English form, and no other."""
-    result = digest("translate", "--translator", f"hf:{marian}",
+    result = cli("translate", "--translator", f"hf:{marian}",
                     input="A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados "
                           "às 22h13.\nO benefício pode chegar até R$ 4.340 por família.\n")
     assert result.exit_code == 0, result.output
@@ -104,7 +104,7 @@ def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
     from digest.hf import HFSummarizer
 
     seed = next(SEEDS.glob("000_*.txt"))
-    result = digest("summarize", seed, "-l", "pt", "--summarizer", f"hf:{t5}")
+    result = cli("summarize", seed, "-l", "pt", "--summarizer", f"hf:{t5}")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"digest: info: 10 of 10 stories are longer than the model's "
                         r"128-token input: each is summarized in parts \(up to \d+\), then "
@@ -122,7 +122,7 @@ def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
 
 def test_missing_model_falls_back_and_says_so(tmp_path):
     name = "recogna-nlp/ptt5-base-summ-xlsum"
-    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt",
+    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt",
                     "--summarizer", f"hf:{name}")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -134,7 +134,7 @@ def test_missing_model_falls_back_and_says_so(tmp_path):
         f"*Nota: hf:{name} unavailable: summaries by the embedded extractive*")
     assert f"*Resumos: extractive · digest {__version__}*" in md
 
-    result = digest("run", SEEDS, "-d", DATE, "-o", tmp_path / "strict", "-l", "pt",
+    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path / "strict", "-l", "pt",
                     "--summarizer", f"hf:{name}", "--strict")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: model '{name}' is not in the local cache")
@@ -146,7 +146,7 @@ def test_download_failure_is_one_line(tmp_path, monkeypatch):
     port = free_port()  # on loopback, where nothing listens
     monkeypatch.delenv("HF_HUB_OFFLINE")
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    result = digest("models", "pull", "Helsinki-NLP/opus-mt-ROMANCE-en")
+    result = cli("models", "pull", "Helsinki-NLP/opus-mt-ROMANCE-en")
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "Error: model 'Helsinki-NLP/opus-mt-ROMANCE-en' could not be downloaded (")
@@ -161,19 +161,19 @@ def test_a_hub_model_in_the_cache_is_found_offline(t5, empty_hub, tmp_path):
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text("0123abc")
 
-    listed = digest("models", "list").output
+    listed = cli("models", "list").output
     assert re.search(rf"^\* {name} +summarize +223M +0\.9 GB +MIT +yes$", listed, re.M)
     assert re.search(r"^\* Helsinki-NLP/opus-mt-ROMANCE-en .* no$", listed, re.M)
 
-    result = digest("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l", "pt",
+    result = cli("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l", "pt",
                     "--summarizer", f"hf:{name}")
     assert result.exit_code == 0, result.output
     from_cache = json.loads(result.stdout)["summary"]
-    direct = json.loads(digest("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l",
+    direct = json.loads(cli("summarize", next(SEEDS.glob("002_*.txt")), "--json", "-l",
                                "pt", "--summarizer", f"hf:{t5}").stdout)["summary"]
     assert from_cache and from_cache == direct  # same weights, same prompt
 
-    info = digest("models", "info", name).output
+    info = cli("models", "info", name).output
     assert f"location: {repo / 'snapshots' / '0123abc'}" in info
     assert "config: model_type t5, vocab_size" in info
     assert "prompt (summarize): 'summarize: {text}'" in info
@@ -186,19 +186,19 @@ def test_a_prompt_file_replaces_the_models_prompt(t5, tmp_path):
     prompt.write_text("Resuma a notícia: {text}\n")
 
     def summary(*more):
-        result = digest("summarize", seed, "--json", "-l", "pt", "--summarizer",
+        result = cli("summarize", seed, "--json", "-l", "pt", "--summarizer",
                         f"hf:{t5}", *more)
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)["summary"]
 
     assert summary("--summarizer-prompt", prompt) != summary()
-    result = digest("summarize", seed, "--summarizer", f"hf:{t5}",
+    result = cli("summarize", seed, "--summarizer", f"hf:{t5}",
                     "--summarizer-prompt", tmp_path / "nope.txt")
     assert result.exit_code == 2 and "nope.txt' does not exist" in result.stderr
 
 
 def test_not_a_model_folder_is_a_clear_error(tmp_path):
-    result = digest("summarize", next(SEEDS.glob("002_*.txt")), "--summarizer",
+    result = cli("summarize", next(SEEDS.glob("002_*.txt")), "--summarizer",
                     f"hf:{tmp_path}")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path}: not a model folder (no config.json)\n"

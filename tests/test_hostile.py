@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import SEEDS
+from helpers import SEEDS
 
 from digest.cli import main
 

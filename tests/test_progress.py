@@ -12,8 +12,8 @@ import termios
 import time
 
 import pytest
+from helpers import RAIN
 from site_server import slow
-from test_daily import RAIN
 
 FETCH = "[fetch]\ntimeout = 20\nretries = 0\n"  # read by the site fixture
 

@@ -4,21 +4,19 @@ import subprocess
 import sys
 
 import pytest
-from conftest import digest, seed_text
+from helpers import BOILERPLATE, SEED_000_HEADLINES, cli, seed_text
 from markdown_it import MarkdownIt
-from test_clean import BOILERPLATE
-from test_split import SEED_000_HEADLINES
 
 from digest.clean import detect_lang
 
 
 def run(*args):
-    return digest("run", *args)
+    return cli("run", *args)
 
 
 @pytest.fixture(scope="module")
 def briefing(tmp_path_factory) -> str:
-    from conftest import SEEDS
+    from helpers import SEEDS
     out = tmp_path_factory.mktemp("out")
     result = run("--input", SEEDS, "--date", "2026-11-22", "--out", out)
     assert result.exit_code == 0, result.output

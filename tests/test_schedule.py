@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, digest
+from helpers import SEEDS, cli
 
 OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"
 
@@ -20,7 +20,7 @@ def test_install_twice_writes_one_entry_and_keeps_the_rest(tmp_path):
     tab.write_text(OTHER)
     out = tmp_path / "briefings"
     for at in ("06:30", "07:00"):
-        result = digest("schedule", "install", "--at", at, "--send", "--input", SEEDS,
+        result = cli("schedule", "install", "--at", at, "--send", "--input", SEEDS,
                         "--out", out, "--tabfile", tab)
         assert result.exit_code == 0, result.output
     text = tab.read_text()
@@ -36,18 +36,18 @@ def test_install_twice_writes_one_entry_and_keeps_the_rest(tmp_path):
                                        ">>", str(out / "digest.log"), "2>&1"]
     assert result.output.strip() == line
 
-    assert digest("schedule", "show", "--tabfile", tab).output.strip() == line
-    assert digest("schedule", "remove", "--tabfile", tab).output.strip() == \
+    assert cli("schedule", "show", "--tabfile", tab).output.strip() == line
+    assert cli("schedule", "remove", "--tabfile", tab).output.strip() == \
         "removed the digest entry"
     assert tab.read_text() == OTHER
-    assert digest("schedule", "show", "--tabfile", tab).output.strip() == "no digest entry"
+    assert cli("schedule", "show", "--tabfile", tab).output.strip() == "no digest entry"
 
 
 def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings):
     """cron's way: /bin/sh, a bare environment, the home folder as working folder."""
     isolated_settings.write_text('lang = "pt"\n')
     tab, out = tmp_path / "crontab", tmp_path / "out 100%"
-    assert digest("schedule", "install", "--at", "07:00", "--input", SEEDS, "--out", out,
+    assert cli("schedule", "install", "--at", "07:00", "--input", SEEDS, "--out", out,
                   "--tabfile", tab).exit_code == 0
     (line,) = entries(tab.read_text())
     assert str(isolated_settings) in line  # the settings file in use, by absolute path
@@ -68,14 +68,14 @@ def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings):
     (["--at", "07:00"], "Error: say which articles to read: --input DIR, or inputs in "),
 ])
 def test_install_errors_are_one_line(tmp_path, args, error):
-    result = digest("schedule", "install", *args, "--tabfile", tmp_path / "tab")
+    result = cli("schedule", "install", *args, "--tabfile", tmp_path / "tab")
     assert result.exit_code == 1 and result.stderr.startswith(error)
     assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "tab").exists()
 
 
 def test_inputs_from_the_settings_need_no_input_option(tmp_path, isolated_settings):
     isolated_settings.write_text(f'inputs = ["{SEEDS}"]\n')
-    result = digest("schedule", "install", "--at", "07:00", "--out", tmp_path / "out",
+    result = cli("schedule", "install", "--at", "07:00", "--out", tmp_path / "out",
                     "--tabfile", tmp_path / "tab")
     assert result.exit_code == 0, result.output
     (line,) = entries((tmp_path / "tab").read_text())
@@ -88,14 +88,14 @@ def test_the_real_crontab(tmp_path):
     before = listed.stdout if listed.returncode == 0 else None
     try:
         for _ in range(2):
-            result = digest("schedule", "install", "--at", "07:15", "--input", SEEDS,
+            result = cli("schedule", "install", "--at", "07:15", "--input", SEEDS,
                             "--out", tmp_path)
             assert result.exit_code == 0, result.output
         now = subprocess.run(["crontab", "-l"], capture_output=True, text=True).stdout
         (line,) = entries(now)
         assert line.startswith("15 7 * * * ")
-        assert digest("schedule", "show").output.strip() == line
-        assert digest("schedule", "remove").exit_code == 0
+        assert cli("schedule", "show").output.strip() == line
+        assert cli("schedule", "remove").exit_code == 0
         now = subprocess.run(["crontab", "-l"], capture_output=True, text=True).stdout
         assert entries(now) == []
     finally:
@@ -122,14 +122,14 @@ CRONTAB = ("PATH = /usr/local/bin:/usr/bin:/bin\n"
 def test_install_and_remove_change_only_the_digest_line(tmp_path, ending):
     tab = tmp_path / "crontab"
     tab.write_bytes((CRONTAB + ending).encode())
-    result = digest("schedule", "install", "--at", "07:00", "--input", SEEDS,
+    result = cli("schedule", "install", "--at", "07:00", "--input", SEEDS,
                     "--out", tmp_path / "out", "--tabfile", tab)
     assert result.exit_code == 0, result.output
     line = result.output.strip()
     # After the last whole line: a last line without a newline stays as it was.
     whole, rest = CRONTAB.rsplit("\n", 1) if not ending else (CRONTAB, "")
     assert tab.read_bytes() == f"{whole}\n{line}\n{rest}".encode()
-    assert digest("schedule", "remove", "--tabfile", tab).exit_code == 0
+    assert cli("schedule", "remove", "--tabfile", tab).exit_code == 0
     assert tab.read_bytes() == (CRONTAB + ending).encode()
 
 
@@ -139,7 +139,7 @@ def test_install_replaces_the_entry_where_it_is(tmp_path):
            "# digest: daily briefing")
     head, tail = "MAILTO=\"\"\n@reboot /bin/true\n", "0 0 1 * * /bin/monthly   %x\n"
     tab.write_bytes(f"{head}{old}\n{tail}".encode())
-    result = digest("schedule", "install", "--at", "07:30", "--input", SEEDS,
+    result = cli("schedule", "install", "--at", "07:30", "--input", SEEDS,
                     "--out", tmp_path / "out", "--tabfile", tab)
     assert result.exit_code == 0, result.output
     assert tab.read_bytes() == f"{head}{result.output.strip()}\n{tail}".encode()
@@ -159,7 +159,7 @@ def test_a_path_a_crontab_line_cannot_carry_is_refused(tmp_path, isolated_settin
     paths["--config"].write_text("", encoding="utf-8")
     tab = tmp_path / "crontab"
     tab.write_text(CRONTAB)
-    result = digest("--config", paths.pop("--config"), "schedule", "install", "--at", "07:00",
+    result = cli("--config", paths.pop("--config"), "schedule", "install", "--at", "07:00",
                     *[x for item in paths.items() for x in item], "--tabfile", tab)
     assert result.exit_code == 1
     bad_path = odd / "digest.toml" if option == "--config" else paths[option]
@@ -188,14 +188,14 @@ def test_the_users_crontab_through_the_crontab_program(tmp_path, monkeypatch):
     (bin_dir / "crontab").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("CRONTAB_FILE", str(tab))
-    assert digest("schedule", "show").output == "no digest entry\n"
+    assert cli("schedule", "show").output == "no digest entry\n"
     tab.write_bytes(CRONTAB.encode() + b"\n")
-    result = digest("schedule", "install", "--at", "07:15", "--input", SEEDS,
+    result = cli("schedule", "install", "--at", "07:15", "--input", SEEDS,
                     "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     line = result.output.strip()
     assert line.startswith("15 7 * * * ")
     assert tab.read_bytes() == f"{CRONTAB}\n{line}\n".encode()
-    assert digest("schedule", "show").output.strip() == line
-    assert digest("schedule", "remove").output.strip() == "removed the digest entry"
+    assert cli("schedule", "show").output.strip() == line
+    assert cli("schedule", "remove").output.strip() == "removed the digest entry"
     assert tab.read_bytes() == CRONTAB.encode() + b"\n"

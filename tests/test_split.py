@@ -1,22 +1,8 @@
 import pytest
-from conftest import seed_text
+from helpers import SEED_000_HEADLINES, seed_text
 
 from digest.clean import clean
 from digest.split import main_clause, sentences, stories
-
-SEED_000_HEADLINES = [
-    "Donald Trump pretende se reunir com Putin e Zelensky na próxima semana",
-    "Rússia ataca área residencial na Ucrânia",
-    "Rússia vê envio de armas como sinal para Ucrânia deixar negociações de paz",
-    "Rússia envia drones e mísseis contra a Ucrânia",
-    "Trump impõe prazo de 50 dias para Rússia fechar trégua na Ucrânia ou enfrentará tarifa de "
-    "100%",
-    "Zelensky agradece a Trump pelo envio de armas à Ucrânia",
-    "Após conversa com Trump, Putin lança maior ataque aéreo à Ucrânia desde 2022",
-    "Ataque da Rússia em hospital da Ucrânia deixa nove feridos",
-    "Rússia nega atrasar negociações de paz enquanto intensifica ofensiva na Ucrânia",
-    "Seul afirma que Coreia do Norte pode enviar novas tropas a Rússia em julho",
-]
 
 
 def _stories(seed):

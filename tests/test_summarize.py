@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import seed_text
+from helpers import seed_text
 
 from digest.backends import load
 from digest.clean import clean

@@ -3,7 +3,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import digest
+from helpers import cli
 
 from digest.backends import Options
 from digest.model import Article, Story
@@ -212,7 +212,7 @@ def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
     glossary.write_text('tucano = "PSDB"\nvaia = ""\n'
                         'delegado = { english = "police chief", near = ["polícia"] }\n')
     monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
-    result = digest("translate", input="O candidato tucano foi recebido com vaia.\n"
+    result = cli("translate", input="O candidato tucano foi recebido com vaia.\n"
                                        "O delegado da Polícia Civil abriu inquérito.\n")
     assert result.exit_code == 0, result.output
     tucano, delegado = result.stdout.splitlines()
@@ -224,7 +224,7 @@ def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
     glossary = tmp_path / "glossary.toml"
     glossary.write_text('vaia = ["booing"]\n')
     monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
-    result = digest("translate", input="Uma vaia.\n")
+    result = cli("translate", input="Uma vaia.\n")
     assert result.exit_code == 1
     assert result.output.strip() == (f"Error: {glossary}: 'vaia' must be \"English\" or "
                                      '{ english = "…", near = ["…"], after = ["…"] }')
