@@ -128,64 +128,25 @@ def _files(paths: Sequence[Path]) -> tuple[list[Article], list[tuple[int, str]]]
 
 def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
     """work(a slice of `items`), READ_AT_ONCE items at a time, in order: by a worker
-    process per core when there are more than PARALLEL items. Each worker is a fresh
-    `python` reading slices from its stdin and writing results to its stdout (pickled):
-    it holds none of this process's files or locks, and ends with it."""
+    process per core when there are more than PARALLEL items. The workers are fresh
+    interpreters (spawned, not forked): they hold none of this process's files or
+    locks, and end with it."""
+    import multiprocessing
     import os
-    import pickle
-    import subprocess
-    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunks = [items[i:i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
     cores = min(os.cpu_count() or 1, len(chunks))
     if len(items) <= PARALLEL or cores < 2:
         yield from map(work, chunks)
         return
-    here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    workers = [subprocess.Popen([sys.executable, "-c", "from digest.pipeline import _serve; "
-                                 f"_serve({work.__name__!r})"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, env=env) for _ in range(cores)]
-    try:
-        def send(i: int) -> None:
-            if i < len(chunks):
-                stream = workers[i % cores].stdin
-                assert stream is not None
-                pickle.dump(chunks[i], stream)
-                stream.flush()
-
-        for i in range(2 * cores):  # two slices ahead for each worker
-            send(i)
-        for i in range(len(chunks)):
-            stream = workers[i % cores].stdout
-            assert stream is not None
-            try:
-                yield pickle.load(stream)
-            except EOFError:
-                raise DigestError("a worker reading the inputs stopped (its error above)"
-                                  ) from None
-            send(i + 2 * cores)
-    finally:
-        for worker in workers:
-            worker.kill()
-            worker.wait()
-
-
-def _serve(work: str) -> None:
-    """A worker of `_in_workers`: globals()[work] of each slice on stdin, to stdout."""
-    import pickle
-    import sys
-
-    while True:
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
-            items = pickle.load(sys.stdin.buffer)
-        except EOFError:
-            return
-        try:
-            pickle.dump(globals()[work](items), sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # the run is gone
-            return
+            yield from pool.map(work, chunks)
+        except BrokenProcessPool:
+            raise DigestError("a worker reading the inputs stopped (its error above)"
+                              ) from None
 
 
 def build(
