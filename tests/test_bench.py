@@ -28,6 +28,7 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "linear": ["--sizes", "0.02,0.04", "--attributes", "200,400"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
     "grouping": ["-n", "60"],
+    "stages": ["-n", "30", "--lang", "pt,en"],
 }
 NEEDS_CORPUS = {"tune", "grouping"}
 NUMBER = r"\d+(?:\.\d+)?"
@@ -232,3 +233,19 @@ def test_grouping(benches):
         assert exact[3:] == [1.0, 1.0, 1.0]
     assert re.fullmatch(r"real news: cstnews-dev, 70 articles as one day", lines[7])
     assert len(lines) == 10
+
+
+def test_stages(benches):
+    lines = printed(benches, "stages")
+    assert re.fullmatch(r"`digest.run\(lang='pt,en'\)` on 30 synthetic files \(\d+ stories from "
+                        r"\d+ articles in 30 files.*\), in one process; \d+ cores", lines[0])
+    assert lines[1].split() == ["stage", "seconds", "share"]
+    rows = [re.fullmatch(rf"(.+?)\s+({NUMBER})\s+(\d+)%", line) for line in lines[2:-1]]
+    assert all(rows), lines
+    stages = {row[1]: float(row[2]) for row in rows}
+    assert len(stages) == len(rows) == 18 and list(stages)[-2:] == ["the rest", "the run"]
+    assert rows[-1][3] == "100"
+    # each second counted once: the stages and the rest add up to the run
+    assert abs(sum(stages.values()) - 2 * stages["the run"]) <= 0.01 * len(stages)
+    assert stages["read (files: decode, extract, clean, split)"] > 0
+    assert re.fullmatch(r"peak RSS of this process: \d+ MB \(.+\)", lines[-1])
