@@ -206,11 +206,12 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
     order = [h for h in ("Economia · Economy", "Mundo · World", "Esportes · Sports",
                          "Outras · Other") if any(h == x for x in headings)]
     assert headings == order and len(headings) >= 2
+    assert not re.search(r"^- ", also.split("### ")[0], re.M)  # every line under a heading
     for section in also.split("### ")[1:]:
-        title = re.search(r"^- (.+?) ·", section, re.M)[1]
-        key = next(k for k, (t, _) in bodies.items() if t == title)
-        assert section.startswith({"world": "Mundo", "sports": "Esportes",
-                                   "economy": "Economia", "plain": "Outras"}[key])
+        for title in re.findall(r"^- (.+?) ·", section, re.M):
+            key = next(k for k, (t, _) in bodies.items() if t == title)
+            assert section.startswith({"world": "Mundo", "sports": "Esportes",
+                                       "economy": "Economia", "plain": "Outras"}[key])
     # One line: both headlines and the source, linked to the page.
     assert re.search(rf"^- .+ · \*.+\* — \[Jornal Exemplo\]\(<{re.escape(site.url)}/", also,
                      re.M)
