@@ -107,6 +107,5 @@ class Briefing:
         shown as related under a story in full, and those omitted."""
         if not self.top:
             return []
-        under = {id(r) for s in self.full for r in s.related}
-        left = {id(s) for s in self.omitted}
-        return [s for s in self.stories[self.top:] if id(s) not in under | left]
+        skip = {id(r) for s in self.full for r in s.related} | {id(s) for s in self.omitted}
+        return [s for s in self.stories[self.top:] if id(s) not in skip]
