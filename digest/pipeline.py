@@ -230,17 +230,21 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
     if reading_words(briefing) <= limit:
         return
     order = give_way(briefing.also)
-    briefing.omitted = order
-    if reading_words(briefing) <= limit:  # the fewest stories left out that make it fit
-        low, high = 0, len(order)
-        while low < high:
+
+    def fits(kept: int) -> bool:
+        """Whether the briefing fits with only the last `kept` of `order` listed."""
+        briefing.omitted = order[:len(order) - kept]
+        return reading_words(briefing) <= limit
+
+    if fits(0):  # the most stories kept that fit: doubling, then halving, so that
+        low, high = 0, 1  # every briefing measured lists few more than fit
+        while high <= len(order) and fits(high):
+            low, high = high, 2 * high
+        high = min(high, len(order) + 1)
+        while high - low > 1:
             middle = (low + high) // 2
-            briefing.omitted = order[:middle]
-            if reading_words(briefing) <= limit:
-                high = middle
-            else:
-                low = middle + 1
-        briefing.omitted = order[:low]
+            low, high = (middle, high) if fits(middle) else (low, middle)
+        fits(low)
         return
     while words > SHORTEST:
         words = max(SHORTEST, words - 10)
