@@ -227,8 +227,6 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
          words: int, minutes: int) -> None:
     """Make the rendered briefing read in `minutes` (see `build`), or say it cannot."""
     limit = minutes * WORDS_PER_MINUTE
-    if reading_words(briefing) <= limit:
-        return
     order = give_way(briefing.also)
 
     def fits(kept: int) -> bool:
@@ -236,8 +234,8 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
         briefing.omitted = order[:len(order) - kept]
         return reading_words(briefing) <= limit
 
-    if fits(0):  # the most stories kept that fit: doubling, then halving, so that
-        low, high = 0, 1  # every briefing measured lists few more than fit
+    if fits(0):  # the most stories kept that fit (all, if all do): doubling, then
+        low, high = 0, 1  # halving, so that no briefing measured lists many more than fit
         while high <= len(order) and fits(high):
             low, high = high, 2 * high
         high = min(high, len(order) + 1)

@@ -90,10 +90,16 @@ def display_path(path: Path | str, inputs: tuple[Path, ...] = ()) -> str:
     full = path.resolve()
     for folder in (Path.cwd(), *inputs):
         try:
-            return str(full.relative_to(folder.resolve()))
+            return str(full.relative_to(_resolved(folder)))
         except ValueError:
             continue
     return path.name
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """A folder resolved once for the many files shown below it."""
+    return folder.resolve()
 
 
 def display_url(url: str) -> str:
