@@ -15,6 +15,7 @@ leaves out the sentences shown before (`Story.seen`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .cluster import EVENT, THRESHOLD, Day, means
 from .model import Earlier, Story
 
 if TYPE_CHECKING:
+    import numpy as np
     import scipy.sparse as sp
 
 TERMS = 40  # the words kept to recognise an event again: ample for its names and facts
@@ -64,24 +66,57 @@ def plain(sentence: str) -> str:
     return " ".join(re.findall(r"\w+", sentence.lower()))
 
 
-def _rows(day: Day) -> tuple[list[dict[str, float]], list[set[str]], list[set[str]],
-                             list[set[str]]]:
-    """Each story's strongest words (its mean vector's top TERMS), the names and years
-    its headlines state, the scores they give, and every word its articles say."""
-    import numpy as np
+class _Rows:
+    """Each story's strongest words (its mean vector's top TERMS, with their weights),
+    the names and years its headlines state, the scores they give, and every word its
+    articles say: one sparse product each for the whole day, read out per story."""
 
-    mean = means(day.x, day.members).tocsr()
-    words = np.asarray(day.words, dtype=object)
-    scores = {v: k for k, v in day.facts.score_names.items()}
-    terms, names, given, said = [], [], [], []
-    for k, rows in enumerate(day.members):
-        row = mean.getrow(k)
-        top = np.argsort(-row.data)[:TERMS]
-        terms.append({str(words[row.indices[i]]): float(row.data[i]) for i in top})
-        names.append({str(words[c]) for c in day.facts.names[rows].indices})
-        given.append({scores[c] for c in day.facts.scores[rows].indices})
-        said.append({str(words[c]) for c in day.facts.said[rows].indices})
-    return terms, names, given, said
+    def __init__(self, day: Day):
+        import numpy as np
+        import scipy.sparse as sp
+
+        n = len(day.members)
+        sizes = [len(m) for m in day.members]
+        belongs = sp.csr_matrix((np.ones(sum(sizes)), np.concatenate(day.members),
+                                 np.cumsum([0, *sizes])), shape=(n, day.x.shape[0]))
+        self.words = np.asarray(day.words, dtype=object)
+        self.mean = means(day.x, day.members).tocsr()
+        self.names, self.given, self.said = ((belongs @ m).tocsr() for m in (
+            day.facts.names, day.facts.scores, day.facts.said))
+        column = day.facts.score_names
+        self.score_of = np.asarray(sorted(column, key=lambda score: column[score]) or [""],
+                                   dtype=object)
+
+    def terms(self) -> list[dict[str, float]]:
+        """Every story's strongest words: the top TERMS of each row, in one sort."""
+        import numpy as np
+
+        m = self.mean
+        row = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        order = np.lexsort((-m.data, row))  # by story, heaviest first
+        keep = order[np.arange(len(order)) - m.indptr[row[order]] < TERMS]
+        ends = np.searchsorted(row[keep], np.arange(1, m.shape[0] + 1)).tolist()
+        words, weights = self.words[m.indices[keep]].tolist(), m.data[keep].tolist()
+        return [dict(zip(words[a:b], weights[a:b], strict=True))
+                for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+    @staticmethod
+    def _sets(m: sp.csr_matrix, labels: np.ndarray) -> list[set[str]]:
+        cells = labels[m.indices].tolist()
+        return [set(cells[a:b]) for a, b in zip(m.indptr[:-1].tolist(), m.indptr[1:].tolist(),
+                                                 strict=True)]
+
+    def all_names(self) -> list[set[str]]:
+        return self._sets(self.names, self.words)
+
+    def all_given(self) -> list[set[str]]:
+        return self._sets(self.given, self.score_of)
+
+    def of(self, k: int) -> tuple[set[str], set[str], set[str]]:
+        """Story k's names, scores and words."""
+        return tuple(set(labels[m.indices[m.indptr[k]:m.indptr[k + 1]]].tolist())  # type: ignore[return-value]
+                     for m, labels in ((self.names, self.words), (self.given, self.score_of),
+                                       (self.said, self.words)))
 
 
 def _matrix(rows: Sequence[dict[str, float]], column: dict[str, int]) -> sp.csr_matrix:
@@ -104,12 +139,12 @@ def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD
     are one sparse product; only the pairs above `threshold` are looked at further."""
     import numpy as np
 
-    terms, names, given, said = _rows(day)
     out: list[list[Memory]] = [[] for _ in day.stories]
     if not memories:
         return out
+    facts = _Rows(day)
     column: dict[str, int] = {}
-    today = _matrix(terms, column)
+    today = _matrix(facts.terms(), column)
     before = _matrix([m.terms for m in memories], column)
     today.resize((today.shape[0], len(column) or 1))
     close = (today @ before.T).tocoo()
@@ -123,13 +158,15 @@ def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD
     start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
     take = np.arange(len(rows)) - start < CANDIDATES
     found: set[tuple[int, int]] = set()
+    story = functools.cache(facts.of)  # the facts of the stories put to the test only
     for k, j, d in zip(rows[take].tolist(), cols[take].tolist(), when[take].tolist(),
                        strict=True):
         m = memories[j]
         known = set(m.terms) | set(m.names)
+        names, given, said = story(k)
         if ((k, d) in found
-                or (len(names[k] - known) >= unknown and len(set(m.names) - said[k]) >= unknown)
-                or (given[k] and m.scores and not given[k] & set(m.scores))):
+                or (len(names - known) >= unknown and len(set(m.names) - said) >= unknown)
+                or (given and m.scores and not given & set(m.scores))):
             continue  # one found that day, or each names someone the other never does,
             # or another score
         found.add((k, d))
@@ -156,7 +193,8 @@ def memories(day: Day, stories: Sequence[Story], date: dt.date, numbers: dict[in
              ) -> list[Memory]:
     """What to remember of the day's `stories` as shown (`numbers`: the number of each
     story shown in full, by id)."""
-    terms, names, given, _ = _rows(day)
+    facts = _Rows(day)
+    terms, names, given = facts.terms(), facts.all_names(), facts.all_given()
     index = {id(s): k for k, s in enumerate(day.stories)}
     out = []
     for story in stories:
