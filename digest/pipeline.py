@@ -128,25 +128,74 @@ def _files(paths: Sequence[Path]) -> tuple[list[Article], list[tuple[int, str]]]
 
 def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
     """work(a slice of `items`), READ_AT_ONCE items at a time, in order: by a worker
-    process per core when there are more than PARALLEL items. The workers are fresh
-    interpreters (spawned, not forked): they hold none of this process's files or
-    locks, and end with it."""
-    import multiprocessing
+    process per core when there are more than PARALLEL items. Each worker is a fresh
+    `python -c` reading slices from its stdin and writing results to its stdout
+    (pickled): it holds none of this process's files or locks, ends with it, and never
+    imports the caller's own script (as multiprocessing's spawned workers would, so
+    that a script calling digest.run without a __main__ guard would fail)."""
     import os
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    import pickle
+    import subprocess
+    import sys
+    import threading
 
     chunks = [items[i:i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
     cores = min(os.cpu_count() or 1, len(chunks))
     if len(items) <= PARALLEL or cores < 2:
         yield from map(work, chunks)
         return
-    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
+    here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+    workers = [subprocess.Popen([sys.executable, "-c", "from digest.pipeline import _serve; "
+                                 f"_serve({work.__name__!r})"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env) for _ in range(cores)]
+
+    def feed(n: int) -> None:
+        """Worker n's slices (every cores-th), as fast as it takes them: a thread of
+        its own, so that writing never waits on a worker that waits to be read."""
+        stream = workers[n].stdin
+        assert stream is not None
         try:
-            yield from pool.map(work, chunks)
-        except BrokenProcessPool:
-            raise DigestError("a worker reading the inputs stopped (its error above)"
-                              ) from None
+            with stream:
+                for chunk in chunks[n::cores]:
+                    pickle.dump(chunk, stream)
+                    stream.flush()
+        except (BrokenPipeError, ValueError):  # the worker, or the run, is gone
+            pass
+
+    feeders = [threading.Thread(target=feed, args=(n,), daemon=True) for n in range(cores)]
+    try:
+        for feeder in feeders:
+            feeder.start()
+        for i in range(len(chunks)):
+            stream = workers[i % cores].stdout
+            assert stream is not None
+            try:
+                yield pickle.load(stream)
+            except EOFError:
+                raise DigestError("a worker reading the inputs stopped (its error above)"
+                                  ) from None
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+
+def _serve(work: str) -> None:
+    """A worker of `_in_workers`: globals()[work] of each slice on stdin, to stdout."""
+    import pickle
+    import sys
+
+    while True:
+        try:
+            items = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        try:
+            pickle.dump(globals()[work](items), sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the run is gone
+            return
 
 
 def build(

@@ -236,3 +236,23 @@ def test_a_large_day_is_read_by_workers_as_one_process_reads_it(tmp_path, monkey
     assert in_workers == in_one and len(in_one) > files
     assert warned == said and len(said) == 10
     assert sum("empty file" in w for w in said) == 5
+
+
+def test_a_script_without_a_main_guard_reads_a_large_day(tmp_path):
+    """The worker processes that read a large day never run the caller's own script:
+    a plain script calling digest.load at its top level works, and gets what one
+    process reads."""
+    for i in range(12):
+        (tmp_path / f"{i:02d}.txt").write_text(seed_text(f"00{i % 5}"), encoding="utf-8")
+    script = tmp_path / "day.py"
+    script.write_text(
+        "import digest, digest.pipeline as p\n"
+        "p.PARALLEL, p.READ_AT_ONCE = 4, 3  # workers from 5 files on, 3 at a time\n"
+        f"workers = digest.load([{str(tmp_path)!r}])\n"
+        "p.PARALLEL = 10**9\n"
+        f"print(len(workers), workers == digest.load([{str(tmp_path)!r}]))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, same = done.stdout.split()
+    assert int(count) > 12 and same == "True"
