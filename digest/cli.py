@@ -226,42 +226,17 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
     unless email.send_empty. A message the server does not take stays in the outbox
     (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_briefing, readdress, recipients
-    from .errors import DigestError
-    from .store import locked
+    from .deliver import recipients
+    from .pipeline import send as send_digest
 
-    path = out / f"{date.isoformat()}.eml"
-    room = Mailroom(out)
-    with locked(out, "output folder"):
-        message = read_briefing(path) if path.exists() else None
-        if room.is_waiting(date) and not (to or force):
-            message = None  # queued already: that one goes, as it was
-        elif message is None and not room.waiting():
-            raise DigestError(f"{path}: no email briefing for {date}; "
-                              "`digest run --format email` writes one")
-        if message is not None and room.was_sent(date) and not force:
-            click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
-                       "it again (--force does)")
-            message = None
-        if message is not None and message[STORIES] == "0" and not cfg["email.send_empty"]:
-            click.echo(f"{date} has no stories: not sending it (email.send_empty = true "
-                       "sends it anyway)")
-            message = None
-        if dry_run:
-            if message is not None:
-                readdress(message, cfg["email.from"],
-                          list(to) or cfg["email.to"] or recipients(message))
-                if not recipients(message):  # as the real send would say
-                    raise DigestError(NO_RECIPIENTS)
-                click.echo(f"would send {date} to {', '.join(recipients(message))}: "
-                           f"{message['Subject']}")
-            for waiting in room.waiting():
-                click.echo(f"would send {waiting} (waiting)")
-            return
-        if message is not None:
-            room.enqueue(message, date, cfg, list(to), force=True)
-        for sent, addresses in room.flush(cfg):
-            click.echo(f"sent {sent.stem} to {', '.join(addresses)}")
+    done = send_digest(date, out=out, to=to, force=force, dry_run=dry_run, settings=cfg)
+    if done.message is not None and dry_run:
+        click.echo(f"would send {date} to {', '.join(recipients(done.message))}: "
+                   f"{done.message['Subject']}")
+    for waiting in done.waiting:
+        click.echo(f"would send {waiting} (waiting)")
+    for sent, addresses in done.sent:
+        click.echo(f"sent {sent.stem} to {', '.join(addresses)}")
 
 
 @main.group()

@@ -30,6 +30,8 @@ from .summarize import Summarizer, summaries_of
 from .translate import Translator, translate_stories
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from .fetch import Pages
 
 log = logging.getLogger("digest")
@@ -350,21 +352,18 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     are: out, lang, words, top, minutes, follow, summarizer, translator, format, strict,
     device, batch_size, summarizer_prompt, translator_prompt.
     """
-    from .config import load as load_settings
     from .deliver import Mailroom
     from .fetch import Pages
     from .state import State, home
 
-    if settings is not None and not isinstance(settings, Config):
-        raise DigestError(f"run(): settings must be a Config (digest.config.load()), not "
-                          f"{settings!r}")
+    base = _settings("run()", settings)
     for name, flag in (("everything", everything), ("send", send), ("force", force)):
         if not isinstance(flag, bool):
             raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
     inputs, urls, feeds = (_listed("run()", "inputs", inputs, (str, Path)),
                            _listed("run()", "urls", urls, (str,)),
                            _listed("run()", "feeds", feeds, (str,)))
-    cfg = (settings or load_settings()).override(**overrides)
+    cfg = base.override(**overrides)
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     data = home()
     with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
@@ -412,29 +411,77 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
 
 def _email(result: Result, cfg: Config, out: Path, send: bool, force: bool
            ) -> DigestError | None:
-    """Write OUT/DATE.eml and, with `send`, put it in the outbox (unless it has no
-    stories and none are wanted, or its date was sent before and not `force`). Returns
-    the error to raise once the articles count as used, if it cannot be queued."""
-    from .deliver import NO_RECIPIENTS, Mailroom, compose
+    """Write OUT/DATE.eml and, with `send`, put it in the outbox as `send` would.
+    Returns the error to raise once the articles count as used, if it cannot be queued
+    (the .eml is kept for `digest send --to`)."""
+    from .deliver import Mailroom, compose
 
-    briefing, day, room = result.briefing, result.briefing.date, Mailroom(out)
+    briefing, day = result.briefing, result.briefing.date
     message = compose(briefing, cfg["email.from"], cfg["email.to"])
     result.written.append(write_atomic(out / f"{day.isoformat()}.eml", message.as_bytes()))
     if not send:
         return None
-    if not (briefing.stories or cfg["email.send_empty"]):
-        log.info("no stories for %s: no email (email.send_empty = true sends one anyway)",
-                 day)
-        return None
-    if not cfg["email.to"]:
-        return DigestError(NO_RECIPIENTS)  # the .eml is kept for `digest send --to`
     # In the outbox before its articles count as used: a run that stops from here on
     # leaves the email for the next `digest send`.
-    result.queued = room.enqueue(message, day, cfg, force=force)
-    if result.queued is None:
-        log.info("%s was sent before (%s): not sending it again (--force does)", day,
-                 room.sent / f"{day}.eml")
+    try:
+        result.queued = Mailroom(out).post(message, day, cfg, force=force)
+    except DigestError as exc:
+        return exc
     return None
+
+
+@dataclass
+class Delivery:
+    """What a send did: the date's briefing `message`, as addressed, put in the outbox
+    at `queued` (None when it was not to go, or waited there already), then what the
+    outbox held sent, oldest first, each (its file in sent/, its recipients). A dry run
+    sends nothing: `queued` is where the briefing would wait, and `waiting` what would
+    go with it."""
+
+    queued: Path | None = None
+    message: EmailMessage | None = None
+    sent: list[tuple[Path, list[str]]] = field(default_factory=list)
+    waiting: list[Path] = field(default_factory=list)
+
+
+def send(date: dt.date | str | None = None, *, out: str | Path | None = None,
+         to: str | Iterable[str] | None = None, force: bool = False, dry_run: bool = False,
+         settings: Config | None = None) -> Delivery:
+    """Email the briefing OUT/DATE.eml that a run wrote (`format` email or both), and
+    first whatever waits in OUT/outbox/. What `digest send` does; `digest run --send`
+    queues and sends by the same rules (deliver.Mailroom's post and flush).
+
+    `date` as for `run`; `out` defaults to the settings' out; `to` (one address or
+    several) replaces the briefing's recipients. A date sent before goes again only
+    with `force`, a briefing without stories only with email.send_empty. A message the
+    server does not take stays in the outbox for the next send: DeliveryError (exit
+    status 3), after the others went.
+    """
+    from .deliver import Mailroom, read_briefing
+    from .store import locked
+
+    cfg = _settings("send()", settings)
+    for name, flag in (("force", force), ("dry_run", dry_run)):
+        if not isinstance(flag, bool):
+            raise DigestError(f"send(): {name} must be True or False, not {flag!r}")
+    day, addresses = _day(date, "send()"), _listed("send()", "to", to, (str,))
+    folder = Path(cfg["out"] if out is None else out)
+    path, room, done = folder / f"{day.isoformat()}.eml", Mailroom(folder), Delivery()
+    with locked(folder, "output folder"):
+        message = read_briefing(path) if path.exists() else None
+        if room.is_waiting(day) and not (addresses or force):
+            message = None  # queued already: that one goes, as it was
+        elif message is None and not room.waiting():
+            raise DigestError(f"{path}: no email briefing for {day}; "
+                              "`digest run --format email` writes one")
+        if message is not None:
+            done.queued = room.post(message, day, cfg, addresses, force, dry_run)
+            done.message = message if done.queued else None
+        if dry_run:
+            done.waiting = [p for p in room.waiting() if p != done.queued]
+        else:
+            done.sent = room.flush(cfg)
+    return done
 
 
 def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
@@ -493,6 +540,16 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
 def _own(cfg: Config, kind: str) -> dict[str, Any]:
     """The settings of the backend chosen for `kind`: its [backends.NAME] table."""
     return cfg.backends.get(cfg[kind].partition(":")[0], {})
+
+
+def _settings(where: str, settings: Config | None) -> Config:
+    """The settings given, else digest.toml's and DIGEST_* variables'."""
+    from .config import load
+
+    if settings is not None and not isinstance(settings, Config):
+        raise DigestError(f"{where}: settings must be a Config (digest.config.load()), not "
+                          f"{settings!r}")
+    return settings or load()
 
 
 def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:
