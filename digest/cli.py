@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import SETTINGS, Config, expand, langs_of
+from .config import SETTINGS, Config, langs_of
 from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
@@ -358,28 +358,19 @@ def pull(name: str) -> None:
 @_user_errors
 def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
-    from .hf import MODELS, cached, model_config, prompt_for
+    from .hf import model_info
 
-    known = MODELS.get(name)
-    if known:
-        click.echo(f"{name}: {known.note}")
-        click.echo(f"task {known.task}, {known.params} parameters, {known.size} download, "
-                   f"licence {known.licence}")
-    folder = expand(Path(name), "model")
-    where = folder if folder.is_dir() else cached(name)
-    click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
-    shape: dict[str, Any] = {}
-    if where and (where / "config.json").is_file():
-        config = model_config(where)
-        shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
-                                        "encoder_layers", "max_position_embeddings")
-                 if k in config}
-        click.echo("config: " + ", ".join(f"{k} {v}" for k, v in shape.items()))
-    elif where:
+    model = model_info(name)
+    if model.known:
+        click.echo(f"{name}: {model.known.note}")
+        click.echo(f"task {model.known.task}, {model.known.params} parameters, "
+                   f"{model.known.size} download, licence {model.known.licence}")
+    click.echo(f"location: {model.location or 'not cached (digest models pull ' + name + ')'}")
+    if model.shape is not None:
+        click.echo("config: " + ", ".join(f"{k} {v}" for k, v in model.shape.items()))
+    elif model.location:
         click.echo("config: none (no config.json: not a model folder)")
-    task = known.task if known else "summarize"
-    prompt = prompt_for(task, name, shape.get("model_type", ""), None)
-    click.echo(f"prompt ({task}): {prompt!r}")
+    click.echo(f"prompt ({model.task}): {model.prompt!r}")
 
 
 @main.group("config")
