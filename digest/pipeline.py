@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import backends, clean, ingest, progress, split
 from .cluster import group
 from .config import Config, langs_of
-from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
+from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, rank
 from .errors import DigestError
 from .follow import Memory, follow, memories
 from .model import Article, Briefing
@@ -57,7 +57,7 @@ def articles_of(text: str, path: Path | str, page: bool = False,
     source = cleaned.source or meta.get("source")
     published = cleaned.published or meta.get("published")
     outlet = meta.get("site") or cleaned.source
-    section = section_of([category, meta.get("section"), *path_sections(name)])
+    section = ingest.section_of([category, meta.get("section"), *ingest.path_sections(name)])
     out = []
     for title, paragraphs in split.stories(cleaned):
         if (page or kind == "html") and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .edit import SECTIONS, WORDS_PER_MINUTE, outlet
+from .edit import WORDS_PER_MINUTE, outlet
+from .ingest import SECTIONS
 from .model import Briefing, Story
 
 if TYPE_CHECKING:
