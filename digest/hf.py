@@ -25,7 +25,7 @@ from .backends import Options, why
 from .config import expand
 from .errors import DigestError, ModelUnavailable
 from .model import Story
-from .split import sentences
+from .sentence import sentences
 from .summarize import first_sentences
 from .translate import LANGUAGES
 

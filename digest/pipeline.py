@@ -23,6 +23,7 @@ from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, rank
 from .errors import DigestError
 from .follow import Memory, follow, memories
+from .headline import short_title
 from .model import Article, Briefing
 from .render import reading_words, render
 from .store import all_locked, write_atomic
@@ -64,7 +65,7 @@ def articles_of(text: str, path: Path | str, page: bool = False,
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
         out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
-                           outlet, title != split.short_title(paragraphs[0])))
+                           outlet, title != short_title(paragraphs[0])))
     if not out:
         log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out

@@ -137,7 +137,8 @@ def dated(story: Story) -> str | None:
 def gist(story: Story, english: bool = False) -> str:
     """What happened, in one line: the main clause of the summary's first sentence (or
     the whole sentence, when the headline is already that clause)."""
-    from .split import main_clause, sentences
+    from .headline import main_clause
+    from .sentence import sentences
 
     summary = (story.summary_en if english else story.summary) or ""
     title = (story.title_en if english else story.title) or ""

@@ -29,7 +29,7 @@ from .backends import Options, why
 from .clean import content_words, normalize
 from .errors import DigestError, Unavailable
 from .model import Story
-from .split import first_sentence, leaning, sentences, word_count
+from .sentence import first_sentence, leaning, sentences, word_count
 
 if TYPE_CHECKING:
     import numpy as np

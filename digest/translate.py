@@ -20,8 +20,9 @@ from typing import Protocol
 
 from .backends import Options
 from .errors import DigestError
+from .headline import is_heading
 from .model import Story
-from .split import is_heading, sentences
+from .sentence import sentences
 
 log = logging.getLogger("digest")
 

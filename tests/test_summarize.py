@@ -10,7 +10,8 @@ from digest.backends import load
 from digest.clean import clean
 from digest.errors import DigestError
 from digest.model import Article, Story
-from digest.split import leaning, sentences, stories, word_count
+from digest.sentence import leaning, sentences, word_count
+from digest.split import stories
 from digest.summarize import Extractive, closed
 
 
