@@ -334,7 +334,7 @@ def models() -> None:
 @models.command("list")
 def models_list() -> None:
     """The recommended models, their size and licence, and whether they are cached."""
-    from .hf import MODELS, cached
+    from .backends.hf import MODELS, cached
 
     _table([("model", "task", "params", "download", "licence", "cached")]
            + [(("* " if m.default else "  ") + m.name, m.task, m.params, m.size, m.licence,
@@ -348,7 +348,7 @@ def models_list() -> None:
 @_user_errors
 def pull(name: str) -> None:
     """Download NAME into the Hugging Face cache, for use offline."""
-    from .hf import pull as download
+    from .backends.hf import pull as download
 
     click.echo(download(name))
 
@@ -358,7 +358,7 @@ def pull(name: str) -> None:
 @_user_errors
 def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
-    from .hf import model_info
+    from .backends.hf import model_info
 
     model = model_info(name)
     if model.known:

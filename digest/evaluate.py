@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .backends.extractive import budget
 from .cluster import THRESHOLD, cluster
 from .errors import DigestError
 from .ingest import read
@@ -27,7 +28,7 @@ from .model import Article, Story
 from .pipeline import articles_of
 from .sentence import sentences
 from .store import write_atomic
-from .summarize import Summarizer, budget, first_sentences, summaries_of
+from .summarize import Summarizer, first_sentences, summaries_of
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").

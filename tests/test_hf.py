@@ -101,7 +101,7 @@ def test_an_hf_translator_keeps_every_figure_too(marian):
 @pytest.mark.slow
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
     from digest.backends import Options
-    from digest.hf import HFSummarizer
+    from digest.backends.hf import HFSummarizer
 
     seed = next(SEEDS.glob("000_*.txt"))
     result = cli("summarize", seed, "-l", "pt", "--summarizer", f"hf:{t5}")

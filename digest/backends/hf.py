@@ -20,14 +20,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import progress
-from .backends import Options, why
-from .config import expand
-from .errors import DigestError, ModelUnavailable
-from .model import Story
-from .sentence import sentences
-from .summarize import first_sentences
-from .translate import LANGUAGES
+from .. import progress
+from ..config import expand
+from ..errors import DigestError, ModelUnavailable
+from ..model import Story
+from ..sentence import sentences
+from ..summarize import first_sentences
+from ..translate import LANGUAGES
+from . import Options, why
 
 log = logging.getLogger("digest")
 
