@@ -274,7 +274,10 @@ def install(cfg: Config, at: str, send: bool, inputs: tuple[Path, ...], out: Pat
                           f"{cfg.path}")
     config = cfg.path if cfg.path.exists() else None
     log = log or out / "digest.log"
-    line = cron.command(inputs, out, log, config, send)  # refuses what cron cannot carry
+    # The templates folder DIGEST_TEMPLATES gives goes into the line; the file's, with it.
+    templates = cfg["templates"] if cfg.sources["templates"] == "DIGEST_TEMPLATES" else None
+    # cron.command refuses what a crontab line cannot carry.
+    line = cron.command(inputs, out, log, config, send, templates)
     log.parent.mkdir(parents=True, exist_ok=True)  # the shell opens it before digest starts
     click.echo(cron.install(when, line, tabfile))
 

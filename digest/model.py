@@ -94,6 +94,7 @@ class Briefing:
     # counted under their sections ("+3 more in World"), not listed.
     omitted: list[Story] = field(default_factory=list)
     inputs: tuple[Path, ...] = ()  # the folders read: local paths are shown below them
+    templates: Path | None = None  # the folder it renders with (the templates setting)
     # What later runs remember of it (digest.follow.Memory), made with it.
     memories: list = field(default_factory=list)
 

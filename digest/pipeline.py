@@ -25,7 +25,7 @@ from .errors import DigestError
 from .follow import Memory, follow, memories
 from .headline import short_title
 from .model import Article, Briefing
-from .render import reading_words, render
+from .render import check_templates, reading_words, render
 from .store import all_locked, write_atomic
 from .summarize import Summarizer, summaries_of
 from .translate import Translator, translate_stories
@@ -202,13 +202,15 @@ def build(
     minutes: int = 0,
     inputs: Sequence[Path] = (),
     earlier: Sequence[Memory] = (),
+    templates: Path | None = None,
 ) -> Briefing:
     """A briefing of these articles: grouped into stories and ranked; the first `top`
     (all, with 0) summarized in `words`, all translated (the others' headlines only).
     A day too long to read in `minutes` gives way as an editor would: first the least
     reported stories of the one-line list (counted, not listed), then the summaries,
     down to SHORTEST words (never cutting a sentence or a lede). Stories that continue
-    the `earlier` briefings' events say so, and leave out what those showed."""
+    the `earlier` briefings' events say so, and leave out what those showed. It renders
+    with the `templates` folder's templates (None: the built-in ones)."""
     date = _day(date, "build()")
     numbers: dict[str, object] = {"words": words, "top": top, "minutes": minutes}
     for name, number in numbers.items():
@@ -223,7 +225,7 @@ def build(
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top,
                         inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
-                                                       (str, Path)))))
+                                                       (str, Path)))), templates=templates)
     english = _Shown(translator) if translator is not None and "en" in langs else None
     _summarize(briefing, summarizer, english, words)
     if english:
@@ -366,6 +368,9 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
                            _listed("run()", "feeds", feeds, (str,)))
     cfg = base.override(**overrides)
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
+    # The Markdown's template measures the reading time whatever the form written.
+    check_templates(cfg["templates"], ["briefing.md.j2", *(
+        ("email.txt.j2", "email.html.j2") if cfg["format"] != "md" or send else ())])
     data = home()
     with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
         notes: list[str] = []
@@ -388,7 +393,8 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
                      "is" if held == 1 else "are")
         earlier = state.recall(day, cfg["follow"]) if cfg["follow"] else []
         briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
-                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier)
+                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier,
+                         cfg["templates"])
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)
