@@ -6,7 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEEDS, cli
+from helpers import SEEDS, cli
+
+from digest.render import templates_dir
 
 OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"
 
@@ -49,7 +51,7 @@ def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings, monkeypatch
     tab, out = tmp_path / "crontab", tmp_path / "out 100%"
     # Templates of one's own, from DIGEST_TEMPLATES (given relative to where one is).
     mine = tmp_path / "my templates"
-    shutil.copytree(ROOT / "templates", mine)
+    shutil.copytree(templates_dir(), mine)  # the installed ones
     with (mine / "briefing.md.j2").open("a") as template:
         template.write("\nFeito pela redação.\n")
     monkeypatch.chdir(tmp_path)
