@@ -51,6 +51,12 @@ def package_data(clone: Path) -> list[str]:
     return [*data, TYPED]
 
 
+def modules(clone: Path) -> list[str]:
+    """The package's modules, subpackages' included (a subpackage left out of
+    [tool.setuptools] packages would ship without them)."""
+    return sorted(p.relative_to(clone).as_posix() for p in (clone / "digest").rglob("*.py"))
+
+
 def check_contents(wheel: Path, sdist: Path, data: list[str]) -> list[str]:
     """What the wheel or the sdist lacks."""
     names = zipfile.ZipFile(wheel).namelist()
@@ -95,13 +101,13 @@ def main() -> None:
         run(sys.executable, "-m", "build", "-q", "--outdir", work / "dist", work / "clone")
         (wheel,) = (work / "dist").glob("*.whl")
         (sdist,) = (work / "dist").glob("*.tar.gz")
-        data = package_data(work / "clone")
-        missing = check_contents(wheel, sdist, data)
+        data, code = package_data(work / "clone"), modules(work / "clone")
+        missing = check_contents(wheel, sdist, data + code)
         if missing:
             sys.exit(f"check_dist: missing from the distributions: {', '.join(missing)}")
-        print(f"check_dist: {wheel.name} holds the {len(data)} data files (py.typed too), "
-              f"the licence and the entry points; {sdist.name} holds the tests' helpers "
-              "and samples")
+        print(f"check_dist: {wheel.name} holds the {len(code)} modules, the {len(data)} data "
+              f"files (py.typed too), the licence and the entry points; {sdist.name} holds "
+              "the tests' helpers and samples")
 
         with tarfile.open(sdist) as tar:
             top = work / tar.getnames()[0].split("/")[0]

@@ -87,7 +87,7 @@ def run_naive(model_dir: Path, articles: list[str], tokens: int) -> list[str]:
 
 def run_ours(model_dir: Path, articles: list[str], tokens: int, batch_size: int) -> list[str]:
     from digest.backends import Options
-    from digest.hf import HFSummarizer
+    from digest.backends.hf import HFSummarizer
 
     engine = HFSummarizer(Options(model=str(model_dir), batch_size=batch_size)).engine
     inputs = [engine.encode(text) for text in articles]  # whole: they fit (checked below)
@@ -127,7 +127,7 @@ def main() -> None:
     import transformers
     from models import build_t5
 
-    from digest.hf import HFSummarizer
+    from digest.backends.hf import HFSummarizer
 
     transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()  # saving the model's weights

@@ -41,7 +41,7 @@ from helpers import CORPUS, DAY, Child, digest_run, measured, source_articles, w
 
 def short_sentences(corpus: Path) -> list[str]:
     """The sentences of the seeds and the corpus with at most 12 words."""
-    from digest.split import sentences
+    from digest.sentence import sentences
 
     return [s for _, body in source_articles(corpus) for p in body for s in sentences(p)
             if len(s.split()) <= 12]

@@ -48,7 +48,7 @@ from helpers import (
 
 from digest import backends, pipeline  # on sys.path through helpers
 from digest.model import Story
-from digest.split import sentences
+from digest.sentence import sentences
 
 
 class _Timed:

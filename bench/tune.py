@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpers import CORPUS, ROOT
 
+from digest.backends.extractive import KNOBS, Extractive, Knobs
 from digest.cluster import DAY_WEIGHT, EVENT, THRESHOLD, EventTest, cluster
 from digest.evaluate import (
     Document,
@@ -39,7 +40,6 @@ from digest.evaluate import (
     summary_scores,
 )
 from digest.model import Story
-from digest.summarize import KNOBS, Extractive, Knobs
 
 GRID = {  # in the order of the settings' tuples below: (h, c, r, m)
     "headline": (0.0, 0.25, 0.5, 1.0),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import SETTINGS, Config, expand, langs_of
+from .config import SETTINGS, Config, langs_of
 from .config import load as load_settings
 
 # Which settings give which command's defaults (command-line options still win).
@@ -226,42 +226,17 @@ def send(cfg: Config, date: dt.date, to: tuple[str, ...], out: Path, force: bool
     unless email.send_empty. A message the server does not take stays in the outbox
     (exit status 3); the next send or scheduled run retries it.
     """
-    from .deliver import NO_RECIPIENTS, STORIES, Mailroom, read_briefing, readdress, recipients
-    from .errors import DigestError
-    from .store import locked
+    from .deliver import recipients
+    from .pipeline import send as send_digest
 
-    path = out / f"{date.isoformat()}.eml"
-    room = Mailroom(out)
-    with locked(out, "output folder"):
-        message = read_briefing(path) if path.exists() else None
-        if room.is_waiting(date) and not (to or force):
-            message = None  # queued already: that one goes, as it was
-        elif message is None and not room.waiting():
-            raise DigestError(f"{path}: no email briefing for {date}; "
-                              "`digest run --format email` writes one")
-        if message is not None and room.was_sent(date) and not force:
-            click.echo(f"{date} was sent before ({room.sent / f'{date}.eml'}): not sending "
-                       "it again (--force does)")
-            message = None
-        if message is not None and message[STORIES] == "0" and not cfg["email.send_empty"]:
-            click.echo(f"{date} has no stories: not sending it (email.send_empty = true "
-                       "sends it anyway)")
-            message = None
-        if dry_run:
-            if message is not None:
-                readdress(message, cfg["email.from"],
-                          list(to) or cfg["email.to"] or recipients(message))
-                if not recipients(message):  # as the real send would say
-                    raise DigestError(NO_RECIPIENTS)
-                click.echo(f"would send {date} to {', '.join(recipients(message))}: "
-                           f"{message['Subject']}")
-            for waiting in room.waiting():
-                click.echo(f"would send {waiting} (waiting)")
-            return
-        if message is not None:
-            room.enqueue(message, date, cfg, list(to), force=True)
-        for sent, addresses in room.flush(cfg):
-            click.echo(f"sent {sent.stem} to {', '.join(addresses)}")
+    done = send_digest(date, out=out, to=to, force=force, dry_run=dry_run, settings=cfg)
+    if done.message is not None and dry_run:
+        click.echo(f"would send {date} to {', '.join(recipients(done.message))}: "
+                   f"{done.message['Subject']}")
+    for waiting in done.waiting:
+        click.echo(f"would send {waiting} (waiting)")
+    for sent, addresses in done.sent:
+        click.echo(f"sent {sent.stem} to {', '.join(addresses)}")
 
 
 @main.group()
@@ -299,7 +274,10 @@ def install(cfg: Config, at: str, send: bool, inputs: tuple[Path, ...], out: Pat
                           f"{cfg.path}")
     config = cfg.path if cfg.path.exists() else None
     log = log or out / "digest.log"
-    line = cron.command(inputs, out, log, config, send)  # refuses what cron cannot carry
+    # The templates folder DIGEST_TEMPLATES gives goes into the line; the file's, with it.
+    templates = cfg["templates"] if cfg.sources["templates"] == "DIGEST_TEMPLATES" else None
+    # cron.command refuses what a crontab line cannot carry.
+    line = cron.command(inputs, out, log, config, send, templates)
     log.parent.mkdir(parents=True, exist_ok=True)  # the shell opens it before digest starts
     click.echo(cron.install(when, line, tabfile))
 
@@ -359,7 +337,7 @@ def models() -> None:
 @models.command("list")
 def models_list() -> None:
     """The recommended models, their size and licence, and whether they are cached."""
-    from .hf import MODELS, cached
+    from .backends.hf import MODELS, cached
 
     _table([("model", "task", "params", "download", "licence", "cached")]
            + [(("* " if m.default else "  ") + m.name, m.task, m.params, m.size, m.licence,
@@ -373,7 +351,7 @@ def models_list() -> None:
 @_user_errors
 def pull(name: str) -> None:
     """Download NAME into the Hugging Face cache, for use offline."""
-    from .hf import pull as download
+    from .backends.hf import pull as download
 
     click.echo(download(name))
 
@@ -383,28 +361,19 @@ def pull(name: str) -> None:
 @_user_errors
 def info(name: str) -> None:
     """What is known of NAME: its card entry, where it is, its shape and its prompt."""
-    from .hf import MODELS, cached, model_config, prompt_for
+    from .backends.hf import model_info
 
-    known = MODELS.get(name)
-    if known:
-        click.echo(f"{name}: {known.note}")
-        click.echo(f"task {known.task}, {known.params} parameters, {known.size} download, "
-                   f"licence {known.licence}")
-    folder = expand(Path(name), "model")
-    where = folder if folder.is_dir() else cached(name)
-    click.echo(f"location: {where or 'not cached (digest models pull ' + name + ')'}")
-    shape: dict[str, Any] = {}
-    if where and (where / "config.json").is_file():
-        config = model_config(where)
-        shape = {k: config[k] for k in ("model_type", "vocab_size", "d_model", "num_layers",
-                                        "encoder_layers", "max_position_embeddings")
-                 if k in config}
-        click.echo("config: " + ", ".join(f"{k} {v}" for k, v in shape.items()))
-    elif where:
+    model = model_info(name)
+    if model.known:
+        click.echo(f"{name}: {model.known.note}")
+        click.echo(f"task {model.known.task}, {model.known.params} parameters, "
+                   f"{model.known.size} download, licence {model.known.licence}")
+    click.echo(f"location: {model.location or 'not cached (digest models pull ' + name + ')'}")
+    if model.shape is not None:
+        click.echo("config: " + ", ".join(f"{k} {v}" for k, v in model.shape.items()))
+    elif model.location:
         click.echo("config: none (no config.json: not a model folder)")
-    task = known.task if known else "summarize"
-    prompt = prompt_for(task, name, shape.get("model_type", ""), None)
-    click.echo(f"prompt ({task}): {prompt!r}")
+    click.echo(f"prompt ({model.task}): {model.prompt!r}")
 
 
 @main.group("config")

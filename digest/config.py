@@ -27,7 +27,7 @@ class Setting:
     default: Any
     help: str
     env: str | None = None
-    kind: str = "str"  # str, int, bool, list, path, paths
+    kind: str = "str"  # str, int, bool, list, path, paths, folder
     choices: tuple[str, ...] = ()
     secret: bool = False
     range: tuple[int, int] = (0, 10**9)  # for int: the smallest and largest allowed
@@ -68,6 +68,9 @@ SETTINGS = {s.key: s for s in (
             kind="path", exists=True),
     Setting("strict", False, "Fail instead of falling back to the embedded backend when a "
             "model is missing or a plugin fails.", kind="bool"),
+    Setting("templates", None, "Folder of your own templates for the briefing and the email "
+            "(briefing.md.j2, email.txt.j2, email.html.j2) [default: the built-in ones].",
+            env="DIGEST_TEMPLATES", kind="folder"),
     Setting("format", "md", "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the "
             "email), or both.",
             choices=("md", "email", "both")),
@@ -197,7 +200,7 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
                 if kind == "paths" else list(value))
     if setting.key == "lang" and isinstance(value, (list, tuple)):
         value = ",".join(map(str, value))
-    if kind == "path" and isinstance(value, os.PathLike):
+    if kind in ("path", "folder") and isinstance(value, os.PathLike):
         value = str(value)
     if not isinstance(value, str):
         raise bad("a string")
@@ -208,11 +211,13 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
             langs_of(value)
         except DigestError:
             raise bad("pt, en or pt,en") from None
-    if kind != "path":
+    if kind not in ("path", "folder"):
         return value
     path = base / expand(Path(value), f"{where}: {setting.key}")
     if setting.exists and not path.is_file():
         raise DigestError(f"{where}: {setting.key}: {path} is not a file")
+    if kind == "folder" and not path.is_dir():
+        raise DigestError(f"{where}: {setting.key}: {path} is not a folder")
     return path
 
 

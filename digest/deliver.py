@@ -156,13 +156,27 @@ class Mailroom:
             raise DigestError(NO_RECIPIENTS)
         return write_atomic(self.outbox / f"{date.isoformat()}.eml", _as_sent(msg))
 
-    def enqueue(self, msg: EmailMessage, date: dt.date, config: Config,
-                to: list[str] | None = None, force: bool = False) -> Path | None:
-        """Address `msg` (to `to`, else email.to, else its own To) and queue it as the
-        briefing of `date`, unless that date was sent before and not `force`: then None."""
+    def post(self, msg: EmailMessage, date: dt.date, config: Config,
+             to: list[str] | None = None, force: bool = False,
+             dry_run: bool = False) -> Path | None:
+        """Put the briefing `msg` of `date` in the outbox, addressed to `to`, else
+        email.to, else its own To (a DigestError if that is no one): the send policy of
+        `digest send` and `digest run --send` alike. A date sent before goes again only
+        with `force`, a briefing without stories only with email.send_empty; else None,
+        said on stderr. A dry run addresses it and names where it would wait."""
         if self.was_sent(date) and not force:
+            log.info("%s was sent before (%s): not sending it again (--force does)", date,
+                     self.sent / f"{date.isoformat()}.eml")
+            return None
+        if msg[STORIES] == "0" and not config["email.send_empty"]:
+            log.info("%s has no stories: not sending it (email.send_empty = true sends it "
+                     "anyway)", date)
             return None
         readdress(msg, config["email.from"], to or config["email.to"] or recipients(msg))
+        if dry_run:
+            if not recipients(msg):  # as the real send would say
+                raise DigestError(NO_RECIPIENTS)
+            return self.outbox / f"{date.isoformat()}.eml"
         return self.queue(msg, date)
 
     def waiting(self) -> list[Path]:

@@ -20,14 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .backends.extractive import budget
 from .cluster import THRESHOLD, cluster
 from .errors import DigestError
 from .ingest import read
 from .model import Article, Story
 from .pipeline import articles_of
-from .split import sentences
+from .sentence import sentences
 from .store import write_atomic
-from .summarize import Summarizer, budget, first_sentences, summaries_of
+from .summarize import Summarizer, first_sentences, summaries_of
 
 _TOKEN = re.compile(r"\w+")
 # Bookkeeping lines some references carry ("Tamanho do texto-fonte: 466 palavras").
@@ -240,7 +241,7 @@ def glued_pages(folders: Sequence[Folder], count: int = 40,
 def split_title(text: str) -> bool:
     """Whether an article's text opens with a title line."""
     from .clean import clean
-    from .split import title_of
+    from .headline import title_of
 
     return title_of(clean(text).blocks) is not None
 

@@ -56,7 +56,7 @@ def anchor(number: int, headline: str) -> str:
 
 
 def sentences_of(text: str | None) -> list[str]:
-    from .split import sentences
+    from .sentence import sentences
 
     return [s for p in (text or "").split("\n") if p.strip() for s in sentences(p)]
 

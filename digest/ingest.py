@@ -1,10 +1,12 @@
-"""Find article files and read them as text, skipping what cannot be read."""
+"""Find article files and read them as text, skipping what cannot be read; name the
+section an article comes from."""
 from __future__ import annotations
 
 import itertools
 import logging
 import os
 import re
+import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -120,3 +122,51 @@ def read_lines(stream: BinaryIO, name: str) -> Iterator[str]:
                 log.warning("%s: not UTF-8, read as cp1252", name)
                 warned = True
         yield line.rstrip("\r\n")
+
+
+# The sections a briefing groups its one-line stories by, in this order, and the names
+# sites give them (lower case, without accents) in feeds, page metadata and URLs.
+SECTIONS = {
+    "brazil": (("Brasil", "Brazil"), "brasil brazil nacional pais"),
+    "politics": (("Política", "Politics"), "politica poder politics eleicoes governo"),
+    "economy": (("Economia", "Economy"), "economia mercado dinheiro negocios financas "
+                "economy business"),
+    "world": (("Mundo", "World"), "mundo internacional world international global "
+              "exterior"),
+    "cities": (("Cidades", "Cities"), "cotidiano cidades cidade metropole local cities"),
+    "sports": (("Esportes", "Sports"), "esporte esportes futebol sports sport"),
+    "science": (("Ciência", "Science"), "ciencia science"),
+    "health": (("Saúde", "Health"), "saude equilibrioesaude health bem-estar"),
+    "technology": (("Tecnologia", "Technology"), "tecnologia tec technology tech"),
+    "education": (("Educação", "Education"), "educacao education"),
+    "culture": (("Cultura", "Culture"), "cultura ilustrada entretenimento pop-arte "
+                "culture arts"),
+    "opinion": (("Opinião", "Opinion"), "opiniao opinion colunas editorial"),
+}
+_NAMES = {name: key for key, (_, names) in SECTIONS.items() for name in names.split()}
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents off, spaces and underscores as hyphens: 'Política' → 'politica'."""
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", "-", text)
+
+
+def section_of(labels: Iterable[str | None]) -> str | None:
+    """The first of `labels` (a feed's category, a page's section, a path's folders)
+    that names a known section, as its key."""
+    for label in labels:
+        if label and (key := _NAMES.get(_plain(label))):
+            return key
+    return None
+
+
+def path_sections(path: str) -> list[str]:
+    """The folders of a URL's path, or the last two of a file's: '/mundo/2026/x.html'
+    gives ['mundo', '2026']."""
+    if "://" in path:
+        folders = urllib.parse.urlsplit(path).path.split("/")[1:-1]
+    else:
+        folders = path.replace("\\", "/").split("/")[-3:-1]
+    return [urllib.parse.unquote(f) for f in folders if f]

@@ -17,7 +17,7 @@ class Article:
     source: str | None = None  # as the page credits it: "Ana Souza, Jornal Exemplo"
     published: dt.datetime | None = None
     lang: str = "pt"
-    section: str | None = None  # a key of edit.SECTIONS, from the page's own metadata
+    section: str | None = None  # a key of ingest.SECTIONS, from the page's own metadata
     outlet: str | None = None  # who publishes it: a site, an agency; None: unknown
     headline: bool = True  # False: the title was made from the lede, the page had none
 
@@ -94,6 +94,7 @@ class Briefing:
     # counted under their sections ("+3 more in World"), not listed.
     omitted: list[Story] = field(default_factory=list)
     inputs: tuple[Path, ...] = ()  # the folders read: local paths are shown below them
+    templates: Path | None = None  # the folder it renders with (the templates setting)
     # What later runs remember of it (digest.follow.Memory), made with it.
     memories: list = field(default_factory=list)
 

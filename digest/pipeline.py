@@ -20,16 +20,19 @@ from typing import TYPE_CHECKING, Any
 from . import backends, clean, ingest, progress, split
 from .cluster import group
 from .config import Config, langs_of
-from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, path_sections, rank, section_of
+from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, rank
 from .errors import DigestError
 from .follow import Memory, follow, memories
+from .headline import short_title
 from .model import Article, Briefing
-from .render import reading_words, render
+from .render import check_templates, reading_words, render
 from .store import all_locked, write_atomic
 from .summarize import Summarizer, summaries_of
 from .translate import Translator, translate_stories
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from .fetch import Pages
 
 log = logging.getLogger("digest")
@@ -55,14 +58,14 @@ def articles_of(text: str, path: Path | str, page: bool = False,
     source = cleaned.source or meta.get("source")
     published = cleaned.published or meta.get("published")
     outlet = meta.get("site") or cleaned.source
-    section = section_of([category, meta.get("section"), *path_sections(name)])
+    section = ingest.section_of([category, meta.get("section"), *ingest.path_sections(name)])
     out = []
     for title, paragraphs in split.stories(cleaned):
         if (page or kind == "html") and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
         out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
-                           outlet, title != split.short_title(paragraphs[0])))
+                           outlet, title != short_title(paragraphs[0])))
     if not out:
         log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out
@@ -209,13 +212,15 @@ def build(
     minutes: int = 0,
     inputs: Sequence[Path] = (),
     earlier: Sequence[Memory] = (),
+    templates: Path | None = None,
 ) -> Briefing:
     """A briefing of these articles: grouped into stories and ranked; the first `top`
     (all, with 0) summarized in `words`, all translated (the others' headlines only).
     A day too long to read in `minutes` gives way as an editor would: first the least
     reported stories of the one-line list (counted, not listed), then the summaries,
     down to SHORTEST words (never cutting a sentence or a lede). Stories that continue
-    the `earlier` briefings' events say so, and leave out what those showed."""
+    the `earlier` briefings' events say so, and leave out what those showed. It renders
+    with the `templates` folder's templates (None: the built-in ones)."""
     date = _day(date, "build()")
     numbers: dict[str, object] = {"words": words, "top": top, "minutes": minutes}
     for name, number in numbers.items():
@@ -230,7 +235,7 @@ def build(
                         len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
                         translator.name if translator else "", top=top,
                         inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
-                                                       (str, Path)))))
+                                                       (str, Path)))), templates=templates)
     english = _Shown(translator) if translator is not None and "en" in langs else None
     _summarize(briefing, summarizer, english, words)
     if english:
@@ -362,22 +367,22 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     are: out, lang, words, top, minutes, follow, summarizer, translator, format, strict,
     device, batch_size, summarizer_prompt, translator_prompt.
     """
-    from .config import load as load_settings
     from .deliver import Mailroom
     from .fetch import Pages
     from .state import State, home
 
-    if settings is not None and not isinstance(settings, Config):
-        raise DigestError(f"run(): settings must be a Config (digest.config.load()), not "
-                          f"{settings!r}")
+    base = _settings("run()", settings)
     for name, flag in (("everything", everything), ("send", send), ("force", force)):
         if not isinstance(flag, bool):
             raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
     inputs, urls, feeds = (_listed("run()", "inputs", inputs, (str, Path)),
                            _listed("run()", "urls", urls, (str,)),
                            _listed("run()", "feeds", feeds, (str,)))
-    cfg = (settings or load_settings()).override(**overrides)
+    cfg = base.override(**overrides)
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
+    # The Markdown's template measures the reading time whatever the form written.
+    check_templates(cfg["templates"], ["briefing.md.j2", *(
+        ("email.txt.j2", "email.html.j2") if cfg["format"] != "md" or send else ())])
     data = home()
     with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
         notes: list[str] = []
@@ -400,7 +405,8 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
                      "is" if held == 1 else "are")
         earlier = state.recall(day, cfg["follow"]) if cfg["follow"] else []
         briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
-                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier)
+                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier,
+                         cfg["templates"])
         briefing.notes += notes
         result = Result(briefing, held=held, summaries_cached=summarizer.hits,
                         translations_cached=translator.hits if translator else 0)
@@ -424,29 +430,77 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
 
 def _email(result: Result, cfg: Config, out: Path, send: bool, force: bool
            ) -> DigestError | None:
-    """Write OUT/DATE.eml and, with `send`, put it in the outbox (unless it has no
-    stories and none are wanted, or its date was sent before and not `force`). Returns
-    the error to raise once the articles count as used, if it cannot be queued."""
-    from .deliver import NO_RECIPIENTS, Mailroom, compose
+    """Write OUT/DATE.eml and, with `send`, put it in the outbox as `send` would.
+    Returns the error to raise once the articles count as used, if it cannot be queued
+    (the .eml is kept for `digest send --to`)."""
+    from .deliver import Mailroom, compose
 
-    briefing, day, room = result.briefing, result.briefing.date, Mailroom(out)
+    briefing, day = result.briefing, result.briefing.date
     message = compose(briefing, cfg["email.from"], cfg["email.to"])
     result.written.append(write_atomic(out / f"{day.isoformat()}.eml", message.as_bytes()))
     if not send:
         return None
-    if not (briefing.stories or cfg["email.send_empty"]):
-        log.info("no stories for %s: no email (email.send_empty = true sends one anyway)",
-                 day)
-        return None
-    if not cfg["email.to"]:
-        return DigestError(NO_RECIPIENTS)  # the .eml is kept for `digest send --to`
     # In the outbox before its articles count as used: a run that stops from here on
     # leaves the email for the next `digest send`.
-    result.queued = room.enqueue(message, day, cfg, force=force)
-    if result.queued is None:
-        log.info("%s was sent before (%s): not sending it again (--force does)", day,
-                 room.sent / f"{day}.eml")
+    try:
+        result.queued = Mailroom(out).post(message, day, cfg, force=force)
+    except DigestError as exc:
+        return exc
     return None
+
+
+@dataclass
+class Delivery:
+    """What a send did: the date's briefing `message`, as addressed, put in the outbox
+    at `queued` (None when it was not to go, or waited there already), then what the
+    outbox held sent, oldest first, each (its file in sent/, its recipients). A dry run
+    sends nothing: `queued` is where the briefing would wait, and `waiting` what would
+    go with it."""
+
+    queued: Path | None = None
+    message: EmailMessage | None = None
+    sent: list[tuple[Path, list[str]]] = field(default_factory=list)
+    waiting: list[Path] = field(default_factory=list)
+
+
+def send(date: dt.date | str | None = None, *, out: str | Path | None = None,
+         to: str | Iterable[str] | None = None, force: bool = False, dry_run: bool = False,
+         settings: Config | None = None) -> Delivery:
+    """Email the briefing OUT/DATE.eml that a run wrote (`format` email or both), and
+    first whatever waits in OUT/outbox/. What `digest send` does; `digest run --send`
+    queues and sends by the same rules (deliver.Mailroom's post and flush).
+
+    `date` as for `run`; `out` defaults to the settings' out; `to` (one address or
+    several) replaces the briefing's recipients. A date sent before goes again only
+    with `force`, a briefing without stories only with email.send_empty. A message the
+    server does not take stays in the outbox for the next send: DeliveryError (exit
+    status 3), after the others went.
+    """
+    from .deliver import Mailroom, read_briefing
+    from .store import locked
+
+    cfg = _settings("send()", settings)
+    for name, flag in (("force", force), ("dry_run", dry_run)):
+        if not isinstance(flag, bool):
+            raise DigestError(f"send(): {name} must be True or False, not {flag!r}")
+    day, addresses = _day(date, "send()"), _listed("send()", "to", to, (str,))
+    folder = Path(cfg["out"] if out is None else out)
+    path, room, done = folder / f"{day.isoformat()}.eml", Mailroom(folder), Delivery()
+    with locked(folder, "output folder"):
+        message = read_briefing(path) if path.exists() else None
+        if room.is_waiting(day) and not (addresses or force):
+            message = None  # queued already: that one goes, as it was
+        elif message is None and not room.waiting():
+            raise DigestError(f"{path}: no email briefing for {day}; "
+                              "`digest run --format email` writes one")
+        if message is not None:
+            done.queued = room.post(message, day, cfg, addresses, force, dry_run)
+            done.message = message if done.queued else None
+        if dry_run:
+            done.waiting = [p for p in room.waiting() if p != done.queued]
+        else:
+            done.sent = room.flush(cfg)
+    return done
 
 
 def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
@@ -505,6 +559,16 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
 def _own(cfg: Config, kind: str) -> dict[str, Any]:
     """The settings of the backend chosen for `kind`: its [backends.NAME] table."""
     return cfg.backends.get(cfg[kind].partition(":")[0], {})
+
+
+def _settings(where: str, settings: Config | None) -> Config:
+    """The settings given, else digest.toml's and DIGEST_* variables'."""
+    from .config import load
+
+    if settings is not None and not isinstance(settings, Config):
+        raise DigestError(f"{where}: settings must be a Config (digest.config.load()), not "
+                          f"{settings!r}")
+    return settings or load()
 
 
 def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:

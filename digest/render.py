@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .edit import SECTIONS, WORDS_PER_MINUTE, outlet
+from .edit import WORDS_PER_MINUTE, outlet
+from .errors import DigestError
+from .ingest import SECTIONS
 from .model import Briefing, Story
 
 if TYPE_CHECKING:
@@ -142,7 +144,8 @@ def dated(story: Story) -> str | None:
 def gist(story: Story, english: bool = False) -> str:
     """What happened, in one line: the main clause of the summary's first sentence (or
     the whole sentence, when the headline is already that clause)."""
-    from .split import main_clause, sentences
+    from .headline import main_clause
+    from .sentence import sentences
 
     summary = (story.summary_en if english else story.summary) or ""
     title = (story.title_en if english else story.title) or ""
@@ -245,16 +248,23 @@ def colophon(briefing: Briefing) -> str:
     return f"{made} · digest {__version__}"
 
 
-def templates_dir() -> Path:
-    """The templates folder: $DIGEST_TEMPLATES, else the one installed with digest."""
-    if os.environ.get("DIGEST_TEMPLATES"):
-        return Path(os.environ["DIGEST_TEMPLATES"])
-    return Path(str(resources.files("digest.templates")))
+def templates_dir(folder: Path | None = None) -> Path:
+    """The templates folder: `folder` (the templates setting), else the one installed
+    with digest."""
+    return folder if folder is not None else Path(str(resources.files("digest.templates")))
 
 
-def environment(autoescape: bool = False) -> jinja2.Environment:
-    """The Jinja environment for the templates folder in use (made once for each)."""
-    return _environment(templates_dir(), autoescape)
+def check_templates(folder: Path | None, names: Sequence[str]) -> None:
+    """A DigestError naming the templates setting if `folder` lacks one of `names`:
+    said before a run does its work, not after."""
+    missing = [name for name in names if folder is not None and not (folder / name).is_file()]
+    if missing:
+        raise DigestError(f"templates: {folder} has no {' or '.join(missing)}")
+
+
+def environment(autoescape: bool = False, folder: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment for a templates folder (made once for each)."""
+    return _environment(templates_dir(folder), autoescape)
 
 
 @functools.cache
@@ -285,10 +295,25 @@ def _section(key: str | None) -> tuple[str, str]:
 
 def _fill(briefing: Briefing, template: str) -> str:
     """The briefing through one template, with a placeholder for its reading time."""
+    import jinja2
+
     b = briefing
-    env = environment(autoescape=template.endswith(".html.j2"))
+    env = environment(template.endswith(".html.j2"), b.templates)
     number = {id(s): i for i, s in enumerate(b.full, 1)}
-    text = env.get_template(template).render(
+    try:
+        text = _through(env.get_template(template), b, number)
+    except jinja2.TemplateError as exc:
+        if b.templates is None:  # the built-in templates' errors are digest's own
+            raise
+        check_templates(b.templates, [template])
+        line = f", line {exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise DigestError(f"templates: {b.templates / template}{line}: "
+                          f"{' '.join(str(exc).split())}") from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _through(template: jinja2.Template, b: Briefing, number: dict[int, int]) -> str:
+    return template.render(
         b=b, subject=subject(b), counts=counts(b), colophon=colophon(b), reading=_READING,
         sections=sectioned(b.also, b.omitted),
         outlets=lambda story: outlets(story, b.inputs),
@@ -300,7 +325,6 @@ def _fill(briefing: Briefing, template: str) -> str:
         t=lambda pt, en: both(b.langs, pt, en),
         shown=lambda story: shown(story, b.langs),
         number=lambda story: number.get(id(story)))
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def reading_words(briefing: Briefing) -> int:

@@ -38,9 +38,11 @@ def executable() -> list[str]:
 
 
 def command(inputs: Sequence[Path], out: Path, log: Path,
-            config: Path | None, send: bool) -> str:
+            config: Path | None, send: bool, templates: Path | None = None) -> str:
     """The shell command cron runs: absolute paths only, output appended to `log`; a
-    DigestError naming the option whose path a crontab line cannot carry."""
+    DigestError naming the option whose path a crontab line cannot carry. `templates`
+    is the templates folder when DIGEST_TEMPLATES gave it (the settings file's comes
+    with --config)."""
     program, *rest = executable()
     args = [_carried("the digest program", program), *rest]
     if config is not None:
@@ -53,6 +55,9 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
     if os.environ.get("DIGEST_HOME"):  # the data folder in use now, not cron's default
         home = expand(Path(os.environ["DIGEST_HOME"]), "DIGEST_HOME").resolve()
         line = f"DIGEST_HOME={shlex.quote(_carried('DIGEST_HOME', home))} {line}"
+    if templates is not None:  # cron has none of this session's variables
+        folder = _carried("DIGEST_TEMPLATES", templates.resolve())
+        line = f"DIGEST_TEMPLATES={shlex.quote(folder)} {line}"
     return line + f" >> {shlex.quote(_carried('--log', log.resolve()))} 2>&1"
 
 

@@ -93,3 +93,17 @@ def test_build_checks_its_arguments_too():
     with pytest.raises(digest.DigestError, match=r"build\(\): words must be a whole number, "
                                                  r"not '40'"):
         digest.build(articles, "2026-11-22", extractive, None, "40")
+
+
+@pytest.mark.parametrize("arguments, error", [
+    ({"to": 42}, "send(): to must be a string, or a list of them, not 42"),
+    ({"dry_run": 1}, "send(): dry_run must be True or False, not 1"),
+    ({"date": "22/11/2026"}, "date '22/11/2026' is not in YYYY-MM-DD form"),
+])
+def test_send_checks_its_arguments_too(tmp_path, arguments, error):
+    import digest
+
+    with pytest.raises(digest.DigestError) as caught:
+        digest.send(**{"out": tmp_path / "out", **arguments})
+    assert str(caught.value) == error
+    assert not (tmp_path / "out").exists()

@@ -61,9 +61,11 @@ def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
     assert names[("summarizer", "shout")] == "digest_shout:Shout (digest-shout 0.1)"
     assert names[("translator", "echo")] == "digest_shout:Echo (digest-shout 0.1)"
     # The built-in ones are registered the same way, by digest's own metadata.
-    assert names[("summarizer", "extractive")].startswith("digest.summarize:Extractive (digest ")
-    assert names[("summarizer", "hf:MODEL")].startswith("digest.hf:HFSummarizer (digest ")
-    assert names[("translator", "bergamot")].startswith("digest.translate:Bergamot (digest ")
+    for kind, name, value in (("summarizer", "extractive", "extractive:Extractive"),
+                              ("summarizer", "hf:MODEL", "hf:HFSummarizer"),
+                              ("translator", "bergamot", "bergamot:Bergamot"),
+                              ("translator", "hf:MODEL", "hf:HFTranslator")):
+        assert names[(kind, name)].startswith(f"digest.backends.{value} (digest ")
 
 
 def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):

@@ -6,7 +6,7 @@ import sys
 
 from helpers import SEEDS, cli
 
-from digest.split import sentences
+from digest.sentence import sentences
 
 SEED_003 = SEEDS / "003_3b7088970f3e0a81.txt"
 

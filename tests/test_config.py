@@ -126,3 +126,35 @@ def test_a_pipe_as_the_settings_file_is_refused_not_waited_on(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (1, f"Error: {fifo}: not a file or folder (a "
                                                  "pipe, a device)\n")
+
+
+def test_a_templates_folder_of_your_own_renders_the_briefing(isolated_settings, seeds,
+                                                            tmp_path):
+    mine = isolated_settings.parent / "mine"
+    mine.mkdir()
+    (mine / "briefing.md.j2").write_text(
+        "# {{ b.date.isoformat() }}: {{ b.stories | length }} {{ t('notícia', 'story') }}\n"
+        "{% for s in b.full %}- {{ s.title | md }}\n{% endfor %}{{ reading }}\n")
+    isolated_settings.write_text('templates = "mine"\nlang = "pt"\n')
+    seed = seeds / "002_92a03ea6e66c8f79.txt"
+    assert f'templates = "{mine}"  # {isolated_settings}' in cli("config", "show").output
+    result = cli("run", seed, "-d", "2026-11-22", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    title = helpers.seed_text("002").splitlines()[0].strip()
+    assert (tmp_path / "2026-11-22.md").read_text() == (
+        f"# 2026-11-22: 1 notícia\n- {title}\nLeitura: 1 min\n")
+
+    # The email's templates are needed too once an email is written: said before any work.
+    result = cli("run", seed, "-d", "2026-11-22", "-o", tmp_path / "email", "-f", "both")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: templates: {mine} has no email.txt.j2 or email.html.j2\n")
+    assert not (tmp_path / "email").exists()
+    (mine / "briefing.md.j2").write_text("{% for s in b.full %}\n")
+    result = cli("run", seed, "-d", "2026-11-22", "-o", tmp_path)
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: templates: {mine / 'briefing.md.j2'}, line 1: Unexpected end of template.")
+    assert len(result.stderr.splitlines()) == 1
+
+    result = cli("config", "show", DIGEST_TEMPLATES=str(tmp_path / "nope"))
+    assert result.stderr == (f"Error: DIGEST_TEMPLATES: templates: {tmp_path / 'nope'} is "
+                             "not a folder\n")

@@ -7,7 +7,8 @@ import pytest
 from helpers import SEEDS, cli, page, rss
 from markdown_it import MarkdownIt
 
-from digest.edit import reports, section_of
+from digest.edit import reports
+from digest.ingest import section_of
 
 DATE = "2026-11-22"
 

@@ -258,7 +258,8 @@ def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_pat
     (tmp_path / "in").mkdir()
     result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
-    assert f"no stories for {DATE}: no email" in result.output and smtp.envelopes == []
+    assert (f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
+            "sends it anyway)") in result.stderr and smtp.envelopes == []
     isolated_settings.write_text("[email]\nsend_empty = true\n")
     result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
@@ -530,8 +531,9 @@ def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_sett
     assert cli("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
     assert read_message_of(out)["X-Digest-Stories"] == "0"
     result = cli("send", "-d", DATE, "-o", out)
-    assert (result.exit_code, result.output) == (
-        0, f"{DATE} has no stories: not sending it (email.send_empty = true sends it anyway)\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "", f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
+               "sends it anyway)\n")
     assert smtp.envelopes == [] and not (out / "outbox").exists()
     isolated_settings.write_text("[email]\nsend_empty = true\n")
     result = cli("send", "-d", DATE, "-o", out)

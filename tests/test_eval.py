@@ -87,7 +87,7 @@ def test_grouping_recovers_the_stories(report):
 
 def test_baselines_are_whole_sentences_within_the_budget(cstnews):
     from digest.evaluate import lead, read_corpus, round_robin
-    from digest.split import sentences
+    from digest.sentence import sentences
 
     for folder in read_corpus(cstnews):
         story = folder.story

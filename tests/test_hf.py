@@ -101,7 +101,7 @@ def test_an_hf_translator_keeps_every_figure_too(marian):
 @pytest.mark.slow
 def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
     from digest.backends import Options
-    from digest.hf import HFSummarizer
+    from digest.backends.hf import HFSummarizer
 
     seed = next(SEEDS.glob("000_*.txt"))
     result = cli("summarize", seed, "-l", "pt", "--summarizer", f"hf:{t5}")
@@ -195,6 +195,19 @@ def test_a_prompt_file_replaces_the_models_prompt(t5, tmp_path):
     result = cli("summarize", seed, "--summarizer", f"hf:{t5}",
                     "--summarizer-prompt", tmp_path / "nope.txt")
     assert result.exit_code == 2 and "nope.txt' does not exist" in result.stderr
+
+
+def test_models_info_reads_a_folder_it_does_not_load(tmp_path, empty_hub):
+    (tmp_path / "config.json").write_text('{"model_type": "mt5", "d_model": 64, '
+                                          '"architectures": ["MT5ForConditionalGeneration"]}')
+    assert cli("models", "info", tmp_path).output == (
+        f"location: {tmp_path}\nconfig: model_type mt5, d_model 64\n"
+        "prompt (summarize): 'summarize: {text}'\n")
+    name = "Helsinki-NLP/opus-mt-ROMANCE-en"
+    assert cli("models", "info", name).output == (
+        f"{name}: MarianMT, Romance languages (Portuguese among them) to English\n"
+        "task translate, 76M parameters, 0.3 GB download, licence Apache-2.0\n"
+        f"location: not cached (digest models pull {name})\nprompt (translate): '{{text}}'\n")
 
 
 def test_not_a_model_folder_is_a_clear_error(tmp_path):

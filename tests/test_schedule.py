@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import SEEDS, cli
 
+from digest.render import templates_dir
+
 OTHER = "MAILTO=ana@example.org\n# backups\n30 2 * * * /usr/local/bin/backup --all\n"
 
 
@@ -43,14 +45,22 @@ def test_install_twice_writes_one_entry_and_keeps_the_rest(tmp_path):
     assert cli("schedule", "show", "--tabfile", tab).output.strip() == "no digest entry"
 
 
-def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings):
+def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings, monkeypatch):
     """cron's way: /bin/sh, a bare environment, the home folder as working folder."""
     isolated_settings.write_text('lang = "pt"\n')
     tab, out = tmp_path / "crontab", tmp_path / "out 100%"
+    # Templates of one's own, from DIGEST_TEMPLATES (given relative to where one is).
+    mine = tmp_path / "my templates"
+    shutil.copytree(templates_dir(), mine)  # the installed ones
+    with (mine / "briefing.md.j2").open("a") as template:
+        template.write("\nFeito pela redação.\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIGEST_TEMPLATES", mine.name)
     assert cli("schedule", "install", "--at", "07:00", "--input", SEEDS, "--out", out,
                   "--tabfile", tab).exit_code == 0
     (line,) = entries(tab.read_text())
     assert str(isolated_settings) in line  # the settings file in use, by absolute path
+    assert f"DIGEST_TEMPLATES={shlex.quote(str(mine))} " in line
     command = line[len("0 7 * * * "):line.index(" # digest")].replace(r"\%", "%")
     home = tmp_path / "home"
     home.mkdir()
@@ -59,6 +69,7 @@ def test_the_entry_runs_as_cron_runs_it(tmp_path, isolated_settings):
     assert done.returncode == 0, done.stderr
     briefings = list(out.glob("*.md"))
     assert len(briefings) == 1 and "Resumo diário" in briefings[0].read_text()
+    assert briefings[0].read_text().endswith("\nFeito pela redação.\n")
     assert f"{briefings[0]} (13 stories from 14 articles in 5 files)" in \
         (out / "digest.log").read_text()
 

@@ -2,7 +2,9 @@ import pytest
 from helpers import SEED_000_HEADLINES, seed_text
 
 from digest.clean import clean
-from digest.split import main_clause, sentences, stories
+from digest.headline import main_clause
+from digest.sentence import sentences
+from digest.split import stories
 
 
 def _stories(seed):

@@ -7,11 +7,13 @@ import pytest
 from helpers import seed_text
 
 from digest.backends import load
+from digest.backends.extractive import Extractive
 from digest.clean import clean
 from digest.errors import DigestError
 from digest.model import Article, Story
-from digest.split import leaning, sentences, stories, word_count
-from digest.summarize import Extractive, closed
+from digest.sentence import leaning, sentences, word_count
+from digest.split import stories
+from digest.summarize import closed
 
 
 def _seed_stories():

@@ -6,8 +6,9 @@ import pytest
 from helpers import cli
 
 from digest.backends import Options
+from digest.backends.bergamot import Bergamot
 from digest.model import Article, Story
-from digest.translate import Bergamot, translate_stories, translate_texts
+from digest.translate import translate_stories, translate_texts
 
 
 class Failing:

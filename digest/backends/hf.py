@@ -18,15 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from . import progress
-from .backends import Options, why
-from .config import expand
-from .errors import DigestError, ModelUnavailable
-from .model import Story
-from .split import sentences
-from .summarize import first_sentences
-from .translate import LANGUAGES
+from .. import progress
+from ..config import expand
+from ..errors import DigestError, ModelUnavailable
+from ..model import Story
+from ..sentence import sentences
+from ..summarize import first_sentences
+from ..translate import LANGUAGES
+from . import Options, why
 
 log = logging.getLogger("digest")
 
@@ -100,6 +101,39 @@ def model_config(folder: Path) -> dict:
     if not isinstance(config, dict):
         raise ModelUnavailable(f"{path}: not a model's config (not a JSON object)")
     return config
+
+
+# The config.json keys that tell a model's shape.
+SHAPE = ("model_type", "vocab_size", "d_model", "num_layers", "encoder_layers",
+         "max_position_embeddings")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What is known of a model without loading it (`digest models info`)."""
+
+    name: str
+    known: Known | None  # its entry among the recommended MODELS
+    location: Path | None  # the folder named, else the cached snapshot; None: neither
+    shape: dict[str, Any] | None  # SHAPE from its config.json; None: it has none
+    task: str  # the recommended model's, else "summarize"
+    prompt: str  # the prompt it gets for that task
+
+
+def model_info(name: str) -> ModelInfo:
+    """What is known of `name` (a model id or a folder): its card entry, where it is, its
+    shape and its prompt; ModelUnavailable naming the file if its config.json is no
+    model's."""
+    known = MODELS.get(name)
+    folder = expand(Path(name), "model")
+    where = folder if folder.is_dir() else cached(name)
+    shape = None
+    if where and (where / "config.json").is_file():
+        config = model_config(where)
+        shape = {k: config[k] for k in SHAPE if k in config}
+    task = known.task if known else "summarize"
+    return ModelInfo(name, known, where, shape, task,
+                     prompt_for(task, name, (shape or {}).get("model_type", ""), None))
 
 
 def offline() -> bool:

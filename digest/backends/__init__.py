@@ -1,7 +1,8 @@
 """Summarizer and translator backends, found by name through entry points.
 
 A backend is a class (or any callable) registered the way a third-party package
-registers one, in its `pyproject.toml`; digest's own are registered so too:
+registers one, in its `pyproject.toml`; digest's own, the modules beside this one
+(extractive, bergamot, hf), are registered so too:
 
     [project.entry-points."digest.summarizers"]
     mine = "my_package:MySummarizer"
@@ -26,7 +27,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
-from .errors import DigestError, Unavailable
+from ..errors import DigestError, Unavailable
 
 log = logging.getLogger("digest")
 
