@@ -56,6 +56,9 @@ class Story:
     first: dt.date | None = None
     earlier: list[Earlier] = field(default_factory=list)
     seen: frozenset[str] = frozenset()
+    # The English of its one line in brief (render.gist), where that line is a clause
+    # cut from the lede: translated as such, so that both languages say the same.
+    gist_en: str | None = None
 
     @property
     def title(self) -> str:

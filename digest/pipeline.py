@@ -24,11 +24,11 @@ from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, rank
 from .errors import DigestError
 from .follow import Memory, follow, memories
 from .headline import short_title
-from .model import Article, Briefing
-from .render import check_templates, reading_words, render
+from .model import Article, Briefing, Story
+from .render import check_templates, cut_gist, reading_words, render
 from .store import all_locked, write_atomic
 from .summarize import Summarizer, summaries_of
-from .translate import Translator, translate_stories
+from .translate import Translator, translate_stories, translate_texts
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -275,6 +275,23 @@ def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translato
     briefing.summarizer = summarizer.name  # whose they are: a fallback's, if it took over
     if translator is not None:
         translate_stories(briefing.full, translator)
+        _translate_gists(briefing.full, translator)
+
+
+def _translate_gists(stories: Sequence[Story], translator: Translator) -> None:
+    """The English of each story's line in brief that is a clause cut from its lede,
+    translated as that clause (render.gist); if the translator fails, the line in brief
+    shows the lede's whole English instead."""
+    cut = [(story, line) for story in stories
+           if story.lang == "pt" and story.summary_en and (line := cut_gist(story))]
+    try:
+        english = translate_texts([line for _, line in cut], translator)
+    except Exception as exc:  # a backend failure must not cost the briefing
+        log.warning("translation of the lines in brief failed (%s): the ledes' English "
+                    "stands in", exc)
+        return
+    for (story, _), line in zip(cut, english, strict=True):
+        story.gist_en = line
 
 
 def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,

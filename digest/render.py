@@ -143,15 +143,30 @@ def dated(story: Story) -> str | None:
 
 def gist(story: Story, english: bool = False) -> str:
     """What happened, in one line: the main clause of the summary's first sentence (or
-    the whole sentence, when the headline is already that clause)."""
+    the whole sentence, when the headline is already that clause). In English, the
+    translation of that clause where the pipeline made one (`Story.gist_en`), else the
+    whole first sentence: a clause cut from the English on its own could end where the
+    Portuguese does not (in the middle of a list)."""
     from .headline import main_clause
     from .sentence import sentences
 
+    if english and story.gist_en:
+        return story.gist_en
     summary = (story.summary_en if english else story.summary) or ""
     title = (story.title_en if english else story.title) or ""
     first = sentences(summary)[0] if summary.strip() else title
-    clause = main_clause(first)
+    clause = first if english else main_clause(first)
     return (first if clause.lower() == title.lower().rstrip(".") else clause).rstrip(".") + "."
+
+
+def cut_gist(story: Story) -> str | None:
+    """The story's Portuguese line in brief when it is a clause cut from its first
+    sentence (and so needs an English of its own), else None."""
+    from .sentence import sentences
+
+    line = gist(story)
+    first = sentences(story.summary)[0] if story.summary.strip() else ""
+    return line if first and line.rstrip(".") != first.rstrip(".") else None
 
 
 def sectioned(stories: list[Story], omitted: list[Story] = ()  # type: ignore[assignment]

@@ -96,6 +96,27 @@ def test_header_dates_reading_time_and_in_brief(briefing):
     assert len(items) == 10 and all(pt not in heads and pt.endswith(".") for pt, _ in items)
 
 
+def test_in_brief_says_the_same_in_both_languages(briefing):
+    """A line in brief cut from a long lede is translated as cut; a whole lede's line
+    is its whole English: the English never ends where the Portuguese does not."""
+    from digest.sentence import sentences
+
+    brief = briefing.split("## Em resumo · In brief")[1].split("---")[0]
+    items = re.findall(r"^\d+\. (.+) · \*(.+)\*$", brief, re.M)
+    stories = _sections(briefing)[:len(items)]
+    cut = []
+    for (pt, en), story in zip(items, stories, strict=True):
+        lede = re.search(r"^## .+\n\n(.+)$", story, re.M)[1]
+        english = re.search(r"^> \*\*.+\*\*\n>\n> (.+)$", story, re.M)[1]
+        if pt.rstrip(".") == sentences(lede)[0].rstrip("."):
+            assert en.rstrip(".") == sentences(english)[0].rstrip("."), (pt, en)
+        else:
+            cut.append((pt, en))
+    assert cut  # the seeds have long ledes
+    translated = cli("translate", input="\n".join(pt for pt, _ in cut) + "\n")
+    assert translated.output.splitlines() == [en for _, en in cut]
+
+
 def test_briefing_is_valid_commonmark(briefing):
     tokens = MarkdownIt("commonmark").parse(briefing)
     h2 = [t for t in tokens if t.type == "heading_open" and t.tag == "h2"]
