@@ -45,6 +45,26 @@ def seed_text(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def within_budget(summary: str, words: int, ledes: set[str]) -> bool:
+    """Whether `summary` keeps to a budget of `words` as digest's rule has it
+    (digest.summarize.first_sentences): whole sentences within `words` words (a
+    sentence cut with '…' as well); or else one of `ledes` alone, kept whole since it is
+    never cut inside, so long as it runs to at most RUN_ON times the budget."""
+    from digest.split import word_count
+    from digest.summarize import RUN_ON, closed
+
+    n = word_count(summary)
+    return n <= words or (summary in {closed(lede) for lede in ledes} and n <= RUN_ON * words)
+
+
+def seed_ledes() -> set[str]:
+    """The first sentence of every seed article, as digest reads them."""
+    from digest.pipeline import load
+    from digest.split import first_sentence
+
+    return {first_sentence(a.paragraphs[0]) for a in load([SEEDS]) if a.paragraphs}
+
+
 def isolate(mp: pytest.MonkeyPatch, folder: Path) -> Path:
     """Point digest at an empty digest.toml and an empty data folder under `folder`, and
     drop the machine's DIGEST_* variables; returns the settings file."""

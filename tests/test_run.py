@@ -4,10 +4,11 @@ import subprocess
 import sys
 
 import pytest
-from helpers import BOILERPLATE, SEED_000_HEADLINES, cli, seed_text
+from helpers import BOILERPLATE, SEED_000_HEADLINES, cli, seed_ledes, seed_text, within_budget
 from markdown_it import MarkdownIt
 
 from digest.clean import detect_lang
+from digest.config import SETTINGS
 
 
 def run(*args):
@@ -44,9 +45,11 @@ def test_seeds_give_ten_stories_in_full_and_three_in_one_line(briefing):
     lines = re.findall(r"^- (.+?) · \*", briefing, re.M)  # in one line, under a story
     assert len(lines) == 3
     assert sorted(titles + lines) == sorted(SEED_000_HEADLINES + SEED_OTHERS)
+    ledes = seed_ledes()
     for section in full:
         pt, en = re.search(r"^## .+\n\n(.+)\n\n> \*\*.+\*\*\n>\n> (.+)$", section, re.M).groups()
         assert len(pt.split()) > 15 and len(en.split()) > 15
+        assert within_budget(pt, SETTINGS["words"].default, ledes)
         assert detect_lang(pt) == "pt" and detect_lang(en) == "en"
         assert re.search(r"^Fontes? · Sources?( \([\d/: ]+\))?: .*(`seeds/00\d_\w+\.txt`|"
                          r"Agence France-Presse)$", section, re.M)
