@@ -171,63 +171,75 @@ def _bodies(message):
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    """The briefing and the email's text parts of the run never killed, made with a
-    fresh data folder of its own."""
-    folder, inbox = tmp_path_factory.mktemp("uninterrupted"), Inbox()
-    args, env = _killable(folder / "out", folder / "home", inbox)
-    inbox.start()
-    try:
-        done = subprocess.run([sys.executable, "-m", "digest", *map(str, args)], env=env,
-                              capture_output=True, text=True)
-    finally:
+def runs(tmp_path_factory):
+    """The run never killed (None) and one for each kill point, started at once, each
+    with its own folders and inbox: point → (process, its folder, its inbox). Each test
+    waits for its own."""
+    started = {}
+    for point in (None, *KILL_POINTS):
+        folder, inbox = tmp_path_factory.mktemp(point or "uninterrupted"), Inbox()
+        args, env = _killable(folder / "out", folder / "home", inbox)
+        inbox.start()
+        how = [ROOT / "tests" / "helpers.py", point] if point else ["-m", "digest"]
+        with (folder / "stderr").open("w") as stderr:
+            started[point] = (subprocess.Popen([sys.executable, *map(str, how + args)],
+                                               env=env, stdout=subprocess.DEVNULL,
+                                               stderr=stderr), folder, inbox)
+    yield started
+    for process, _, inbox in started.values():
+        if process.poll() is None:  # its test failed first
+            process.kill()
+            process.wait()
         inbox.stop()
-    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(runs):
+    """The briefing and the email's text parts of the run never killed."""
+    process, folder, inbox = runs[None]
+    assert process.wait(timeout=300) == 0, (folder / "stderr").read_text()
     (message,) = inbox.messages()
     return (folder / "out" / f"{KILLED_DAY}.md").read_bytes(), _bodies(message)
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, uninterrupted,
-                                                                     tmp_path):
+def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, runs,
+                                                                     uninterrupted):
     """Killed (-9) where a crash costs most: no half briefing, a whole database, and the
     same run again gives the briefing of a run never killed, byte for byte, and the email
     once."""
     expected, bodies = uninterrupted
-    out, home, inbox = tmp_path / "out", tmp_path / "home", Inbox()
+    process, folder, inbox = runs[point]
+    out, home = folder / "out", folder / "home"
     args, env = _killable(out, home, inbox)
     md = out / f"{KILLED_DAY}.md"
-    inbox.start()
-    try:
-        killed = subprocess.run([sys.executable, ROOT / "tests" / "helpers.py", point,
-                                 *map(str, args)], env=env, capture_output=True, text=True)
-        assert killed.returncode == -signal.SIGKILL, killed.stderr  # it got there
-        half = list(out.glob(f".{md.name}.*.digest-tmp"))
-        if point == "outbox":
-            assert md.read_bytes() == expected
-            assert (out / "outbox" / f"{KILLED_DAY}.eml").exists()
-        else:
-            assert not md.exists()
-        if point == "briefing-write":  # what the kill left is a temporary file apart
-            assert len(half) == 1 and 0 < half[0].stat().st_size < len(expected)
-        db = sqlite3.connect(home / "state.db")
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        if point == "translation-cache":  # the row written before the kill is not kept
-            (key,) = re.findall(r"^killed with (\w+) written$", killed.stderr, re.M)
-            assert db.execute("SELECT COUNT(*) FROM cache WHERE key = ?", (key,)).fetchone() \
-                == (0,)
-        db.close()
-        assert inbox.envelopes == []
-
-        again = subprocess.run([sys.executable, "-m", "digest", *map(str, args)], env=env,
-                               capture_output=True, text=True)
-        assert again.returncode == 0, again.stderr
+    process.wait(timeout=300)
+    said = (folder / "stderr").read_text()
+    assert process.returncode == -signal.SIGKILL, said  # it got there
+    half = list(out.glob(f".{md.name}.*.digest-tmp"))
+    if point == "outbox":
         assert md.read_bytes() == expected
-        (message,) = inbox.messages()
-        assert _bodies(message) == bodies
-        assert not list(out.glob("**/.*.digest-tmp")) and not list(out.glob("outbox/*"))
-    finally:
-        inbox.stop()
+        assert (out / "outbox" / f"{KILLED_DAY}.eml").exists()
+    else:
+        assert not md.exists()
+    if point == "briefing-write":  # what the kill left is a temporary file apart
+        assert len(half) == 1 and 0 < half[0].stat().st_size < len(expected)
+    db = sqlite3.connect(home / "state.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if point == "translation-cache":  # the row written before the kill is not kept
+        (key,) = re.findall(r"^killed with (\w+) written$", said, re.M)
+        assert db.execute("SELECT COUNT(*) FROM cache WHERE key = ?", (key,)).fetchone() \
+            == (0,)
+    db.close()
+    assert inbox.envelopes == []
+
+    again = subprocess.run([sys.executable, "-m", "digest", *map(str, args)], env=env,
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert md.read_bytes() == expected
+    (message,) = inbox.messages()
+    assert _bodies(message) == bodies
+    assert not list(out.glob("**/.*.digest-tmp")) and not list(out.glob("outbox/*"))
 
 
 def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path):
