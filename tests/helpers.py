@@ -1,13 +1,17 @@
 """What the tests share: where things are, the command line run in-process, a free
 port, the seeds' text, isolation from the machine's settings, news pages and feeds as
-sites serve them, an SMTP inbox on loopback, and seed facts several modules check."""
+sites serve them, an SMTP inbox on loopback, seed facts several modules check, and a
+launcher that runs the command line in a child process and kills it at a chosen point
+(`python tests/helpers.py POINT ARGS...`)."""
 from __future__ import annotations
 
 import email
 import email.policy
 import os
 import re
+import signal
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,26 @@ def free_port() -> int:
 def seed_text(prefix: str) -> str:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
+
+
+def within_budget(summary: str, words: int, ledes: set[str]) -> bool:
+    """Whether `summary` keeps to a budget of `words` as digest's rule has it
+    (digest.summarize.first_sentences): whole sentences within `words` words (a
+    sentence cut with '…' as well); or else one of `ledes` alone, kept whole since it is
+    never cut inside, so long as it runs to at most RUN_ON times the budget."""
+    from digest.sentence import word_count
+    from digest.summarize import RUN_ON, closed
+
+    n = word_count(summary)
+    return n <= words or (summary in {closed(lede) for lede in ledes} and n <= RUN_ON * words)
+
+
+def seed_ledes() -> set[str]:
+    """The first sentence of every seed article, as digest reads them."""
+    from digest.pipeline import load
+    from digest.sentence import first_sentence
+
+    return {first_sentence(a.paragraphs[0]) for a in load([SEEDS]) if a.paragraphs}
 
 
 def isolate(mp: pytest.MonkeyPatch, folder: Path) -> Path:
@@ -187,3 +211,114 @@ BOILERPLATE = [
     ("003", "Botão Voltar ao topo"),
     ("004", "Today"),
 ]
+
+
+# Where kill_at can stop a run, as a kill -9 or a power cut would.
+KILL_POINTS = {
+    "translation-cache": "inside the transaction that keeps a batch of translations, one "
+                         "row written, before its commit",
+    "briefing-write": "half of the .md briefing written to its temporary file, before "
+                      "the rename",
+    "outbox": "just after the email is put in the outbox, before anything else",
+}
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class _Through:
+    """A module seen through, with some of its names replaced (for one module's use)."""
+
+    def __init__(self, module, **names):
+        self.__dict__.update(names, _module=module)
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+class _HalfThenDie:
+    """A file whose first write writes half of what it is given, to the disk, then dies."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+    def write(self, data):
+        self.f.write(data[:len(data) // 2])
+        self.f.flush()
+        os.fsync(self.f.fileno())
+        _die()
+
+
+def kill_at(point: str, args: list[str]) -> None:
+    """Run `digest ARGS` in this process and SIGKILL it at `point` (KILL_POINTS), with
+    the product as it is: the point is found by wrapping digest's own functions, and
+    nothing else changes."""
+    import tempfile
+
+    from digest import deliver, state, store
+    from digest.cli import main
+
+    if point == "translation-cache":
+        translate, init = state.CachedTranslator.translate, state.State.__init__
+        translating: list[bool] = []
+        written: list[str] = []
+        rows = 0
+
+        def traced(sql: str) -> None:
+            nonlocal rows
+            if translating and sql.startswith("INSERT OR REPLACE INTO cache"):
+                rows += 1
+                if rows == 1:
+                    written.extend(re.findall(r"VALUES \('(\w+)'", sql))
+                else:  # the first row is in the open transaction
+                    print(f"killed with {written[0]} written", file=sys.stderr, flush=True)
+                    _die()
+
+        def opened(self, *a, **k):
+            init(self, *a, **k)
+            self.db.set_trace_callback(traced)
+
+        def translate_killed(self, texts):
+            translating.append(True)
+            try:
+                return translate(self, texts)
+            finally:
+                translating.pop()
+
+        state.State.__init__ = opened
+        state.CachedTranslator.translate = translate_killed
+    elif point == "briefing-write":
+        names: dict[int, str] = {}
+
+        def mkstemp(**k):
+            fd, name = tempfile.mkstemp(**k)
+            names[fd] = name
+            return fd, name
+
+        def fdopen(fd, *a, **k):
+            f = os.fdopen(fd, *a, **k)
+            return _HalfThenDie(f) if ".md." in Path(names.get(fd, "")).name else f
+
+        store.tempfile = _Through(tempfile, mkstemp=mkstemp)
+        store.os = _Through(os, fdopen=fdopen)
+    elif point == "outbox":
+        queue = deliver.Mailroom.queue
+
+        def queue_killed(self, *a, **k):
+            queue(self, *a, **k)
+            _die()
+        deliver.Mailroom.queue = queue_killed
+    else:
+        raise SystemExit(f"kill_at: no point {point!r}; choose from {', '.join(KILL_POINTS)}")
+    main(args, prog_name="digest")
+
+
+if __name__ == "__main__":
+    kill_at(sys.argv[1], sys.argv[2:])

@@ -1,12 +1,11 @@
 """Backends come from entry points, as a third-party plugin's would: a fake plugin,
 installed as a distribution's metadata on the path and nowhere else, is listed by
 `digest backends` and used by `digest run`."""
-import os
 import subprocess
 import sys
 
 import pytest
-from helpers import ROOT, SEEDS
+from helpers import SEEDS, cli
 
 PLUGIN = '''
 class Shout:
@@ -46,14 +45,26 @@ def plugin(tmp_path):
     return tmp_path
 
 
-def digest_process(plugin, *args, input=None, **env):
-    return subprocess.run([sys.executable, "-m", "digest", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, input=input,
-                          env={**os.environ, "PYTHONPATH": str(plugin), **env})
+def digest_with(plugins, *args, input=None, **env) -> subprocess.CompletedProcess:
+    """`digest ARGS`, in this process, with the distributions in the folder `plugins` on
+    the path as if installed there: importlib.metadata finds their entry points as it
+    finds pip's. Their modules and the list of backends are forgotten after."""
+    from digest import backends
+
+    sys.path.insert(0, str(plugins))
+    backends.registered.cache_clear()
+    try:
+        result = cli(*args, input=input, env=env)
+    finally:
+        sys.path.remove(str(plugins))
+        backends.registered.cache_clear()
+        for name in [m for m in sys.modules if m.startswith(("digest_shout", "digest_broken"))]:
+            del sys.modules[name]
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
-    done = digest_process(plugin, "backends")
+    done = digest_with(plugin, "backends")
     assert done.returncode == 0, done.stderr
     rows = [line.split() for line in done.stdout.splitlines()]
     assert rows[0] == ["kind", "name", "provided", "by"]
@@ -70,7 +81,7 @@ def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
 
 def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_process(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
+    done = digest_with(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
                           "--summarizer", "shout", "--translator", "echo")
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "out" / "2026-11-22.md").read_text()
@@ -81,7 +92,7 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     # summarized afresh, not taken from the cache.
     settings = tmp_path / "digest.toml"
     settings.write_text('[backends.shout]\nstyle = "?!"\n')
-    again = digest_process(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
+    again = digest_with(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
                            "--summarizer", "shout", "--translator", "echo",
                            DIGEST_CONFIG=str(settings))
     assert again.returncode == 0 and "summaries from the cache" not in again.stdout
@@ -89,7 +100,7 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
 
 
 def test_an_unknown_backend_names_those_installed(plugin):
-    done = digest_process(plugin, "run", "--summarizer", "magic")
+    done = digest_with(plugin, "run", "--summarizer", "magic")
     assert done.returncode == 1
     assert done.stderr == ("Error: unknown summarizer 'magic': choose from extractive, "
                            "hf:MODEL, shout\n")
@@ -190,7 +201,7 @@ def broken(tmp_path):
 
 
 def test_a_plugin_that_cannot_be_imported_is_listed_with_why(broken):
-    done = digest_process(broken, "backends")
+    done = digest_with(broken, "backends")
     assert done.returncode == 0, done.stderr
     (row,) = [line for line in done.stdout.splitlines() if " missing " in line]
     assert row.split(None, 2)[2] == ("digest_missing:Gone (digest-broken 0.1): cannot be "
@@ -199,10 +210,9 @@ def test_a_plugin_that_cannot_be_imported_is_listed_with_why(broken):
 
 
 @pytest.mark.parametrize("name", FAILING)
-def test_a_failing_summarizer_plugin_falls_back_with_a_note_or_stops_with_strict(
-        broken, tmp_path, name):
+def test_a_failing_summarizer_plugin_falls_back_with_a_note(broken, tmp_path, name):
     seed, out = SEEDS / "002_92a03ea6e66c8f79.txt", tmp_path / "out"
-    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt",
+    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt",
                           "--summarizer", name)
     assert done.returncode == 0, done.stderr
     assert done.stderr == (f"digest: warning: {FAILING[name]}; using the embedded extractive "
@@ -212,9 +222,17 @@ def test_a_failing_summarizer_plugin_falls_back_with_a_note_or_stops_with_strict
     assert f"*Nota: {name} {how}: summaries by the embedded extractive*" in md
     assert "*Resumos: extractive · digest " in md
     assert "O norte-coreano falou em um 'dever fraternal'" in md  # the extractive's summary
-    strict = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "strict",
-                            "-l", "pt", "--summarizer", name, "--strict")
+
+
+# --strict takes one path for every plugin that fails at run time, one for every plugin
+# that fails to load: one of each.
+@pytest.mark.parametrize("name", ["raises", "missing"])
+def test_with_strict_a_failing_summarizer_plugin_stops_the_run(broken, tmp_path, name):
+    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
+    strict = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l",
+                            "pt", "--summarizer", name, "--strict")
     assert (strict.returncode, strict.stderr) == (1, f"Error: {FAILING[name]}\n")
+    assert not (tmp_path / "2026-11-22.md").exists()
 
 
 def _corpus(folder):
@@ -229,7 +247,7 @@ def _corpus(folder):
 
 def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l", "pt",
+    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l", "pt",
                           "--summarizer", "flood", "--words", "20")
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "2026-11-22.md").read_text()
@@ -238,11 +256,11 @@ def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_p
     summary = md.split("\n## 1. ")[1].split("\n\n")[1]  # under the story's headline
     assert summary.startswith("\\# Manchete falsa - item Uma frase")
     assert len(summary.split()) <= 20 and len(md) < 5000
-    shown = digest_process(broken, "summarize", seed, "--summarizer", "flood", "--words", "20")
+    shown = digest_with(broken, "summarize", seed, "--summarizer", "flood", "--words", "20")
     assert shown.returncode == 0, shown.stderr
     _, summary = shown.stdout.strip().split("\n\n")
     assert summary.startswith("# Manchete falsa - item Uma frase") and len(summary.split()) <= 20
-    scored = digest_process(broken, "eval", _corpus(tmp_path), "--summarizer", "flood",
+    scored = digest_with(broken, "eval", _corpus(tmp_path), "--summarizer", "flood",
                             "--json", "--words", "20")
     assert scored.returncode == 0, scored.stderr
 
@@ -251,16 +269,16 @@ def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_p
 def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, tmp_path,
                                                                         command):
     what = SEEDS / "002_92a03ea6e66c8f79.txt" if command == "summarize" else _corpus(tmp_path)
-    done = digest_process(broken, command, what, "--summarizer", "fewer")
+    done = digest_with(broken, command, what, "--summarizer", "fewer")
     assert (done.returncode, done.stderr) == (1, f"Error: {FAILING['fewer']}\n")
 
 
 def test_a_failing_translator_plugin_costs_its_stories_or_is_one_line(broken, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_process(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path,
+    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path,
                           "--translator", "garbled")
     assert done.returncode == 0, done.stderr
     assert "English translation unavailable" in (tmp_path / "2026-11-22.md").read_text()
-    done = digest_process(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")
+    done = digest_with(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")
     assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith("Error: translator garbled failed (ValueError: zip() ")

@@ -3,6 +3,10 @@ checked for what it prints: the shape of its table, and the lines that say it me
 what it claims (same briefing, identical outputs, lines in = lines out, the settings it
 chose), never its timings. So that they cost little time, the selected benches start
 together (a module fixture) and share the cores; each test waits for its own.
+
+Most are marked slow: even tiny, a bench runs digest and its peers as whole processes,
+each size afresh (hf_batching imports torch in three), 9 to 60 s each on 2 busy cores.
+What they run keeps quick tests of its own; the quick run keeps the two cheapest benches.
 """
 from __future__ import annotations
 
@@ -81,6 +85,7 @@ def all_cached(line: str) -> None:
     assert sentences and int(sentences[1]) > 0
 
 
+@pytest.mark.slow
 def test_pipeline(benches):
     lines = printed(benches, "pipeline")
     assert re.fullmatch(r"6 synthetic files; `digest run --top 0 --minutes 0`: \d+ stories "
@@ -98,6 +103,7 @@ def test_pipeline(benches):
     assert len(lines) == 11
 
 
+@pytest.mark.slow
 def test_scale(benches):
     lines = printed(benches, "scale")
     assert lines[0].startswith("synthetic articles through `digest run --lang pt`")
@@ -133,6 +139,7 @@ def test_rerun(benches):
     assert len(lines) == 4
 
 
+@pytest.mark.slow
 def test_translate(benches):
     lines = printed(benches, "translate")
     assert re.fullmatch(r"10 lines \(9 with text, \d+ words\), \d+ cores", lines[0])
@@ -156,6 +163,7 @@ def test_translate(benches):
     assert len(lines) == 9
 
 
+@pytest.mark.slow
 def test_tune(benches):
     lines = printed(benches, "tune")
     assert lines[0].endswith(": 4 stories, 12 articles; 2-fold cross-validation over "
@@ -178,6 +186,7 @@ def test_tune(benches):
                         chosen[3])
 
 
+@pytest.mark.slow
 def test_linear(benches):
     lines = printed(benches, "linear")
     assert re.fullmatch(r"single-paragraph articles of short sentences through `digest run "
@@ -198,6 +207,7 @@ def test_linear(benches):
     assert len(lines) == 10
 
 
+@pytest.mark.slow
 def test_hf_batching(benches):
     lines = printed(benches, "hf_batching")
     assert lines[0].startswith("tiny T5 (d_model 32, 2+2 layers), random weights")
@@ -208,6 +218,7 @@ def test_hf_batching(benches):
     assert len(lines) == 5
 
 
+@pytest.mark.slow
 def test_follow(benches):
     lines = printed(benches, "follow")
     assert lines[0] == ("10 synthetic articles a day, 2 earlier days; `digest run --lang pt`, "

@@ -1,16 +1,30 @@
 """Day-over-day runs: each briefing holds what is new; re-running a day reproduces it;
 HTML pages, URLs and feeds from a real HTTP server on 127.0.0.1; kept state."""
+import os
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
-from helpers import PORT_STRIKE, RAIN, SEEDS, VACCINE, atom, briefing, cli, page, rss, titles
+import pytest
+from helpers import (
+    KILL_POINTS,
+    PORT_STRIKE,
+    RAIN,
+    ROOT,
+    SEEDS,
+    VACCINE,
+    Inbox,
+    atom,
+    briefing,
+    cli,
+    page,
+    rss,
+    titles,
+)
 from site_server import slow
-
-from digest import __version__
 
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 
@@ -140,40 +154,92 @@ def test_urls_and_feeds_from_the_settings(site, isolated_settings, tmp_path):
     assert len(titles(briefing(tmp_path, "2026-11-21"))) == 2
 
 
-def _synthetic(folder, n):
-    """n distinct articles from the seeds' paragraphs."""
-    from digest.pipeline import load
-    paragraphs = [p for a in load([SEEDS]) for p in a.paragraphs if len(p.split()) > 12]
-    folder.mkdir()
-    for i in range(n):
-        body = [paragraphs[(i * 7 + k) % len(paragraphs)] for k in range(4)]
-        (folder / f"{i:04d}.txt").write_text(
-            f"Notícia número {i} sobre a guerra e a diplomacia\n\n" + "\n\n".join(body)
-            + f"\n\nEste é o texto próprio da notícia {i}, publicada nesta sexta-feira.")
+KILLED_DAY = "2026-11-22"
 
 
-def test_a_killed_run_leaves_no_half_briefing_and_no_corrupt_state(tmp_path):
-    _synthetic(tmp_path / "in", 300)
-    home, out = tmp_path / "home", tmp_path / "out"
-    env = {**__import__("os").environ, "DIGEST_HOME": str(home)}
-    command = [sys.executable, "-m", "digest", "run", str(tmp_path / "in"), "-d",
-               "2026-11-22", "-o", str(out)]
-    for delay in (0.3, 1.0, 2.0):  # while reading, translating, writing (roughly)
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        md = out / "2026-11-22.md"
-        assert not md.exists() or md.read_text().rstrip().endswith(f"digest {__version__}*")
-        if (home / "state.db").exists():  # killed before it made one: nothing to damage
-            db = sqlite3.connect(home / "state.db")
-            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            db.close()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "articles in 300 files" in done.stdout
-    assert not [p for p in out.iterdir() if p.name.endswith(".digest-tmp")]
+def _killable(out, home, inbox):
+    """A real run, translated and sent to `inbox`, that kills may stop: (its arguments,
+    its environment)."""
+    env = {**os.environ, "DIGEST_HOME": str(home), "DIGEST_SMTP_HOST": "127.0.0.1",
+           "DIGEST_SMTP_PORT": str(inbox.port), "DIGEST_SMTP_SECURITY": "none",
+           "DIGEST_FROM": "digest@example.org", "DIGEST_TO": "ana@example.org"}
+    return ["run", SEED["002"], SEED["003"], "-d", KILLED_DAY, "-o", out, "--send"], env
+
+
+def _bodies(message):
+    return [message.get_body((kind,)).get_content() for kind in ("plain", "html")]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The run never killed (None) and one for each kill point, started at once, each
+    with its own folders and inbox: point → (process, its folder, its inbox). Each test
+    waits for its own."""
+    started = {}
+    for point in (None, *KILL_POINTS):
+        folder, inbox = tmp_path_factory.mktemp(point or "uninterrupted"), Inbox()
+        args, env = _killable(folder / "out", folder / "home", inbox)
+        inbox.start()
+        how = [ROOT / "tests" / "helpers.py", point] if point else ["-m", "digest"]
+        with (folder / "stderr").open("w") as stderr:
+            started[point] = (subprocess.Popen([sys.executable, *map(str, how + args)],
+                                               env=env, stdout=subprocess.DEVNULL,
+                                               stderr=stderr), folder, inbox)
+    yield started
+    for process, _, inbox in started.values():
+        if process.poll() is None:  # its test failed first
+            process.kill()
+            process.wait()
+        inbox.stop()
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(runs):
+    """The briefing and the email's text parts of the run never killed."""
+    process, folder, inbox = runs[None]
+    assert process.wait(timeout=300) == 0, (folder / "stderr").read_text()
+    (message,) = inbox.messages()
+    return (folder / "out" / f"{KILLED_DAY}.md").read_bytes(), _bodies(message)
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, runs,
+                                                                     uninterrupted):
+    """Killed (-9) where a crash costs most: no half briefing, a whole database, and the
+    same run again gives the briefing of a run never killed, byte for byte, and the email
+    once."""
+    expected, bodies = uninterrupted
+    process, folder, inbox = runs[point]
+    out, home = folder / "out", folder / "home"
+    args, env = _killable(out, home, inbox)
+    md = out / f"{KILLED_DAY}.md"
+    process.wait(timeout=300)
+    said = (folder / "stderr").read_text()
+    assert process.returncode == -signal.SIGKILL, said  # it got there
+    half = list(out.glob(f".{md.name}.*.digest-tmp"))
+    if point == "outbox":
+        assert md.read_bytes() == expected
+        assert (out / "outbox" / f"{KILLED_DAY}.eml").exists()
+    else:
+        assert not md.exists()
+    if point == "briefing-write":  # what the kill left is a temporary file apart
+        assert len(half) == 1 and 0 < half[0].stat().st_size < len(expected)
+    db = sqlite3.connect(home / "state.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if point == "translation-cache":  # the row written before the kill is not kept
+        (key,) = re.findall(r"^killed with (\w+) written$", said, re.M)
+        assert db.execute("SELECT COUNT(*) FROM cache WHERE key = ?", (key,)).fetchone() \
+            == (0,)
+    db.close()
+    assert inbox.envelopes == []
+
+    again = subprocess.run([sys.executable, "-m", "digest", *map(str, args)], env=env,
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert md.read_bytes() == expected
+    (message,) = inbox.messages()
+    assert _bodies(message) == bodies
+    assert not list(out.glob("**/.*.digest-tmp")) and not list(out.glob("outbox/*"))
 
 
 def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path):

