@@ -71,9 +71,10 @@ def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     assert cold.exit_code == 0 and "from the cache" not in cold.stdout
     md = briefing(out, "2026-11-22")
     warm = cli("run", SEEDS, "-d", "2026-11-22", "-o", out)
-    # Ten stories in full (summaries and their translations), three headlines.
+    # Ten stories in full (summaries and their translations, and the seven lines in
+    # brief cut from a long lede), three headlines.
     assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 10 summaries from "
-                                "the cache; 40 translations from the cache)\n")
+                                "the cache; 47 translations from the cache)\n")
     assert briefing(out, "2026-11-22") == md
 
 
