@@ -4,6 +4,7 @@ wheel installed in a fresh venv outside the source tree.
 
     python .ci/check_dist.py [PYTEST ARGS]    # default: -m "not slow" (CI ran those)
 """
+
 from __future__ import annotations
 
 import shutil
@@ -21,9 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_FOLDERS = {"templates": "digest/templates", "prompts": "digest/prompts"}
 TYPED = "digest/py.typed"
 # What the test suite needs beside the package.
-SDIST = ["LICENSE", "README.md", "pyproject.toml", "tests/conftest.py", "tests/models.py",
-         "tests/site_server.py", "seeds/000_87b21344010ebffb.txt", "bench/tune.py",
-         "docs/python-api.md"]
+SDIST = [
+    "LICENSE",
+    "README.md",
+    "pyproject.toml",
+    "tests/conftest.py",
+    "tests/models.py",
+    "tests/site_server.py",
+    "seeds/000_87b21344010ebffb.txt",
+    "bench/tune.py",
+    "docs/python-api.md",
+]
 # The slow tests ran against the source in CI just before; the rest cover every module.
 PYTEST_ARGS = ["-m", "not slow"]
 # Run by the fresh venv's python from the unpacked sdist: where digest and its data
@@ -39,15 +48,19 @@ print(digest.__file__, *missing, sep="\n")
 
 
 def run(*command: str | Path, cwd: Path | None = None, env: dict | None = None) -> str:
-    return subprocess.run([str(c) for c in command], cwd=cwd, env=env, check=True,
-                          stdout=subprocess.PIPE, text=True).stdout
+    return subprocess.run(
+        [str(c) for c in command], cwd=cwd, env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
 
 
 def package_data(clone: Path) -> list[str]:
     """The data files the wheel must hold, as paths inside it."""
-    data = sorted(f"{inside}/{path.name}" for folder, inside in DATA_FOLDERS.items()
-                  for path in (clone / folder).iterdir()
-                  if path.is_file() and path.suffix != ".py")
+    data = sorted(
+        f"{inside}/{path.name}"
+        for folder, inside in DATA_FOLDERS.items()
+        for path in (clone / folder).iterdir()
+        if path.is_file() and path.suffix != ".py"
+    )
     return [*data, TYPED]
 
 
@@ -65,8 +78,7 @@ def check_contents(wheel: Path, sdist: Path, data: list[str]) -> list[str]:
         missing.append("LICENSE")
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     points = zipfile.ZipFile(wheel).read(entry_points).decode()
-    missing += [g for g in ("[digest.summarizers]", "[digest.translators]")
-                if g not in points]
+    missing += [g for g in ("[digest.summarizers]", "[digest.translators]") if g not in points]
     with tarfile.open(sdist) as tar:
         top = tar.getnames()[0].split("/")[0]
         members = {n.removeprefix(top + "/") for n in tar.getnames()}
@@ -84,10 +96,19 @@ def fresh_venv(venv: Path, wheel: Path) -> Path:
     # digest is found first; the .pth files in those appended folders are not read
     # (Python reads them only in its own site folders), so the editable install's import
     # hook does not reach the new venv. The probe below checks where digest comes from.
-    run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps",
-        "--no-index", wheel)
-    own = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
-               .strip())
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-index",
+        wheel,
+    )
+    own = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip())
     borrowed = [p for p in dict.fromkeys(site.getsitepackages()) if Path(p).is_dir()]
     (own / "_check_dist_dependencies.pth").write_text("".join(f"{p}\n" for p in borrowed))
     return own
@@ -105,9 +126,11 @@ def main() -> None:
         missing = check_contents(wheel, sdist, data + code)
         if missing:
             sys.exit(f"check_dist: missing from the distributions: {', '.join(missing)}")
-        print(f"check_dist: {wheel.name} holds the {len(code)} modules, the {len(data)} data "
-              f"files (py.typed too), the licence and the entry points; {sdist.name} holds "
-              "the tests' helpers and samples")
+        print(
+            f"check_dist: {wheel.name} holds the {len(code)} modules, the {len(data)} data "
+            f"files (py.typed too), the licence and the entry points; {sdist.name} holds "
+            "the tests' helpers and samples"
+        )
 
         with tarfile.open(sdist) as tar:
             top = work / tar.getnames()[0].split("/")[0]
@@ -120,19 +143,37 @@ def main() -> None:
         venv = work / "venv"
         site_packages = fresh_venv(venv, wheel)
         env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(work)}
-        imported, *lacking = run(venv / "bin" / "python", "-c", PROBE, *data, cwd=top,
-                                 env=env).splitlines()
+        imported, *lacking = run(
+            venv / "bin" / "python", "-c", PROBE, *data, cwd=top, env=env
+        ).splitlines()
         if lacking or not Path(imported).is_relative_to(site_packages):
-            sys.exit(f"check_dist: the installed wheel gives digest from {imported}"
-                     + (f", without {', '.join(lacking)}" if lacking else ""))
-        print(f"check_dist: the tests import digest from {imported}, the fresh venv's "
-              "installed wheel, with all its data")
-        done = subprocess.run([venv / "bin" / "python", "-m", "pytest", "-q", "-rs", "-p",
-                               "no:cacheprovider", *(sys.argv[1:] or PYTEST_ARGS)],
-                              cwd=top, env=env)
+            sys.exit(
+                f"check_dist: the installed wheel gives digest from {imported}"
+                + (f", without {', '.join(lacking)}" if lacking else "")
+            )
+        print(
+            f"check_dist: the tests import digest from {imported}, the fresh venv's "
+            "installed wheel, with all its data"
+        )
+        done = subprocess.run(
+            [
+                venv / "bin" / "python",
+                "-m",
+                "pytest",
+                "-q",
+                "-rs",
+                "-p",
+                "no:cacheprovider",
+                *(sys.argv[1:] or PYTEST_ARGS),
+            ],
+            cwd=top,
+            env=env,
+        )
         if done.returncode:
-            sys.exit(f"check_dist: the sdist's tests failed against the installed wheel "
-                     f"(pytest exit status {done.returncode})")
+            sys.exit(
+                f"check_dist: the sdist's tests failed against the installed wheel "
+                f"(pytest exit status {done.returncode})"
+            )
 
 
 if __name__ == "__main__":

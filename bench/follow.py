@@ -8,6 +8,7 @@ the last day's run twice, each as a whole process from a copy of that data folde
 with `--follow DAYS` (every earlier day's events recalled and matched) and with
 `--follow 0`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,7 @@ def main() -> None:
         for d in range(opts.days + 1):
             folder = Path(tmp) / f"day{d}"
             folder.mkdir()
-            for f in files[d * opts.n:(d + 1) * opts.n]:
+            for f in files[d * opts.n : (d + 1) * opts.n]:
                 f.rename(folder / f.name)
             folders.append(folder)
         data = Path(tmp) / "data"
@@ -49,18 +50,30 @@ def main() -> None:
         for follow in (opts.days, 0):
             copy = Path(tmp) / f"data{follow}"
             shutil.copytree(data, copy)
-            runs[follow] = digest_run(folders[-1], copy, "--lang", "pt", "-d",
-                                      dates[-1].isoformat(), "--follow", str(follow))
+            runs[follow] = digest_run(
+                folders[-1],
+                copy,
+                "--lang",
+                "pt",
+                "-d",
+                dates[-1].isoformat(),
+                "--follow",
+                str(follow),
+            )
         md = (Path(tmp) / f"data{opts.days}" / "out" / f"{dates[-1]}.md").read_text()
     stories = run_counts(runs[0])[0]
-    print(f"{opts.n} synthetic articles a day, {opts.days} earlier days; `digest run --lang "
-          f"pt`, whole process; {os.cpu_count()} cores")
+    print(
+        f"{opts.n} synthetic articles a day, {opts.days} earlier days; `digest run --lang "
+        f"pt`, whole process; {os.cpu_count()} cores"
+    )
     print(f"{'':22}seconds  peak RSS MB")
     for follow, run in runs.items():
         print(f"{'--follow ' + str(follow):22}{run.seconds:7.2f}  {run.rss_mb:11.0f}")
     cost = runs[opts.days].seconds / runs[0].seconds - 1
-    print(f"looking back {opts.days} days costs {cost:+.0%} (target: at most +10%); "
-          f"{md.count('[Desde ')} of {stories} stories marked as continuing")
+    print(
+        f"looking back {opts.days} days costs {cost:+.0%} (target: at most +10%); "
+        f"{md.count('[Desde ')} of {stories} stories marked as continuing"
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ scored against the exact grouping (B-cubed precision, recall, F1; 1.000: the sam
 Then the same two ways on a day of real news, the evaluation corpus (cstnews-dev).
 The size must let the exact grouping run: 10,000 articles need about 3 GB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,10 @@ def row(name: str, way: Callable[[], list[list[int]]], exact: list[int] | None) 
     found = way()
     seconds = time.perf_counter() - t0
     score = evaluate.b_cubed(found, exact or labels(found))
-    print(f"{name:34}{seconds:9.2f}{len(found):9d}{max(map(len, found)):9d}"
-          f"{score['precision']:11.3f}{score['recall']:8.3f}{score['f1']:7.3f}")
+    print(
+        f"{name:34}{seconds:9.2f}{len(found):9d}{max(map(len, found)):9d}"
+        f"{score['precision']:11.3f}{score['recall']:8.3f}{score['f1']:7.3f}"
+    )
     return labels(found)
 
 
@@ -90,19 +93,20 @@ def main() -> None:
         articles = pipeline.load([Path(tmp)])
     x, t = cluster.vectors(articles), cluster.THRESHOLD
     print(f"{opts.n} synthetic files, {len(articles)} articles; threshold {t}")
-    print(f"{'':34}{'seconds':>9}{'stories':>9}{'largest':>9}   B-cubed against exact: "
-          "P, R, F1")
+    print(f"{'':34}{'seconds':>9}{'stories':>9}{'largest':>9}   B-cubed against exact: P, R, F1")
     exact = row("similarity alone: scipy, dense", lambda: scipy_dense(x, t), None)
     row("similarity alone: all pairs", lambda: cluster.groups(x, t, shared=EVERY), exact)
     row("similarity alone: candidates", lambda: cluster.groups(x, t, shared=FEW), exact)
-    exact = row("event test: all pairs (exact)",
-                lambda: cluster.group(articles, shared=EVERY).members, None)
+    exact = row(
+        "event test: all pairs (exact)", lambda: cluster.group(articles, shared=EVERY).members, None
+    )
     row("event test: candidates", lambda: cluster.group(articles, shared=FEW).members, exact)
     if opts.corpus.is_dir():
         news, _ = evaluate.day(evaluate.read_corpus(opts.corpus))
         print(f"real news: {opts.corpus.name}, {len(news)} articles as one day")
-        exact = row("event test: all pairs (exact)",
-                    lambda: cluster.group(news, shared=EVERY).members, None)
+        exact = row(
+            "event test: all pairs (exact)", lambda: cluster.group(news, shared=EVERY).members, None
+        )
         row("event test: candidates", lambda: cluster.group(news, shared=FEW).members, exact)
 
 

@@ -5,6 +5,7 @@ them, the ceiling of translation, run in a child of its own as
 
     python bench/helpers.py engine SENTENCES.json
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,11 +84,16 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> Child:
     """Run `command` to its end; a failure stops the bench with the child's stderr."""
     with tempfile.TemporaryDirectory() as tmp:
         figures = Path(tmp) / "figures.json"
-        done = subprocess.run([sys.executable, "-c", LAUNCHER, str(figures), *command],
-                              env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(figures), *command],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
-            raise SystemExit(f"{' '.join(command)}: exit status {done.returncode}\n"
-                             f"{done.stderr[-3000:]}")
+            raise SystemExit(
+                f"{' '.join(command)}: exit status {done.returncode}\n{done.stderr[-3000:]}"
+            )
         return Child(**json.loads(figures.read_text()), stdout=done.stdout)
 
 
@@ -99,8 +105,21 @@ def digest_run(folder: Path, data: Path, *options: str) -> Child:
     settings.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_")}
     env |= {"DIGEST_HOME": str(data / "home"), "DIGEST_CONFIG": str(settings)}
-    return measured([sys.executable, "-m", "digest", "run", str(folder), "-d", DAY.isoformat(),
-                     "-o", str(data / "out"), *options], env)
+    return measured(
+        [
+            sys.executable,
+            "-m",
+            "digest",
+            "run",
+            str(folder),
+            "-d",
+            DAY.isoformat(),
+            "-o",
+            str(data / "out"),
+            *options,
+        ],
+        env,
+    )
 
 
 def what_run_made(run: Child) -> str:
@@ -110,8 +129,9 @@ def what_run_made(run: Child) -> str:
 
 def run_counts(run: Child) -> tuple[int, int, int]:
     """The stories, articles and files `digest run` said its briefing holds."""
-    found = re.match(r"(\d+) stor(?:y|ies) from (\d+) articles? in (\d+) files?",
-                     what_run_made(run))
+    found = re.match(
+        r"(\d+) stor(?:y|ies) from (\d+) articles? in (\d+) files?", what_run_made(run)
+    )
     if found is None:
         raise SystemExit(f"unexpected output of digest run: {run.stdout!r}")
     stories, articles, files = map(int, found.groups())
@@ -142,15 +162,21 @@ def translated_sentences(data: Path, words: int, top: int, minutes: int) -> list
         # From the cache only: the engine loads on a miss, and a miss stops the bench below.
         cached = CachedTranslator(backends.load("translator", "bergamot"), state)
         recorder = Recorder(cached)
-        briefing = pipeline.build(state.for_briefing(DAY), DAY, summarizer, recorder, words,
-                                  ("pt", "en"), top, minutes)
+        briefing = pipeline.build(
+            state.for_briefing(DAY), DAY, summarizer, recorder, words, ("pt", "en"), top, minutes
+        )
         (kept,) = state.db.execute("SELECT COUNT(*) FROM cache").fetchone()
     sentences = recorder.asked
-    if (summarizer.hits, cached.hits, kept) != (len(briefing.full), len(sentences),
-                                                len(briefing.full) + len(sentences)):
-        raise SystemExit(f"{data}: the briefing built again is not the run's ({summarizer.hits}"
-                         f" summaries and {cached.hits} of {len(sentences)} sentences from "
-                         f"its cache, which holds {kept} entries)")
+    if (summarizer.hits, cached.hits, kept) != (
+        len(briefing.full),
+        len(sentences),
+        len(briefing.full) + len(sentences),
+    ):
+        raise SystemExit(
+            f"{data}: the briefing built again is not the run's ({summarizer.hits}"
+            f" summaries and {cached.hits} of {len(sentences)} sentences from "
+            f"its cache, which holds {kept} entries)"
+        )
     return sentences
 
 

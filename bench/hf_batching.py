@@ -20,6 +20,7 @@ It prints seconds, articles/s and peak RSS for each, the speed ratio, and how ma
 outputs are identical. --tiny builds a small T5 (d_model 32, 2+2 layers, vocabulary
 800) instead: a quick run of the same paths, its figures meaningless.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,7 @@ from helpers import ROOT, measured
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-T5_BASE = dict(d_model=768, d_ff=3072, num_layers=12, num_decoder_layers=12, num_heads=12,
-               d_kv=64)
+T5_BASE = dict(d_model=768, d_ff=3072, num_layers=12, num_decoder_layers=12, num_heads=12, d_kv=64)
 TINY = dict(d_model=32, d_ff=64, num_layers=2, num_heads=2, d_kv=16)
 
 
@@ -73,14 +73,20 @@ def run_naive(model_dir: Path, articles: list[str], tokens: int) -> list[str]:
     out = []
     for text in articles:
         if summarize is not None:
-            result = summarize("summarize: " + text, max_new_tokens=tokens,
-                               min_new_tokens=tokens, do_sample=False, num_beams=1)
+            result = summarize(
+                "summarize: " + text,
+                max_new_tokens=tokens,
+                min_new_tokens=tokens,
+                do_sample=False,
+                num_beams=1,
+            )
             out.append(result[0]["summary_text"])
             continue
         inputs = tokenizer("summarize: " + text, return_tensors="pt", truncation=True)
         with torch.no_grad():
-            ids = model.generate(**inputs, max_new_tokens=tokens, min_new_tokens=tokens,
-                                 do_sample=False, num_beams=1)
+            ids = model.generate(
+                **inputs, max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False, num_beams=1
+            )
         out.append(tokenizer.decode(ids[0], skip_special_tokens=True))
     return [" ".join(o.split()) for o in out]
 
@@ -105,15 +111,17 @@ def child(args) -> None:
     else:
         outputs = run_ours(Path(args.model), articles, args.tokens, args.batch_size)
     seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "outputs": outputs,
-                      "threads": torch.get_num_threads()}))
+    print(json.dumps({"seconds": seconds, "outputs": outputs, "threads": torch.get_num_threads()}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=64, help="articles")
-    parser.add_argument("--tokens", type=int, help="forced summary length [default: the "
-                        "token budget of a --words summary]")
+    parser.add_argument(
+        "--tokens",
+        type=int,
+        help="forced summary length [default: the token budget of a --words summary]",
+    )
     parser.add_argument("--words", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--tiny", action="store_true", help="a small T5 (a quick run)")
@@ -133,38 +141,63 @@ def main() -> None:
     transformers.utils.logging.disable_progress_bar()  # saving the model's weights
     with tempfile.TemporaryDirectory() as tmp:
         text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt"))
-        model_dir = build_t5(Path(tmp) / "t5", text, vocab=800 if args.tiny else 4000,
-                             max_length=512, **(TINY if args.tiny else T5_BASE))
+        model_dir = build_t5(
+            Path(tmp) / "t5",
+            text,
+            vocab=800 if args.tiny else 4000,
+            max_length=512,
+            **(TINY if args.tiny else T5_BASE),
+        )
         tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
         articles = fitting_articles(args.n, tokenizer, 512)
         if args.tokens is None:
             args.tokens = HFSummarizer.budget(
                 sum(len(tokenizer(a).input_ids) for a in articles),
-                sum(len(a.split()) for a in articles), args.words)
+                sum(len(a.split()) for a in articles),
+                args.words,
+            )
         lengths = sorted(len(tokenizer("summarize: " + a).input_ids) for a in articles)
         (Path(tmp) / "articles.json").write_text(json.dumps(articles))
         results = {}
         for path in ("naive", "ours"):
             done = measured(
-                [sys.executable, __file__, "--path", path, "--model", str(model_dir),
-                 "--articles", str(Path(tmp) / "articles.json"), "--tokens", str(args.tokens),
-                 "--batch-size", str(args.batch_size)])
+                [
+                    sys.executable,
+                    __file__,
+                    "--path",
+                    path,
+                    "--model",
+                    str(model_dir),
+                    "--articles",
+                    str(Path(tmp) / "articles.json"),
+                    "--tokens",
+                    str(args.tokens),
+                    "--batch-size",
+                    str(args.batch_size),
+                ]
+            )
             results[path] = done.last_json() | {"rss": done.rss_mb}
 
     naive, ours = results["naive"], results["ours"]
     same = sum(a == b for a, b in zip(naive["outputs"], ours["outputs"]))
     shape = "tiny T5 (d_model 32, 2+2 layers)" if args.tiny else "T5-base shape"
-    print(f"{shape}, random weights, vocab {len(tokenizer)}; {args.n} articles of "
-          f"{lengths[0]}-{lengths[-1]} tokens (median {lengths[len(lengths) // 2]}); "
-          f"{args.tokens} new tokens each (--words {args.words}), greedy; "
-          f"{naive['threads']} CPU threads; "
-          f"transformers {transformers.__version__}")
+    print(
+        f"{shape}, random weights, vocab {len(tokenizer)}; {args.n} articles of "
+        f"{lengths[0]}-{lengths[-1]} tokens (median {lengths[len(lengths) // 2]}); "
+        f"{args.tokens} new tokens each (--words {args.words}), greedy; "
+        f"{naive['threads']} CPU threads; "
+        f"transformers {transformers.__version__}"
+    )
     print(f"{'':32}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
-    for name, r in (("naive loop (pipeline per article)", naive),
-                    (f"digest (batches of {args.batch_size})", ours)):
+    for name, r in (
+        ("naive loop (pipeline per article)", naive),
+        (f"digest (batches of {args.batch_size})", ours),
+    ):
         print(f"{name:32}{r['seconds']:9.1f}{args.n / r['seconds']:12.2f}{r['rss']:13.0f}")
-    print(f"digest is {naive['seconds'] / ours['seconds']:.1f}x faster; "
-          f"{same}/{args.n} outputs identical")
+    print(
+        f"digest is {naive['seconds'] / ours['seconds']:.1f}x faster; "
+        f"{same}/{args.n} outputs identical"
+    )
     for a, b in zip(naive["outputs"], ours["outputs"]):
         if a != b:
             print(f"first difference:\n  naive: {a}\n  ours:  {b}")

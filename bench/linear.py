@@ -22,6 +22,7 @@ Each run has a data folder of its own; both must make the same briefing.
 is one such run (the bench starts it): it prints what the run made, its seconds and
 the warnings it gave, as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,13 @@ def short_sentences(corpus: Path) -> list[str]:
     """The sentences of the seeds and the corpus with at most 12 words."""
     from digest.sentence import sentences
 
-    return [s for _, body in source_articles(corpus) for p in body for s in sentences(p)
-            if len(s.split()) <= 12]
+    return [
+        s
+        for _, body in source_articles(corpus)
+        for p in body
+        for s in sentences(p)
+        if len(s.split()) <= 12
+    ]
 
 
 def paragraph(pool: list[str], size: int, rng: random.Random) -> tuple[str, int]:
@@ -62,9 +68,11 @@ def page(attributes: int, body: list[str]) -> str:
     """A news page whose one <div> holds `attributes` attributes, around its article."""
     crowd = " ".join(f'data-x{i}="{i}"' for i in range(attributes))
     paragraphs = "".join(f"<p>{p}</p>\n" for p in body)
-    return (f"<!DOCTYPE html><html><head><title>{body[0][:60]}</title></head><body>"
-            f"<div {crowd}><article><h1>{body[0][:60]}</h1>\n{paragraphs}</article></div>"
-            "</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><title>{body[0][:60]}</title></head><body>"
+        f"<div {crowd}><article><h1>{body[0][:60]}</h1>\n{paragraphs}</article></div>"
+        "</body></html>"
+    )
 
 
 def run_one(file: Path, work: Path) -> tuple[Child, dict]:
@@ -77,8 +85,9 @@ def run_one(file: Path, work: Path) -> tuple[Child, dict]:
     env |= {"DIGEST_HOME": str(work / "home"), "DIGEST_CONFIG": str(settings)}
     found = measured([sys.executable, __file__, "child", str(file), str(work)], env).last_json()
     if found["made"] != what_run_made(whole):
-        raise SystemExit(f"{file}: `digest run` made {what_run_made(whole)}, "
-                         f"digest.run {found['made']}")
+        raise SystemExit(
+            f"{file}: `digest run` made {what_run_made(whole)}, digest.run {found['made']}"
+        )
     return whole, found
 
 
@@ -105,19 +114,29 @@ def _child(file: Path, work: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1,2,8", type=lambda s: sorted(map(float, s.split(","))),
-                    help="article sizes in MB, comma-separated [1,2,8]")
-    ap.add_argument("--attributes", default="12500,25000,50000",
-                    type=lambda s: sorted(map(int, s.split(","))),
-                    help="attributes of the page's one crowded tag [12500,25000,50000]")
+    ap.add_argument(
+        "--sizes",
+        default="1,2,8",
+        type=lambda s: sorted(map(float, s.split(","))),
+        help="article sizes in MB, comma-separated [1,2,8]",
+    )
+    ap.add_argument(
+        "--attributes",
+        default="12500,25000,50000",
+        type=lambda s: sorted(map(int, s.split(","))),
+        help="attributes of the page's one crowded tag [12500,25000,50000]",
+    )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     opts = ap.parse_args()
     rng = random.Random(20261122)
     pool = short_sentences(opts.corpus)
-    print("single-paragraph articles of short sentences through `digest run --lang pt` "
-          f"(whole s) and a warmed-up `digest.run(lang=\"pt\")` (run s); {os.cpu_count()} cores")
-    print(f"{'MB':>6}{'sentences':>11}{'whole s':>9}{'run s':>8}{'run s/MB':>10}"
-          f"{'peak RSS MB':>13}")
+    print(
+        "single-paragraph articles of short sentences through `digest run --lang pt` "
+        f'(whole s) and a warmed-up `digest.run(lang="pt")` (run s); {os.cpu_count()} cores'
+    )
+    print(
+        f"{'MB':>6}{'sentences':>11}{'whole s':>9}{'run s':>8}{'run s/MB':>10}{'peak RSS MB':>13}"
+    )
     per_unit = {}
     whole = {}
     for mb in opts.sizes:
@@ -128,12 +147,16 @@ def main() -> None:
             child, found = run_one(file, Path(tmp))
         seconds = found["seconds"]
         per_unit[mb], whole[mb] = seconds / mb, child.seconds
-        print(f"{mb:6g}{count:11d}{child.seconds:9.2f}{seconds:8.2f}{seconds / mb:10.2f}"
-              f"{child.rss_mb:13.0f}")
+        print(
+            f"{mb:6g}{count:11d}{child.seconds:9.2f}{seconds:8.2f}{seconds / mb:10.2f}"
+            f"{child.rss_mb:13.0f}"
+        )
     small, large = opts.sizes[0], opts.sizes[-1]
-    print(f"time per MB at {large:g} MB is {per_unit[large] / per_unit[small]:.2f}x that at "
-          f"{small:g} MB (target: at most 2x); {large:g} MB: {whole[large]:.1f} s, whole "
-          "process (target at 8 MB: under 20 s)")
+    print(
+        f"time per MB at {large:g} MB is {per_unit[large] / per_unit[small]:.2f}x that at "
+        f"{small:g} MB (target: at most 2x); {large:g} MB: {whole[large]:.1f} s, whole "
+        "process (target at 8 MB: under 20 s)"
+    )
 
     body = [p for _, paragraphs in source_articles(opts.corpus)[:1] for p in paragraphs]
     print("a news page whose one <div> holds N attributes, the same way")
@@ -147,13 +170,17 @@ def main() -> None:
             child, found = run_one(file, Path(tmp))
         per_unit[n] = found["seconds"] / n
         warned += [w.replace(str(file), "page.html") for w in found["warnings"]]
-        print(f"{n:10d}{len(html.encode()) / 1024:7.0f}{child.seconds:9.2f}"
-              f"{found['seconds']:8.2f}{child.rss_mb:13.0f}")
+        print(
+            f"{n:10d}{len(html.encode()) / 1024:7.0f}{child.seconds:9.2f}"
+            f"{found['seconds']:8.2f}{child.rss_mb:13.0f}"
+        )
     small, large = opts.attributes[0], opts.attributes[-1]
     same = len(warned) == len(opts.attributes) and len(set(warned)) == 1
-    print(f"time per attribute at {large} is {per_unit[large] / per_unit[small]:.2f}x that at "
-          f"{small} (target: at most 2x); warned each time: "
-          + (f"yes ({warned[0]})" if same else f"NO ({' | '.join(warned)})"))
+    print(
+        f"time per attribute at {large} is {per_unit[large] / per_unit[small]:.2f}x that at "
+        f"{small} (target: at most 2x); warned each time: "
+        + (f"yes ({warned[0]})" if same else f"NO ({' | '.join(warned)})")
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ each in a fresh process so that time and peak RSS are its own:
              3 sentences, fed this project's sentence segmentation: NLTK's data is
              not to be had offline)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,10 +81,10 @@ def measure_summarize(folder: Path, words: int) -> dict:
         return out
 
     pipeline.rank = timed_rank
-    briefing = pipeline.build(pipeline.load([folder]), DAY, summarizer, None, words,
-                              ("pt", "en"), top=0, minutes=0)
-    return {"seconds": summarizer.seconds, "rank": ranking[0],
-            "stories": len(briefing.stories)}
+    briefing = pipeline.build(
+        pipeline.load([folder]), DAY, summarizer, None, words, ("pt", "en"), top=0, minutes=0
+    )
+    return {"seconds": summarizer.seconds, "rank": ranking[0], "stories": len(briefing.stories)}
 
 
 class _Words:
@@ -98,6 +99,7 @@ class _Words:
     @staticmethod
     def to_words(sentence: str) -> list[str]:
         from digest.clean import words
+
         return words(sentence)
 
 
@@ -112,8 +114,9 @@ def measure_lexrank(folder: Path) -> dict:
     summarizer.stop_words = get_stop_words("portuguese")
     t0 = time.perf_counter()
     for a in articles:
-        doc = ObjectDocumentModel([
-            Paragraph([Sentence(s, _Words) for s in sentences(p)]) for p in a.paragraphs])
+        doc = ObjectDocumentModel(
+            [Paragraph([Sentence(s, _Words) for s in sentences(p)]) for p in a.paragraphs]
+        )
         summarizer(doc, 3)
     return {"seconds": time.perf_counter() - t0}
 
@@ -127,13 +130,28 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.measure:
-        print(json.dumps(measure_summarize(opts.folder, opts.words) if opts.measure ==
-                         "summarize" else measure_lexrank(opts.folder)))
+        print(
+            json.dumps(
+                measure_summarize(opts.folder, opts.words)
+                if opts.measure == "summarize"
+                else measure_lexrank(opts.folder)
+            )
+        )
         return
 
     def child(name: str) -> tuple[float, float, dict]:
-        done = measured([sys.executable, __file__, "--measure", name, "--folder", str(folder),
-                         "--words", str(opts.words)])
+        done = measured(
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                name,
+                "--folder",
+                str(folder),
+                "--words",
+                str(opts.words),
+            ]
+        )
         return done.last_json()["seconds"], done.rss_mb, done.last_json()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,8 +159,18 @@ def main() -> None:
         folder.mkdir()
         make_articles(opts.n, opts.corpus, folder)
         data = Path(tmp) / "data"
-        run = digest_run(folder, data, "--lang", "pt,en", "--words", str(opts.words),
-                         "--top", "0", "--minutes", "0")
+        run = digest_run(
+            folder,
+            data,
+            "--lang",
+            "pt,en",
+            "--words",
+            str(opts.words),
+            "--top",
+            "0",
+            "--minutes",
+            "0",
+        )
         translated = translated_sentences(data, opts.words, top=0, minutes=0)
         engine_s, engine = engine_ceiling(translated)
         ours = child("summarize")
@@ -152,20 +180,25 @@ def main() -> None:
     _, n, _ = run_counts(run)
     cores = os.cpu_count()
     print(f"{opts.n} synthetic files; `digest run --top 0 --minutes 0`: {made}; {cores} cores")
-    print(f"{len(translated)} distinct sentences translated, all of them found in the run's "
-          "cache")
+    print(f"{len(translated)} distinct sentences translated, all of them found in the run's cache")
     print(f"{'':28}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
-    for name, secs, rss in (("pipeline (digest run)", run.seconds, run.rss_mb),
-                            ("engine alone (ceiling)", engine_s, engine.rss_mb),
-                            ("summarize stage (ours)", *ours[:2]),
-                            ("sumy LexRank (summ. only)", *lexrank[:2])):
+    for name, secs, rss in (
+        ("pipeline (digest run)", run.seconds, run.rss_mb),
+        ("engine alone (ceiling)", engine_s, engine.rss_mb),
+        ("summarize stage (ours)", *ours[:2]),
+        ("sumy LexRank (summ. only)", *lexrank[:2]),
+    ):
         print(f"{name:28}{secs:9.2f}{n / secs:12.1f}{rss:13.0f}")
     print(f"pipeline / engine ceiling: {engine_s / run.seconds:.0%} of the engine's speed")
-    print(f"summarize: ours takes {ours[0] / lexrank[0]:.2f}x LexRank's time "
-          "(ours also covers several articles at once; LexRank one at a time)")
+    print(
+        f"summarize: ours takes {ours[0] / lexrank[0]:.2f}x LexRank's time "
+        "(ours also covers several articles at once; LexRank one at a time)"
+    )
     print(f"engine: {len(translated) / engine_s:.1f} sentences/s on {cores} threads")
-    print(f"editor (ranking, related stories): {ours[2]['rank'] * 1000:.0f} ms on "
-          f"{ours[2]['stories']} stories, {ours[2]['rank'] / run.seconds:.1%} of the pipeline")
+    print(
+        f"editor (ranking, related stories): {ours[2]['rank'] * 1000:.0f} ms on "
+        f"{ours[2]['stories']} stories, {ours[2]['rank'] / run.seconds:.1%} of the pipeline"
+    )
 
 
 if __name__ == "__main__":

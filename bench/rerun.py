@@ -7,6 +7,7 @@ times `digest run` on them twice for the same date: cold (nothing read or made b
 and warm (every summary and translation in the cache, so no model work), and checks
 that both write the same briefing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ def main() -> None:
     print(f"{opts.n} synthetic files, {os.cpu_count()} cores; `digest run`, whole process")
     print(f"cold run   {cold.seconds:6.2f} s   ({what_run_made(cold)})")
     print(f"warm re-run{warm.seconds:6.2f} s   ({what_run_made(warm)})")
-    print(f"warm re-run is {cold.seconds / warm.seconds:.1f}x faster; same briefing: "
-          f"{'yes' if briefings[0] == briefings[1] else 'NO'}")
+    print(
+        f"warm re-run is {cold.seconds / warm.seconds:.1f}x faster; same briefing: "
+        f"{'yes' if briefings[0] == briefings[1] else 'NO'}"
+    )
 
 
 if __name__ == "__main__":

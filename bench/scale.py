@@ -17,6 +17,7 @@ engine alone on the same sentences (the ceiling), as bench/pipeline.py measures 
 and the same run without English (`--lang pt --top 0`), so that the time translation
 adds (the model's load included) is compared with the engine's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,11 +43,19 @@ from digest.config import SETTINGS  # on sys.path through helpers
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,100000",
-                    type=lambda s: sorted(int(x) for x in s.split(",")),
-                    help="articles per run, comma-separated [1000,10000,100000]")
-    ap.add_argument("--translate", type=int, default=10000, metavar="N",
-                    help="articles in the run with translation; 0: no such run [10000]")
+    ap.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        type=lambda s: sorted(int(x) for x in s.split(",")),
+        help="articles per run, comma-separated [1000,10000,100000]",
+    )
+    ap.add_argument(
+        "--translate",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="articles in the run with translation; 0: no such run [10000]",
+    )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     opts = ap.parse_args()
 
@@ -57,22 +66,30 @@ def main() -> None:
         make_articles(n, opts.corpus, work / "articles")
         return work / "articles", work / "data"
 
-    print(f"synthetic articles through `digest run --lang pt`, each run a whole process in a "
-          f"fresh data folder; {os.cpu_count()} cores")
-    print(f"{'articles':>8}{'read as':>9}{'stories':>9}{'seconds':>9}{'articles/s':>12}"
-          f"{'peak RSS MB':>13}")
+    print(
+        f"synthetic articles through `digest run --lang pt`, each run a whole process in a "
+        f"fresh data folder; {os.cpu_count()} cores"
+    )
+    print(
+        f"{'articles':>8}{'read as':>9}{'stories':>9}{'seconds':>9}{'articles/s':>12}"
+        f"{'peak RSS MB':>13}"
+    )
     runs = {}
     for n in opts.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             runs[n] = run = digest_run(*fresh(n, tmp), "--lang", "pt")
         stories, articles, _ = run_counts(run)
-        print(f"{n:8d}{articles:9d}{stories:9d}{run.seconds:9.2f}{n / run.seconds:12.1f}"
-              f"{run.rss_mb:13.0f}")
+        print(
+            f"{n:8d}{articles:9d}{stories:9d}{run.seconds:9.2f}{n / run.seconds:12.1f}"
+            f"{run.rss_mb:13.0f}"
+        )
     small, large = opts.sizes[0], opts.sizes[-1]
     ratio = (runs[large].seconds / large) / (runs[small].seconds / small)
     print(f"time per article at {large} is {ratio:.2f}x that at {small} (target: at most 1.5x)")
-    print(f"{large} articles: {runs[large].seconds:.1f} s, {runs[large].rss_mb:.0f} MB peak "
-          f"(targets at 100000: under 180 s and 2048 MB)")
+    print(
+        f"{large} articles: {runs[large].seconds:.1f} s, {runs[large].rss_mb:.0f} MB peak "
+        f"(targets at 100000: under 180 s and 2048 MB)"
+    )
     if not opts.translate:
         return
 
@@ -84,18 +101,27 @@ def main() -> None:
         untranslated = digest_run(folder, Path(tmp) / "pt", "--lang", "pt", "--top", "0")
     engine_s, engine = engine_ceiling(translated)
     n = len(translated)
-    print(f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
-          f"{what_run_made(run)}")
+    print(
+        f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
+        f"{what_run_made(run)}"
+    )
     print(f"{n} distinct sentences translated, all of them found in the run's cache")
     print(f"{'':24}{'seconds':>9}{'sentences/s':>13}{'peak RSS MB':>13}")
-    for name, secs, rss in (("digest run (whole)", run.seconds, run.rss_mb),
-                            ("engine alone (ceiling)", engine_s, engine.rss_mb)):
+    for name, secs, rss in (
+        ("digest run (whole)", run.seconds, run.rss_mb),
+        ("engine alone (ceiling)", engine_s, engine.rss_mb),
+    ):
         print(f"{name:24}{secs:9.2f}{n / secs:13.1f}{rss:13.0f}")
     added = run.seconds - untranslated.seconds
-    print(f"the same run without English (`--lang pt --top 0`): {untranslated.seconds:.2f} s; "
-          f"translation adds {added:.2f} s: " + (
-              f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
-              if added > 0 else "nothing measurable"))
+    print(
+        f"the same run without English (`--lang pt --top 0`): {untranslated.seconds:.2f} s; "
+        f"translation adds {added:.2f} s: "
+        + (
+            f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
+            if added > 0
+            else "nothing measurable"
+        )
+    )
 
 
 if __name__ == "__main__":

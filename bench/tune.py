@@ -11,6 +11,7 @@ setting chosen on all the stories, which is what digest's code uses. 25 stories 
 few: a difference under about 0.01 ROUGE-1 is noise. --coarse keeps only the two ends of
 each setting's grid, and with --stories makes a quick run (its choices mean nothing).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ SPLIT_GRID = {"topic_break": (0.05, 0.075, 0.1, 0.125, 0.15), "echo": (0.3, 0.4,
 THRESHOLDS = (0.125, 0.15, 0.175, 0.2, 0.225, 0.25)
 # The day's share of the word weights (the rest from Portuguese at large).
 DAY_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-EVENT_TESTS = tuple(EventTest(lede=lede, unknown=unknown)
-                    for lede in (0, 200) for unknown in (1, 2))
+EVENT_TESTS = tuple(
+    EventTest(lede=lede, unknown=unknown) for lede in (0, 200) for unknown in (1, 2)
+)
 WORDS = 120
 
 
@@ -68,8 +70,9 @@ def folds(n: int, k: int, shuffles: int) -> list[list[list[int]]]:
     return out
 
 
-def cross_validate(table: dict, splits: list[list[list[int]]],
-                   score: Callable[[object, Sequence[int]], float]) -> tuple[float, Counter]:
+def cross_validate(
+    table: dict, splits: list[list[list[int]]], score: Callable[[object, Sequence[int]], float]
+) -> tuple[float, Counter]:
     """Mean out-of-fold score of choosing, on the other folds, the setting of `table`
     with the best `score(setting, stories)`; and how often each setting was chosen."""
     results, chosen = [], Counter()
@@ -93,7 +96,7 @@ def summarizer_tables(folders: list[Folder], grid: dict[str, tuple]) -> tuple[di
     def by_story(values: list[float]) -> list[float]:
         out, start = [], 0
         for n in per_story:
-            out.append(statistics.mean(values[start:start + n]))
+            out.append(statistics.mean(values[start : start + n]))
             start += n
         return out
 
@@ -103,8 +106,9 @@ def summarizer_tables(folders: list[Folder], grid: dict[str, tuple]) -> tuple[di
         single[(h, r, m)] = by_story([s["rouge1"] for s in scores["single"]])
         if not baselines:
             baselines["lead"] = by_story([s["rouge1"] for s in scores["single_lead"]])
-            baselines["lead at budget"] = by_story([s["rouge1"]
-                                                    for s in scores["single_lead_budget"]])
+            baselines["lead at budget"] = by_story(
+                [s["rouge1"] for s in scores["single_lead_budget"]]
+            )
     for c, r, m in itertools.product(grid["concept_position"], grid["ratio"], grid["min_words"]):
         knobs = Knobs(concept_position=c, ratio=r, min_words=m)
         scores = summary_scores(folders, Extractive(knobs=knobs), WORDS, ("multi",))
@@ -115,12 +119,15 @@ def summarizer_tables(folders: list[Folder], grid: dict[str, tuple]) -> tuple[di
     return single, multi, baselines
 
 
-def tune_summarizer(folders: list[Folder], splits: list[list[list[int]]],
-                    grid: dict[str, tuple]) -> Knobs:
+def tune_summarizer(
+    folders: list[Folder], splits: list[list[list[int]]], grid: dict[str, tuple]
+) -> Knobs:
     single, multi, baselines = summarizer_tables(folders, grid)
     # One setting serves both tasks: the story's score is the mean of the two.
-    joint = {(h, c, r, m): [(a + b) / 2 for a, b in zip(single[(h, r, m)], multi[(c, r, m)])]
-             for h, c, r, m in itertools.product(*grid.values())}
+    joint = {
+        (h, c, r, m): [(a + b) / 2 for a, b in zip(single[(h, r, m)], multi[(c, r, m)])]
+        for h, c, r, m in itertools.product(*grid.values())
+    }
 
     def mean(values: list[float], stories: Sequence[int]) -> float:
         return statistics.mean(values[i] for i in stories)
@@ -141,17 +148,25 @@ def tune_summarizer(folders: list[Folder], splits: list[list[list[int]]],
     every = range(len(folders))
     h, c, r, m = max(joint, key=lambda s: mean(joint[s], every))
     print(f"summaries, ROUGE-1 at --words {WORDS}, out of fold; baselines beside")
-    print(f"  single-document  {weighted(oof['single']):.3f}   lead "
-          f"{mean(baselines['lead'], every):.3f}; lead at digest's length budget "
-          f"{mean(baselines['lead at budget'], every):.3f}")
-    print(f"  multi-document   {weighted(oof['multi']):.3f}   round robin of the leads "
-          f"{mean(baselines['round robin'], every):.3f}; first article's lead "
-          f"{mean(baselines['first lead'], every):.3f}")
-    print("  chosen per fold: " + ", ".join(
-        f"{dict(zip(grid, s))} ×{n}" for s, n in chosen.most_common(3)))
+    print(
+        f"  single-document  {weighted(oof['single']):.3f}   lead "
+        f"{mean(baselines['lead'], every):.3f}; lead at digest's length budget "
+        f"{mean(baselines['lead at budget'], every):.3f}"
+    )
+    print(
+        f"  multi-document   {weighted(oof['multi']):.3f}   round robin of the leads "
+        f"{mean(baselines['round robin'], every):.3f}; first article's lead "
+        f"{mean(baselines['first lead'], every):.3f}"
+    )
+    print(
+        "  chosen per fold: "
+        + ", ".join(f"{dict(zip(grid, s))} ×{n}" for s, n in chosen.most_common(3))
+    )
     knobs = Knobs(headline=h, concept_position=c, ratio=r, min_words=m)
-    print(f"  chosen on all stories: {knobs}" + ("  (the code's defaults)" if knobs == KNOBS
-                                               else f"  (the code has {KNOBS})"))
+    print(
+        f"  chosen on all stories: {knobs}"
+        + ("  (the code's defaults)" if knobs == KNOBS else f"  (the code has {KNOBS})")
+    )
     return knobs
 
 
@@ -165,13 +180,15 @@ def seed_stories() -> list[Folder]:
         name = Path(a.path).name[:3]
         key = "call" if name in ("001", "004") else a.title
         stories.setdefault(key, []).append(a)
-    return [Folder(Path(key), [Document(Path(key), a.text, Story([a]), None) for a in arts],
-                   None)
-            for key, arts in stories.items()]
+    return [
+        Folder(Path(key), [Document(Path(key), a.text, Story([a]), None) for a in arts], None)
+        for key, arts in stories.items()
+    ]
 
 
-def tune_grouping(folders: list[Folder], shuffles: int, k: int,
-                  thresholds: tuple[float, ...]) -> tuple[float, float, EventTest]:
+def tune_grouping(
+    folders: list[Folder], shuffles: int, k: int, thresholds: tuple[float, ...]
+) -> tuple[float, float, EventTest]:
     """The same-event threshold, the day's share of the word weights and the event
     test's reach, together. A day's articles are grouped together, every story among
     all the others; so a setting must serve days of several kinds: the corpus (one event
@@ -191,18 +208,23 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int,
         held[name] = articles
         offset = 0 if name != "seeds" else len(folders)
         for t, w, test in grid:
-            found[name, t, w, test] = (grouped(articles, cluster(articles, t, w, test)),
-                                       [g + offset for g in gold])
+            found[name, t, w, test] = (
+                grouped(articles, cluster(articles, t, w, test)),
+                [g + offset for g in gold],
+            )
     for setting in grid:  # does each day group as it does inside the larger day?
-        def partition(name: str, among: set[int], setting: tuple = setting
-                      ) -> set[frozenset[int]]:
+
+        def partition(name: str, among: set[int], setting: tuple = setting) -> set[frozenset[int]]:
             ids = [id(a) for a in held[name]]
-            return {frozenset(ids[i] for i in g if ids[i] in among)
-                    for g in found[(name, *setting)][0]} - {frozenset()}
+            return {
+                frozenset(ids[i] for i in g if ids[i] in among) for g in found[(name, *setting)][0]
+            } - {frozenset()}
 
         stable[setting] = all(
             partition(name, {id(a) for a in held[name]})
-            == partition("both", {id(a) for a in held[name]}) for name in ("corpus", "seeds"))
+            == partition("both", {id(a) for a in held[name]})
+            for name in ("corpus", "seeds")
+        )
 
     def score(setting: tuple, stories: Sequence[int]) -> float:
         wanted = set(stories)
@@ -215,21 +237,30 @@ def tune_grouping(folders: list[Folder], shuffles: int, k: int,
         return statistics.mean(values)
 
     candidates = [s for s in grid if stable[s]]
-    splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
-              zip(folds(len(folders), k, shuffles), folds(len(seeds), k, shuffles))]
+    splits = [
+        [a + [len(folders) + i for i in b] for a, b in zip(x, y)]
+        for x, y in zip(folds(len(folders), k, shuffles), folds(len(seeds), k, shuffles))
+    ]
     oof, chosen = cross_validate(dict.fromkeys(candidates), splits, score)
     every = list(range(len(everything)))
     best = max(candidates, key=lambda s: score(s, every))
-    print(f"grouping: {len(folders)} corpus stories, {len(seeds)} seed stories; days: the "
-          f"corpus, the seeds, both; {len(candidates)} of {len(grid)} settings stable; "
-          f"mean B-cubed F1 out of fold: {oof:.3f}")
-    print("  in-sample, the chosen setting (corpus, seeds, both): " + "/".join(
-        f"{b_cubed(*found[(name, *best)])['f1']:.3f}" for name in days))
-    print("  chosen per fold: " + ", ".join(f"{_setting(s)} ×{n}"
-                                            for s, n in chosen.most_common(3)))
+    print(
+        f"grouping: {len(folders)} corpus stories, {len(seeds)} seed stories; days: the "
+        f"corpus, the seeds, both; {len(candidates)} of {len(grid)} settings stable; "
+        f"mean B-cubed F1 out of fold: {oof:.3f}"
+    )
+    print(
+        "  in-sample, the chosen setting (corpus, seeds, both): "
+        + "/".join(f"{b_cubed(*found[(name, *best)])['f1']:.3f}" for name in days)
+    )
+    print(
+        "  chosen per fold: " + ", ".join(f"{_setting(s)} ×{n}" for s, n in chosen.most_common(3))
+    )
     code = (THRESHOLD, DAY_WEIGHT, EVENT)
-    print(f"  chosen on all stories: {_setting(best)}"
-          + ("  (the code's defaults)" if best == code else f"  (the code has {_setting(code)})"))
+    print(
+        f"  chosen on all stories: {_setting(best)}"
+        + ("  (the code's defaults)" if best == code else f"  (the code has {_setting(code)})")
+    )
     return best
 
 
@@ -242,21 +273,32 @@ def _setting(setting: tuple) -> str:
 # cstnews-dev's folders and of the seeds' stories, by their headlines' first words).
 TOPICS = [
     # The 2007 air-traffic crisis: the TAM crash, the ANAC chief, Cumbica's runway, Congonhas.
-    {"c03-cotidiano-acidentetam", "c05-cotidiano-anac", "c21-cotidiano-reformacumbica",
-     "c22-cotidiano-deslizamentocongonhas"},
+    {
+        "c03-cotidiano-acidentetam",
+        "c05-cotidiano-anac",
+        "c21-cotidiano-reformacumbica",
+        "c22-cotidiano-deslizamentocongonhas",
+    },
     # The 2006 presidential election.
     {"c02-politica-reeleicaolula", "c17-politica-eleicaoalckmim"},
     # The war in Ukraine (seed 000's stories but one).
-    {"Donald Trump pretende", "Rússia ataca área", "Rússia vê envio", "Rússia envia drones",
-     "Trump impõe prazo", "Zelensky agradece", "Após conversa com", "Ataque da Rússia",
-     "Rússia nega atrasar"},
+    {
+        "Donald Trump pretende",
+        "Rússia ataca área",
+        "Rússia vê envio",
+        "Rússia envia drones",
+        "Trump impõe prazo",
+        "Zelensky agradece",
+        "Após conversa com",
+        "Ataque da Rússia",
+        "Rússia nega atrasar",
+    },
     # Russia and North Korea.
     {"call", "Kim Jong-un promete", "Putin agradece apoio", "Seul afirma que"},
 ]
 
 
-def tune_related(folders: list[Folder], shuffles: int, k: int,
-                 grid: tuple[float, ...]) -> float:
+def tune_related(folders: list[Folder], shuffles: int, k: int, grid: tuple[float, ...]) -> float:
     """The related-stories threshold (edit.RELATED). The gold stories of the corpus and
     the seeds, as one day, are grouped into topics at each threshold; a threshold is
     chosen by the F1 of the story pairs it puts on one topic (against TOPICS) among the
@@ -271,13 +313,22 @@ def tune_related(folders: list[Folder], shuffles: int, k: int,
     members = [[i for i, o in enumerate(owner) if o == k] for k in range(len(stories))]
     rows = means(vectors(articles), members)
     names = [f.path.name for f in stories]
-    gold = {(i, j) for t in TOPICS for i in range(len(stories)) for j in range(i + 1, len(stories))
-            if any(names[i].startswith(x) for x in t) and any(names[j].startswith(x) for x in t)}
+    gold = {
+        (i, j)
+        for t in TOPICS
+        for i in range(len(stories))
+        for j in range(i + 1, len(stories))
+        if any(names[i].startswith(x) for x in t) and any(names[j].startswith(x) for x in t)
+    }
     found = {}
     for t in grid:
         label = {i: n for n, g in enumerate(topics(rows, t)) for i in g}
-        found[t] = {(i, j) for i in range(len(stories)) for j in range(i + 1, len(stories))
-                    if label[i] == label[j]}
+        found[t] = {
+            (i, j)
+            for i in range(len(stories))
+            for j in range(i + 1, len(stories))
+            if label[i] == label[j]
+        }
 
     def score(t: float, chosen: Sequence[int]) -> float:
         wanted = set(chosen)
@@ -286,24 +337,31 @@ def tune_related(folders: list[Folder], shuffles: int, k: int,
         both = len(hit & want)
         return 2 * both / (len(hit) + len(want)) if hit or want else 1.0
 
-    splits = [[a + [len(folders) + i for i in b] for a, b in zip(x, y)] for x, y in
-              zip(folds(len(folders), k, shuffles), folds(len(stories) - len(folders), k,
-                                                        shuffles))]
+    splits = [
+        [a + [len(folders) + i for i in b] for a, b in zip(x, y)]
+        for x, y in zip(
+            folds(len(folders), k, shuffles), folds(len(stories) - len(folders), k, shuffles)
+        )
+    ]
     oof, chosen = cross_validate(dict.fromkeys(grid), splits, score)
     every = range(len(stories))
     best = max(grid, key=lambda t: score(t, every))
-    print(f"related stories: {len(gold)} pairs of {len(stories)} stories on one topic; pair "
-          f"F1 out of fold: {oof:.3f}")
-    print("  in-sample by threshold: " + ", ".join(f"{t} {score(t, every):.3f}"
-                                                    for t in grid))
+    print(
+        f"related stories: {len(gold)} pairs of {len(stories)} stories on one topic; pair "
+        f"F1 out of fold: {oof:.3f}"
+    )
+    print("  in-sample by threshold: " + ", ".join(f"{t} {score(t, every):.3f}" for t in grid))
     print("  chosen per fold: " + ", ".join(f"{t} ×{n}" for t, n in chosen.most_common(3)))
-    print(f"  chosen on all: {best}" + ("  (the code's default)" if best == RELATED
-                                        else f"  (the code has {RELATED})"))
+    print(
+        f"  chosen on all: {best}"
+        + ("  (the code's default)" if best == RELATED else f"  (the code has {RELATED})")
+    )
     return best
 
 
-def tune_splitting(folders: list[Folder], shuffles: int, k: int,
-                   knobs: dict[str, tuple]) -> tuple[float, float]:
+def tune_splitting(
+    folders: list[Folder], shuffles: int, k: int, knobs: dict[str, tuple]
+) -> tuple[float, float]:
     """The two splitting knobs (split.TOPIC_BREAK, split.ECHO). Items: pages glued from
     3-4 articles of different stories (they must come apart exactly), every single
     article (it must stay whole) and the seeds (000 holds ten stories, the others one);
@@ -311,16 +369,23 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int,
     from digest.clean import clean
     from digest.split import ECHO, TOPIC_BREAK, stories
 
-    items = [(text, [t.rstrip(".") for t in titles], "glued")
-             for text, titles in glued_pages(folders, 100, seed=1)]
-    items += [(d.text, [a.title for a in d.story.articles],
-               "single") for f in folders for d in f.documents]
+    items = [
+        (text, [t.rstrip(".") for t in titles], "glued")
+        for text, titles in glued_pages(folders, 100, seed=1)
+    ]
+    items += [
+        (d.text, [a.title for a in d.story.articles], "single")
+        for f in folders
+        for d in f.documents
+    ]
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         items.append((text, [t for t, _ in stories(clean(text))], "seed"))
     grid = list(itertools.product(knobs["topic_break"], knobs["echo"]))
-    right = {(tb, e): [[t for t, _ in stories(clean(text), tb, e)] == want
-                       for text, want, _ in items] for tb, e in grid}
+    right = {
+        (tb, e): [[t for t, _ in stories(clean(text), tb, e)] == want for text, want, _ in items]
+        for tb, e in grid
+    }
 
     def score(setting: tuple[float, float], chosen: Sequence[int]) -> float:
         kinds: dict[str, list[bool]] = {}
@@ -333,14 +398,23 @@ def tune_splitting(folders: list[Folder], shuffles: int, k: int,
     best = max(grid, key=lambda g: score(g, every))
     counts = Counter(kind for _, _, kind in items)
     exact = {kind: sum(right[best][i] for i in every if items[i][2] == kind) for kind in counts}
-    print(f"splitting: {counts['glued']} glued pages, {counts['single']} single articles, "
-          f"{counts['seed']} seeds; mean exact rate out of fold: {oof:.3f}")
-    print("  with the setting chosen on all: " + ", ".join(
-        f"{kind} {exact[kind]}/{counts[kind]}" for kind in counts))
+    print(
+        f"splitting: {counts['glued']} glued pages, {counts['single']} single articles, "
+        f"{counts['seed']} seeds; mean exact rate out of fold: {oof:.3f}"
+    )
+    print(
+        "  with the setting chosen on all: "
+        + ", ".join(f"{kind} {exact[kind]}/{counts[kind]}" for kind in counts)
+    )
     print("  chosen per fold: " + ", ".join(f"{g} ×{n}" for g, n in chosen.most_common(3)))
-    print(f"  chosen on all: topic_break {best[0]}, echo {best[1]}"
-          + ("  (the code's defaults)" if best == (TOPIC_BREAK, ECHO)
-             else f"  (the code has {TOPIC_BREAK}, {ECHO})"))
+    print(
+        f"  chosen on all: topic_break {best[0]}, echo {best[1]}"
+        + (
+            "  (the code's defaults)"
+            if best == (TOPIC_BREAK, ECHO)
+            else f"  (the code has {TOPIC_BREAK}, {ECHO})"
+        )
+    )
     return best
 
 
@@ -350,21 +424,23 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=20)
     ap.add_argument("--stories", type=int, help="use only the first N stories (a quick run)")
-    ap.add_argument("--coarse", action="store_true",
-                    help="only the two ends of each grid (a quick run)")
+    ap.add_argument(
+        "--coarse", action="store_true", help="only the two ends of each grid (a quick run)"
+    )
     opts = ap.parse_args()
     grid = (lambda values: (values[0], values[-1])) if opts.coarse else tuple
     t0 = time.perf_counter()
-    folders = [f for f in read_corpus(opts.corpus) if f.reference][:opts.stories]
+    folders = [f for f in read_corpus(opts.corpus) if f.reference][: opts.stories]
     splits = folds(len(folders), opts.folds, opts.shuffles)
-    print(f"{opts.corpus}: {len(folders)} stories, "
-          f"{sum(len(f.documents) for f in folders)} articles; {opts.folds}-fold "
-          f"cross-validation over stories, {opts.shuffles} random splits")
+    print(
+        f"{opts.corpus}: {len(folders)} stories, "
+        f"{sum(len(f.documents) for f in folders)} articles; {opts.folds}-fold "
+        f"cross-validation over stories, {opts.shuffles} random splits"
+    )
     tune_summarizer(folders, splits, {k: grid(v) for k, v in GRID.items()})
     tune_grouping(folders, opts.shuffles, opts.folds, grid(THRESHOLDS))
     tune_related(folders, opts.shuffles, opts.folds, grid(RELATED_GRID))
-    tune_splitting(folders, opts.shuffles, opts.folds,
-                   {k: grid(v) for k, v in SPLIT_GRID.items()})
+    tune_splitting(folders, opts.shuffles, opts.folds, {k: grid(v) for k, v in SPLIT_GRID.items()})
     print(f"{time.perf_counter() - t0:.0f} s")
 
 

@@ -13,6 +13,7 @@ The run's stages, for callers who want only some of them: `load` (ingest, clean,
 they pass are `Article`, `Story` and `Briefing`. Names are imported on first use, so
 `import digest` is light.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -21,11 +22,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.2.0"
 
 _API = {
-    "run": "pipeline", "Result": "pipeline", "send": "pipeline", "Delivery": "pipeline",
-    "load": "pipeline", "build": "pipeline",
-    "articles_of": "pipeline", "Article": "model", "Story": "model",
-    "Briefing": "model", "DigestError": "errors", "Options": "backends",
-    "Summarizer": "summarize", "Translator": "translate",
+    "run": "pipeline",
+    "Result": "pipeline",
+    "send": "pipeline",
+    "Delivery": "pipeline",
+    "load": "pipeline",
+    "build": "pipeline",
+    "articles_of": "pipeline",
+    "Article": "model",
+    "Story": "model",
+    "Briefing": "model",
+    "DigestError": "errors",
+    "Options": "backends",
+    "Summarizer": "summarize",
+    "Translator": "translate",
 }
 __all__ = ["__version__", *_API]
 

@@ -3,6 +3,7 @@
 Works line by line on text copied from news pages: a line is a paragraph, a heading,
 or page furniture (captions, embedded posts, navigation, link lists, agency slugs).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,15 +26,41 @@ END_MARKERS = re.compile(
 )
 # Whole lines that are page navigation or widgets, never article text.
 NAVIGATION = {
-    "topo", "notícias", "noticias", "today", "hoje", "voltar", "voltar ao topo",
-    "botão voltar ao topo", "menu", "home", "início", "compartilhe", "compartilhar",
-    "publicidade", "continua após a publicidade", "anúncio", "fechar", "ouvir",
-    "ouça este conteúdo", "imprimir", "comentários", "assine", "entrar",
-    "whatsapp", "facebook", "twitter", "telegram", "linkedin", "e-mail", "copiar link",
+    "topo",
+    "notícias",
+    "noticias",
+    "today",
+    "hoje",
+    "voltar",
+    "voltar ao topo",
+    "botão voltar ao topo",
+    "menu",
+    "home",
+    "início",
+    "compartilhe",
+    "compartilhar",
+    "publicidade",
+    "continua após a publicidade",
+    "anúncio",
+    "fechar",
+    "ouvir",
+    "ouça este conteúdo",
+    "imprimir",
+    "comentários",
+    "assine",
+    "entrar",
+    "whatsapp",
+    "facebook",
+    "twitter",
+    "telegram",
+    "linkedin",
+    "e-mail",
+    "copiar link",
 }
 # Ad lines: "Publicidade: assine já…", "Conteúdo patrocinado — …".
-AD = re.compile(r"^(publicidade|an[úu]ncio|patrocinado|conte[úu]do patrocinado)\s*[:\-–—|]",
-                re.IGNORECASE)
+AD = re.compile(
+    r"^(publicidade|an[úu]ncio|patrocinado|conte[úu]do patrocinado)\s*[:\-–—|]", re.IGNORECASE
+)
 # Agency desk slugs such as "ksb/bjt/db/nn/arm/db/am" or "jm/mvv".
 SLUG = re.compile(r"^[a-z]{1,5}(/[a-z]{1,5})+$")
 # A caption: text that ends with a photo or video credit in parentheses.
@@ -61,16 +88,22 @@ MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 
 STOPWORDS = {
-    "pt": set("""a o as os um uma de da do das dos em na no nas nos por para com que e é
+    "pt": set(
+        """a o as os um uma de da do das dos em na no nas nos por para com que e é
         se não ao aos à às pelo pela pelos pelas como mais mas foi são está ser seu sua
         seus suas também já ele ela eles elas isso este esta esse essa após sobre entre
-        até quando muito disse afirmou nesta neste desde ainda""".split()),
-    "en": set("""the of and to in is that for on with as was by at it from this be are
+        até quando muito disse afirmou nesta neste desde ainda""".split()
+    ),
+    "en": set(
+        """the of and to in is that for on with as was by at it from this be are
         have has had not but or an which their they he she his her will would said
-        says been were its who about after than into can any way do so""".split()),
-    "es": set("""el la los las de del en y que por para con una un es no se su sus al
+        says been were its who about after than into can any way do so""".split()
+    ),
+    "es": set(
+        """el la los las de del en y que por para con una un es no se su sus al
         lo como más pero fue este esta ese esa también ya sobre entre hasta cuando muy
-        dijo""".split()),
+        dijo""".split()
+    ),
 }
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
@@ -81,10 +114,12 @@ def words(text: str) -> list[str]:
 
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
-_CONTENT_STOP = STOPWORDS["pt"] | set("""o a e é um uma uns umas seu sua ao lhe lhes nos vos
+_CONTENT_STOP = STOPWORDS["pt"] | set(
+    """o a e é um uma uns umas seu sua ao lhe lhes nos vos
     me te pelo pela num numa dum duma isto aquilo aquele aquela ser ter há foram será seria
     tem têm era eram sido estão estava sobre cada outro outra outros outras mesmo
-    mesma qual quais onde porque pois então segundo ainda sem sob contra""".split())
+    mesma qual quais onde porque pois então segundo ainda sem sob contra""".split()
+)
 
 
 def content_words(text: str) -> list[str]:
@@ -94,8 +129,7 @@ def content_words(text: str) -> list[str]:
 
 def _stop_counts(text: str) -> dict[str, int]:
     counts = Counter(words(text))
-    return {lang: sum(counts[t] for t in stop & counts.keys())
-            for lang, stop in STOPWORDS.items()}
+    return {lang: sum(counts[t] for t in stop & counts.keys()) for lang, stop in STOPWORDS.items()}
 
 
 def detect_lang(text: str) -> str:
@@ -140,8 +174,9 @@ def normalize(line: str) -> str:
 
 def _parse_date(m: re.Match[str]) -> dt.datetime | None:
     try:
-        return dt.datetime(int(m["y"]), int(m["m"]), int(m["d"]),
-                           int(m["H"] or 0), int(m["M"] or 0))
+        return dt.datetime(
+            int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0)
+        )
     except ValueError:
         return None
 
@@ -162,13 +197,11 @@ MAX_ATTRIBUTES = 64
 # and one attribute in it, with or without a value. Each part starts where the one
 # before cannot go on (a name ends at a space), so a failed match never backtracks far.
 _CROWDED = re.compile(rf"(<[A-Za-z][^\s/<>]*)([\s/][^<>]{{{2 * MAX_ATTRIBUTES - 1},}})>")
-_ATTRIBUTE = re.compile(
-    r"""(?<!\s)\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
+_ATTRIBUTE = re.compile(r"""(?<!\s)\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
 
 
 def _size(characters: int) -> str:
-    return (f"{characters / 2**20:.1f} MB" if characters >= 2**20
-            else f"{characters / 2**10:.0f} KB")
+    return f"{characters / 2**20:.1f} MB" if characters >= 2**20 else f"{characters / 2**10:.0f} KB"
 
 
 def parseable(html: str, name: str) -> str:
@@ -191,8 +224,10 @@ def parseable(html: str, name: str) -> str:
 
     html = _CROWDED.sub(trim, html)
     if crowded:
-        cut.append(f"{crowded} tag{'s' if crowded > 1 else ''} with more than "
-                   f"{MAX_ATTRIBUTES} attributes, only the first {MAX_ATTRIBUTES} parsed")
+        cut.append(
+            f"{crowded} tag{'s' if crowded > 1 else ''} with more than "
+            f"{MAX_ATTRIBUTES} attributes, only the first {MAX_ATTRIBUTES} parsed"
+        )
     if cut:
         log.warning("%s: %s", name if name.isprintable() else repr(name), "; ".join(cut))
     return html
@@ -203,17 +238,20 @@ def from_html(html: str, url: str | None = None) -> tuple[str, dict]:
     says of itself (source: site and author; published), by trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(parseable(html, url or "<html>"),
-                                      url=url if url and "://" in url else None,
-                                      with_metadata=True, include_comments=False,
-                                      include_tables=False)
+    doc = trafilatura.bare_extraction(
+        parseable(html, url or "<html>"),
+        url=url if url and "://" in url else None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+    )
     if doc is None or isinstance(doc, dict) or not doc.text:
         return "", {}
     lines = doc.text.splitlines()
     if doc.title:
         heads = [normalize(line) for line in lines[:4]]
         if normalize(doc.title) in heads:  # what comes before the headline is page furniture
-            lines = lines[heads.index(normalize(doc.title)):]
+            lines = lines[heads.index(normalize(doc.title)) :]
         else:
             lines.insert(0, doc.title)
     meta: dict = {}

@@ -28,6 +28,7 @@ instead among the articles next to each other in the lists of each one's most te
 words (`candidate_pairs`), at a cost linear in the day: the one approximation, which
 bench/grouping.py measures against the exact grouping.
 """
+
 from __future__ import annotations
 
 import functools
@@ -110,17 +111,23 @@ def counts(articles: Sequence[Article]) -> tuple[sp.csr_matrix, list[str]]:
     columns: list[int] = []
     starts = [0]
     for a in articles:
-        columns += [vocabulary.setdefault(w, len(vocabulary))
-                    for w in content_words(f"{a.title} {a.title} {a.text}")]
+        columns += [
+            vocabulary.setdefault(w, len(vocabulary))
+            for w in content_words(f"{a.title} {a.title} {a.text}")
+        ]
         starts.append(len(columns))
-    matrix = sp.csr_matrix((np.ones(len(columns), np.float32), columns, starts),
-                           shape=(len(articles), len(vocabulary)))
+    matrix = sp.csr_matrix(
+        (np.ones(len(columns), np.float32), columns, starts), shape=(len(articles), len(vocabulary))
+    )
     matrix.sum_duplicates()
     return matrix, list(vocabulary)
 
 
-def vectors(articles: Sequence[Article], day_weight: float = DAY_WEIGHT,
-            counted: tuple[sp.csr_matrix, list[str]] | None = None) -> sp.csr_matrix:
+def vectors(
+    articles: Sequence[Article],
+    day_weight: float = DAY_WEIGHT,
+    counted: tuple[sp.csr_matrix, list[str]] | None = None,
+) -> sp.csr_matrix:
     """Unit-length TF-IDF rows, (1 + log tf) · idf, one per article, where idf blends
     the background's -log frequency with the day's log(1 + n/df), geometrically."""
     import numpy as np
@@ -131,10 +138,11 @@ def vectors(articles: Sequence[Article], day_weight: float = DAY_WEIGHT,
     df = np.bincount(tf.indices, minlength=tf.shape[1])
     tf.data = 1 + np.log(tf.data)
     freq = _frequencies()
-    background = np.array([-math.log(max(freq.get(w, 0.0), RAREST)) for w in words],
-                          np.float32)
-    idf = background ** (1 - day_weight) * \
-        np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32) ** day_weight
+    background = np.array([-math.log(max(freq.get(w, 0.0), RAREST)) for w in words], np.float32)
+    idf = (
+        background ** (1 - day_weight)
+        * np.log1p(len(articles) / np.maximum(df, 1)).astype(np.float32) ** day_weight
+    )
     x = tf @ sp.diags(idf)
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     return (sp.diags(1 / np.maximum(norms, 1e-12)) @ x).tocsr()
@@ -142,11 +150,14 @@ def vectors(articles: Sequence[Article], day_weight: float = DAY_WEIGHT,
 
 _WEEKDAY = r"(?:(?:segunda|ter[çc]a|quarta|quinta|sexta)(?:-feira)?|s[áa]bado|domingo)"
 # "nesta terça-feira (24)", "nesta quarta-feira, 3": the day of the month.
-_DAY_OF_MONTH = re.compile(_WEEKDAY + r"\s*[(,]?\s*(\d{1,2})\b(?!\s*(?:h\b|horas|[.:,]\d))",
-                           re.IGNORECASE)
+_DAY_OF_MONTH = re.compile(
+    _WEEKDAY + r"\s*[(,]?\s*(\d{1,2})\b(?!\s*(?:h\b|horas|[.:,]\d))", re.IGNORECASE
+)
 # "3 sets a 0", "por 3 a 1", "2 x 1": a match's score.
-_SCORE = re.compile(r"(?<![\d.,/])(\d{1,2}) (?:sets? )?(?:a|x|×) (\d{1,2})(?![\d.,/%])"
-                    r"(?! (?:mil|milh|bilh|anos|dias|meses|horas|pessoas|de |por cento))")
+_SCORE = re.compile(
+    r"(?<![\d.,/])(\d{1,2}) (?:sets? )?(?:a|x|×) (\d{1,2})(?![\d.,/%])"
+    r"(?! (?:mil|milh|bilh|anos|dias|meses|horas|pessoas|de |por cento))"
+)
 _YEAR = re.compile(r"(?<![\d.,/])(?:19|20)\d\d(?![\d.,/%])")
 # A capitalized word that does not open a sentence, or an acronym.
 _NAME = re.compile(r"(?<![.!?:;\"“—–]\s)(?<=\s)(?:[A-ZÀ-Ý][\wÀ-ÿ]+(?:-[\wÀ-ÿ]+)*|[A-Z]{2,}\b)")
@@ -178,8 +189,7 @@ class Facts:
             out[both] = _dots(marks[a[both]], marks[b[both]]) == 0
         named = np.diff(self.names.indptr) >= test.unknown
         both = np.flatnonzero(named[a] & named[b] & ~out)
-        out[both] = (self._unknown(a[both], b[both], test)
-                     & self._unknown(b[both], a[both], test))
+        out[both] = self._unknown(a[both], b[both], test) & self._unknown(b[both], a[both], test)
         return out
 
     def _unknown(self, x: np.ndarray, y: np.ndarray, test: EventTest) -> np.ndarray:
@@ -202,17 +212,20 @@ def _dots(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
     return np.asarray(x.multiply(y).sum(axis=1)).ravel()
 
 
-def _pairwise(f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray,
-              b: np.ndarray) -> np.ndarray:
+def _pairwise(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """f(a, b), for pairs of rows a[k], b[k], worked out CHUNK pairs at a time."""
     import numpy as np
 
-    return np.concatenate([f(a[:0], b[:0])] + [f(a[k:k + CHUNK], b[k:k + CHUNK])
-                                               for k in range(0, len(a), CHUNK)])
+    return np.concatenate(
+        [f(a[:0], b[:0])] + [f(a[k : k + CHUNK], b[k : k + CHUNK]) for k in range(0, len(a), CHUNK)]
+    )
 
 
-def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
-          test: EventTest = EVENT) -> Facts:
+def facts(
+    articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]], test: EventTest = EVENT
+) -> Facts:
     """The `Facts` of these articles, whose `counts` are `counted`."""
     import numpy as np
     import scipy.sparse as sp
@@ -225,13 +238,18 @@ def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
     scores: list[list[str]] = []
     for a in articles:
         lede = f"{a.title}. {a.text[:LEDE]}"
-        head = f"{a.title}. {a.text[:test.lede]}" if test.lede else a.title
-        stated = {w for m in _NAME.finditer(" " + head) for w in content_words(m[0])
-                  if not w.isdigit() and freq.get(w, 0.0) < COMMON_NAME}
+        head = f"{a.title}. {a.text[: test.lede]}" if test.lede else a.title
+        stated = {
+            w
+            for m in _NAME.finditer(" " + head)
+            for w in content_words(m[0])
+            if not w.isdigit() and freq.get(w, 0.0) < COMMON_NAME
+        }
         stated |= set(_YEAR.findall(head))
         named.append(sorted(column[w] for w in stated if w in column))
-        days.append(sorted({int(m[1]) for m in _DAY_OF_MONTH.finditer(lede)
-                            if 1 <= int(m[1]) <= 31}))
+        days.append(
+            sorted({int(m[1]) for m in _DAY_OF_MONTH.finditer(lede) if 1 <= int(m[1]) <= 31})
+        )
         scores.append(sorted({"-".join(sorted(m.groups())) for m in _SCORE.finditer(lede)}))
     score_column: dict[str, int] = {}
     score_ids = [[score_column.setdefault(s, len(score_column)) for s in row] for row in scores]
@@ -239,15 +257,24 @@ def facts(articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]],
     def binary(rows: list[list[int]], width: int) -> sp.csr_matrix:
         starts = np.cumsum([0] + [len(r) for r in rows])
         flat = [c for r in rows for c in r]
-        return sp.csr_matrix((np.ones(len(flat), np.float32), flat, starts),
-                             shape=(len(rows), width))
+        return sp.csr_matrix(
+            (np.ones(len(flat), np.float32), flat, starts), shape=(len(rows), width)
+        )
 
     said = matrix.copy()
     said.data[:] = 1
-    published = np.array([a.published.date().toordinal() - 719163 if a.published else -1e9
-                          for a in articles], dtype=np.float64)
-    return Facts(binary(named, len(words)), said, binary(days, 32),
-                 binary(score_ids, len(score_column)), published, score_column)
+    published = np.array(
+        [a.published.date().toordinal() - 719163 if a.published else -1e9 for a in articles],
+        dtype=np.float64,
+    )
+    return Facts(
+        binary(named, len(words)),
+        said,
+        binary(days, 32),
+        binary(score_ids, len(score_column)),
+        published,
+        score_column,
+    )
 
 
 def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
@@ -259,17 +286,23 @@ def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
     n = x.shape[0]
     rows, cols, values = [], [], []
     for start in range(0, n, BLOCK):
-        block = (x[start:start + BLOCK] @ x[start:].T).tocoo()
+        block = (x[start : start + BLOCK] @ x[start:].T).tocoo()
         keep = (block.data > floor) & (block.col > block.row)
         rows.append(block.row[keep] + start)
         cols.append(block.col[keep] + start)
         values.append(block.data[keep])
-    return sp.csr_matrix((np.concatenate(values), (np.concatenate(rows),
-                                                   np.concatenate(cols))), shape=(n, n))
+    return sp.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+    )
 
 
-def candidate_pairs(x: sp.csr_matrix, floor: float, telling: int = TELLING,
-                    window: int = WINDOW, nearest: int = NEAREST) -> sp.csr_matrix:
+def candidate_pairs(
+    x: sp.csr_matrix,
+    floor: float,
+    telling: int = TELLING,
+    window: int = WINDOW,
+    nearest: int = NEAREST,
+) -> sp.csr_matrix:
     """Pairs i < j above `floor`, as `similar_pairs` gives them, among candidates found
     in time linear in the rows. First, two rows are candidates when one of the
     `telling` heaviest words of each is the same and they lie within `window` of each
@@ -287,10 +320,16 @@ def candidate_pairs(x: sp.csr_matrix, floor: float, telling: int = TELLING,
     words, rows = x.indices[heaviest], row[heaviest]
     order = _heaviest_first(words, x.data[heaviest])  # each word's rows
     words, rows = words[order], rows[order]
-    near = [(rows[:-d][words[d:] == words[:-d]], rows[d:][words[d:] == words[:-d]])
-            for d in range(1, window + 1)]
-    pairs = _similar(x, np.concatenate([a for a, _ in near] + [np.zeros(0, int)]),
-                     np.concatenate([b for _, b in near] + [np.zeros(0, int)]), floor)
+    near = [
+        (rows[:-d][words[d:] == words[:-d]], rows[d:][words[d:] == words[:-d]])
+        for d in range(1, window + 1)
+    ]
+    pairs = _similar(
+        x,
+        np.concatenate([a for a, _ in near] + [np.zeros(0, int)]),
+        np.concatenate([b for _, b in near] + [np.zeros(0, int)]),
+        floor,
+    )
     both = (pairs + pairs.T).tocsr()
     row = np.repeat(np.arange(n), np.diff(both.indptr))
     order = _heaviest_first(row, both.data)
@@ -309,8 +348,9 @@ def _heaviest_first(group: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.argsort(group + lightness, kind="stable")
 
 
-def _similar(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, floor: float,
-             known: sp.csr_matrix | None = None) -> sp.csr_matrix:
+def _similar(
+    x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, floor: float, known: sp.csr_matrix | None = None
+) -> sp.csr_matrix:
     """The pairs of rows a[k], b[k] (i < j, each once, none in `known`) whose
     similarity is above `floor`, as an upper-triangular matrix."""
     import numpy as np
@@ -331,8 +371,9 @@ def _similar(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, floor: float,
 Apart = Callable[["np.ndarray", "np.ndarray"], "np.ndarray"]
 
 
-def groups(x: sp.csr_matrix, threshold: float, apart: Apart | None = None,
-           shared: float = SHARED) -> list[list[int]]:
+def groups(
+    x: sp.csr_matrix, threshold: float, apart: Apart | None = None, shared: float = SHARED
+) -> list[list[int]]:
     """Average-linkage groups of the rows of `x` (row indices, in order of their first),
     merged while the mean similarity of their rows is above `threshold`; no group holds
     two rows that `apart` marks True (for pairs of rows a[k], b[k]). Along every pair
@@ -350,8 +391,9 @@ def groups(x: sp.csr_matrix, threshold: float, apart: Apart | None = None,
     return sorted(g.tolist() for g in np.split(order, cuts))
 
 
-def _average_linkage(x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float,
-                     apart: Apart | None) -> np.ndarray:
+def _average_linkage(
+    x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float, apart: Apart | None
+) -> np.ndarray:
     """A cluster label for each row (the row that names its cluster): average linkage
     cut at `threshold`, along the graph of `pairs` (those above it), by merging clusters
     that are each other's nearest neighbour, round after round, while their mean
@@ -407,8 +449,9 @@ def _average_linkage(x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float,
         size[first] += size[second]
         u, v, dead = parent[u], parent[v], _relabel(dead, parent, n)  # one step each
         link = u != v
-        key, where = _distinct(np.minimum(u, v)[link].astype(np.int64) * n
-                               + np.maximum(u, v)[link], inverse=True)
+        key, where = _distinct(
+            np.minimum(u, v)[link].astype(np.int64) * n + np.maximum(u, v)[link], inverse=True
+        )
         u, v = key // n, key % n
         total = np.bincount(where, weight[link], len(key))
         whole = np.bincount(where, minlength=len(key)) == parts[u] * parts[v]
@@ -420,8 +463,9 @@ def _average_linkage(x: sp.csr_matrix, pairs: sp.csr_matrix, threshold: float,
     return _flatten(parent)
 
 
-def _nearest(n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray,
-             only: np.ndarray | None = None) -> np.ndarray:
+def _nearest(
+    n: int, u: np.ndarray, v: np.ndarray, mean: np.ndarray, only: np.ndarray | None = None
+) -> np.ndarray:
     """For each of n clusters (or each one marked in `only`), the index of the edge to
     its nearest neighbour (highest mean, then lowest name: one order for all, so the
     nearest pair of all is each other's nearest); -1 for a cluster with no edge left
@@ -495,19 +539,25 @@ def _mean_rows(x: sp.csr_matrix, label: np.ndarray, clusters: np.ndarray) -> sp.
     place[clusters] = np.arange(len(clusters))
     rows = np.flatnonzero(place[label] >= 0)
     size = np.bincount(label[rows], minlength=len(label))
-    return sp.csr_matrix((1 / size[label[rows]], (place[label[rows]], rows)),
-                         shape=(len(clusters), x.shape[0])) @ x
+    return (
+        sp.csr_matrix(
+            (1 / size[label[rows]], (place[label[rows]], rows)), shape=(len(clusters), x.shape[0])
+        )
+        @ x
+    )
 
 
-def _dots_of_means(x: sp.csr_matrix, label: np.ndarray, u: np.ndarray,
-                   v: np.ndarray) -> np.ndarray:
+def _dots_of_means(x: sp.csr_matrix, label: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """The mean similarity of the rows of cluster u[k] to those of cluster v[k]."""
     import numpy as np
 
     clusters = _distinct(np.r_[u, v])
     rows = _mean_rows(x, label, clusters)
-    return _pairwise(lambda p, q: _dots(rows[p], rows[q]), np.searchsorted(clusters, u),
-                     np.searchsorted(clusters, v))
+    return _pairwise(
+        lambda p, q: _dots(rows[p], rows[q]),
+        np.searchsorted(clusters, u),
+        np.searchsorted(clusters, v),
+    )
 
 
 def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np.ndarray:
@@ -526,8 +576,9 @@ def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np
         hi = max(lo + 1, int(np.searchsorted(total, total[lo] - count[lo] + CHUNK, "right")))
         k = np.arange(lo, hi)
         edge = np.repeat(k, count[k])
-        within = np.arange(len(edge)) - np.repeat(total[k] - count[k] - total[lo] + count[lo],
-                                                  count[k])
+        within = np.arange(len(edge)) - np.repeat(
+            total[k] - count[k] - total[lo] + count[lo], count[k]
+        )
         a = order[start[u[edge]] + within // size[v[edge]]]
         b = order[start[v[edge]] + within % size[v[edge]]]
         out[k] = np.bincount(edge - lo, apart(a, b), len(k)) > 0
@@ -559,9 +610,13 @@ class Day:
     members: list[list[int]]
 
 
-def group(articles: Sequence[Article], threshold: float = THRESHOLD,
-          day_weight: float = DAY_WEIGHT, test: EventTest = EVENT, shared: float = SHARED
-          ) -> Day | None:
+def group(
+    articles: Sequence[Article],
+    threshold: float = THRESHOLD,
+    day_weight: float = DAY_WEIGHT,
+    test: EventTest = EVENT,
+    shared: float = SHARED,
+) -> Day | None:
     """The day's stories of one or more articles, in the order of each story's first
     article (None for a day without articles)."""
     import numpy as np
@@ -582,12 +637,12 @@ def group(articles: Sequence[Article], threshold: float = THRESHOLD,
         found_groups = groups(x, threshold, apart, shared)
         shown.update()
         members = _leads_first(found_groups, x, articles)
-    return Day([Story([articles[i] for i in g]) for g in members], x, counted[1], found,
-               members)
+    return Day([Story([articles[i] for i in g]) for g in members], x, counted[1], found, members)
 
 
-def _leads_first(members: list[list[int]], x: sp.csr_matrix, articles: Sequence[Article]
-                 ) -> list[list[int]]:
+def _leads_first(
+    members: list[list[int]], x: sp.csr_matrix, articles: Sequence[Article]
+) -> list[list[int]]:
     """Each story's articles with its lead first: the one that opens its summary and
     gives its headline. That is, among those with a headline of their own (one made
     from a lede is a last resort) and then those whose outlet is known, the article
@@ -604,15 +659,25 @@ def _leads_first(members: list[list[int]], x: sp.csr_matrix, articles: Sequence[
     close = dict(zip(rows.tolist(), closeness.tolist(), strict=True))
     out = []
     for g in members:
-        lead = min(range(len(g)), key=lambda k: (
-            not articles[g[k]].headline, articles[g[k]].outlet is None,
-            -round(close.get(g[k], 0.0), 6), g[k]))
-        out.append([g[lead], *g[:lead], *g[lead + 1:]])
+        lead = min(
+            range(len(g)),
+            key=lambda k: (
+                not articles[g[k]].headline,
+                articles[g[k]].outlet is None,
+                -round(close.get(g[k], 0.0), 6),
+                g[k],
+            ),
+        )
+        out.append([g[lead], *g[:lead], *g[lead + 1 :]])
     return out
 
 
-def cluster(articles: Sequence[Article], threshold: float = THRESHOLD,
-            day_weight: float = DAY_WEIGHT, test: EventTest = EVENT) -> list[Story]:
+def cluster(
+    articles: Sequence[Article],
+    threshold: float = THRESHOLD,
+    day_weight: float = DAY_WEIGHT,
+    test: EventTest = EVENT,
+) -> list[Story]:
     """Stories of one or more articles, in the order of each story's first article."""
     day = group(articles, threshold, day_weight, test)
     return day.stories if day else []

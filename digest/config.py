@@ -3,6 +3,7 @@
 Command-line options override all three. Every setting is declared once, in SETTINGS,
 with its type, default and environment variable; `digest config show` lists them.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,63 +35,144 @@ class Setting:
     exists: bool = False  # for path: the file must be there
 
 
-SETTINGS = {s.key: s for s in (
-    Setting("inputs", [], "Article files or folders that `digest run` reads by default.",
-            kind="paths"),
-    Setting("urls", [], "Article pages (URLs) that `digest run` reads.", kind="list"),
-    Setting("feeds", [], "RSS or Atom feeds whose articles `digest run` reads.", kind="list"),
-    Setting("fetch.timeout", 20, "Seconds to wait for a web server.", kind="int",
-            range=(1, 3600)),
-    Setting("fetch.retries", 2, "Retries of a URL that failed in a way that may pass.",
-            kind="int"),
-    Setting("fetch.max_mb", 5, "Largest page or feed read, in MB.", kind="int",
-            range=(1, 1024)),
-    Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
-    Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
-    Setting("words", 60, "Word budget of each summary shown in full.", kind="int",
-            range=(10, 2000)),
-    Setting("top", 10, "Stories shown in full, most important first; the others one line "
-            "each under 'Also today' (0: all in full).", kind="int"),
-    Setting("minutes", 10, "Reading time to aim at: on a long day the summaries in full get "
-            "shorter (30 words at least) to fit it; 0: always --words.", kind="int"),
-    Setting("follow", 7, "Days to look back for stories that continue (0: none).",
-            kind="int", range=(0, 365)),
-    Setting("summarizer", "extractive", "Summarizer: extractive, or hf:MODEL (a model id "
-            "or folder)."),
-    Setting("translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or "
-            "folder)."),
-    Setting("device", "auto", "Where hf: models run: auto (CUDA when present), cpu, cuda, mps."),
-    Setting("batch_size", BATCH_SIZE, "Texts per batch for hf: models.", kind="int",
-            range=(1, 4096)),
-    Setting("summarizer_prompt", None, "Prompt file for an hf: summarizer ('… {text}').",
-            kind="path", exists=True),
-    Setting("translator_prompt", None, "Prompt file for an hf: translator ('… {text}').",
-            kind="path", exists=True),
-    Setting("strict", False, "Fail instead of falling back to the embedded backend when a "
-            "model is missing or a plugin fails.", kind="bool"),
-    Setting("templates", None, "Folder of your own templates for the briefing and the email "
+SETTINGS = {
+    s.key: s
+    for s in (
+        Setting(
+            "inputs",
+            [],
+            "Article files or folders that `digest run` reads by default.",
+            kind="paths",
+        ),
+        Setting("urls", [], "Article pages (URLs) that `digest run` reads.", kind="list"),
+        Setting("feeds", [], "RSS or Atom feeds whose articles `digest run` reads.", kind="list"),
+        Setting(
+            "fetch.timeout", 20, "Seconds to wait for a web server.", kind="int", range=(1, 3600)
+        ),
+        Setting(
+            "fetch.retries", 2, "Retries of a URL that failed in a way that may pass.", kind="int"
+        ),
+        Setting(
+            "fetch.max_mb", 5, "Largest page or feed read, in MB.", kind="int", range=(1, 1024)
+        ),
+        Setting("out", "out", "Folder for briefings, the outbox and sent mail.", kind="path"),
+        Setting("lang", "pt,en", "Languages of the briefing: pt, en or pt,en."),
+        Setting(
+            "words", 60, "Word budget of each summary shown in full.", kind="int", range=(10, 2000)
+        ),
+        Setting(
+            "top",
+            10,
+            "Stories shown in full, most important first; the others one line "
+            "each under 'Also today' (0: all in full).",
+            kind="int",
+        ),
+        Setting(
+            "minutes",
+            10,
+            "Reading time to aim at: on a long day the summaries in full get "
+            "shorter (30 words at least) to fit it; 0: always --words.",
+            kind="int",
+        ),
+        Setting(
+            "follow",
+            7,
+            "Days to look back for stories that continue (0: none).",
+            kind="int",
+            range=(0, 365),
+        ),
+        Setting(
+            "summarizer",
+            "extractive",
+            "Summarizer: extractive, or hf:MODEL (a model id or folder).",
+        ),
+        Setting(
+            "translator", "bergamot", "Translator: bergamot, or hf:MODEL (a model id or folder)."
+        ),
+        Setting(
+            "device", "auto", "Where hf: models run: auto (CUDA when present), cpu, cuda, mps."
+        ),
+        Setting(
+            "batch_size", BATCH_SIZE, "Texts per batch for hf: models.", kind="int", range=(1, 4096)
+        ),
+        Setting(
+            "summarizer_prompt",
+            None,
+            "Prompt file for an hf: summarizer ('… {text}').",
+            kind="path",
+            exists=True,
+        ),
+        Setting(
+            "translator_prompt",
+            None,
+            "Prompt file for an hf: translator ('… {text}').",
+            kind="path",
+            exists=True,
+        ),
+        Setting(
+            "strict",
+            False,
+            "Fail instead of falling back to the embedded backend when a "
+            "model is missing or a plugin fails.",
+            kind="bool",
+        ),
+        Setting(
+            "templates",
+            None,
+            "Folder of your own templates for the briefing and the email "
             "(briefing.md.j2, email.txt.j2, email.html.j2) [default: the built-in ones].",
-            env="DIGEST_TEMPLATES", kind="folder"),
-    Setting("format", "md", "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the "
-            "email), or both.",
-            choices=("md", "email", "both")),
-    Setting("email.from", "digest@localhost", "Sender address.", env="DIGEST_FROM"),
-    Setting("email.to", [], "Recipients (a list; DIGEST_TO takes commas).",
-            env="DIGEST_TO", kind="list"),
-    Setting("email.send_empty", False, "Send a briefing that has no stories.", kind="bool"),
-    Setting("smtp.host", "localhost", "SMTP server.", env="DIGEST_SMTP_HOST"),
-    Setting("smtp.port", 0, "SMTP port; 0 means the security's usual one (587, 465, 25).",
-            env="DIGEST_SMTP_PORT", kind="int", range=(0, 65535)),
-    Setting("smtp.security", "starttls", "starttls, tls (implicit TLS) or none (plain).",
-            env="DIGEST_SMTP_SECURITY", choices=("starttls", "tls", "none")),
-    Setting("smtp.user", "", "SMTP login; empty means no login.", env="DIGEST_SMTP_USER"),
-    Setting("smtp.password", "", "SMTP password: from the environment only, never a file.",
-            env="DIGEST_SMTP_PASSWORD", secret=True),
-    Setting("smtp.password_command", "",
-            "A shell command that prints the SMTP password (for cron, e.g. `pass show smtp`)."),
-    Setting("smtp.timeout", 30, "Seconds to wait on the SMTP server.", kind="int",
-            range=(1, 3600)),
-)}
+            env="DIGEST_TEMPLATES",
+            kind="folder",
+        ),
+        Setting(
+            "format",
+            "md",
+            "What `digest run` writes: OUT/DATE.md, OUT/DATE.eml (the email), or both.",
+            choices=("md", "email", "both"),
+        ),
+        Setting("email.from", "digest@localhost", "Sender address.", env="DIGEST_FROM"),
+        Setting(
+            "email.to",
+            [],
+            "Recipients (a list; DIGEST_TO takes commas).",
+            env="DIGEST_TO",
+            kind="list",
+        ),
+        Setting("email.send_empty", False, "Send a briefing that has no stories.", kind="bool"),
+        Setting("smtp.host", "localhost", "SMTP server.", env="DIGEST_SMTP_HOST"),
+        Setting(
+            "smtp.port",
+            0,
+            "SMTP port; 0 means the security's usual one (587, 465, 25).",
+            env="DIGEST_SMTP_PORT",
+            kind="int",
+            range=(0, 65535),
+        ),
+        Setting(
+            "smtp.security",
+            "starttls",
+            "starttls, tls (implicit TLS) or none (plain).",
+            env="DIGEST_SMTP_SECURITY",
+            choices=("starttls", "tls", "none"),
+        ),
+        Setting("smtp.user", "", "SMTP login; empty means no login.", env="DIGEST_SMTP_USER"),
+        Setting(
+            "smtp.password",
+            "",
+            "SMTP password: from the environment only, never a file.",
+            env="DIGEST_SMTP_PASSWORD",
+            secret=True,
+        ),
+        Setting(
+            "smtp.password_command",
+            "",
+            "A shell command that prints the SMTP password (for cron, e.g. `pass show smtp`).",
+        ),
+        Setting(
+            "smtp.timeout", 30, "Seconds to wait on the SMTP server.", kind="int", range=(1, 3600)
+        ),
+    )
+}
 
 
 LANGS = ("pt", "en")
@@ -110,8 +192,9 @@ def expand(path: Path, what: str) -> Path:
     try:
         return path.expanduser()
     except RuntimeError:
-        raise DigestError(f"{what}: {str(path)!r}: {path.parts[0]} names no user with a "
-                          "home folder") from None
+        raise DigestError(
+            f"{what}: {str(path)!r}: {path.parts[0]} names no user with a home folder"
+        ) from None
 
 
 def default_path() -> Path:
@@ -164,14 +247,17 @@ class Config:
                 text = json.dumps(value, ensure_ascii=False)
             lines.append(f"{key} = {text}  # {self.sources[key]}")
         for name, table in self.backends.items():
-            lines += [f"backends.{name}.{option} = "
-                      f"{json.dumps(value, ensure_ascii=False, default=str)}  # {self.path}"
-                      for option, value in table.items()]
+            lines += [
+                f"backends.{name}.{option} = "
+                f"{json.dumps(value, ensure_ascii=False, default=str)}  # {self.path}"
+                for option, value in table.items()
+            ]
         return lines
 
 
 def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
     """`value` as the setting's type, or a DigestError naming `where` and the key."""
+
     def bad(expected: str) -> DigestError:
         return DigestError(f"{where}: {setting.key} must be {expected}, not {value!r}")
 
@@ -196,8 +282,11 @@ def _convert(setting: Setting, value: Any, where: str, base: Path) -> Any:
             value = [str(v) if isinstance(v, os.PathLike) else v for v in value]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
-        return ([base / expand(Path(v), f"{where}: {setting.key}") for v in value]
-                if kind == "paths" else list(value))
+        return (
+            [base / expand(Path(v), f"{where}: {setting.key}") for v in value]
+            if kind == "paths"
+            else list(value)
+        )
     if setting.key == "lang" and isinstance(value, (list, tuple)):
         value = ",".join(map(str, value))
     if kind in ("path", "folder") and isinstance(value, os.PathLike):
@@ -248,8 +337,9 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         try:
             flat = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
         except OSError as exc:
-            raise DigestError(f"{path}: cannot read the config file "
-                              f"({exc.strerror or exc})") from None
+            raise DigestError(
+                f"{path}: cannot read the config file ({exc.strerror or exc})"
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise DigestError(f"{path}: not valid TOML ({exc})") from None
         except RecursionError:
@@ -263,8 +353,10 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
             if setting is None:
                 logging.getLogger("digest").warning("%s: unknown setting %r, ignored", path, key)
             elif setting.secret:
-                raise DigestError(f"{path}: {key} does not belong in a file; set "
-                                  f"{setting.env} or smtp.password_command instead")
+                raise DigestError(
+                    f"{path}: {key} does not belong in a file; set "
+                    f"{setting.env} or smtp.password_command instead"
+                )
             else:
                 values[key] = _convert(setting, value, str(path), path.parent.resolve())
                 sources[key] = str(path)

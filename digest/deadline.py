@@ -5,6 +5,7 @@ holds a request for as long as it likes. A Deadline shuts down the sockets it wa
 when its time is up, which wakes whatever thread is blocked on them, whatever library
 (http.client, smtplib, ssl) is doing the reading.
 """
+
 from __future__ import annotations
 
 import contextlib

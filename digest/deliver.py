@@ -7,6 +7,7 @@ in OUT/sent/ is not sent again unless forced. One message the server refuses doe
 hold back the others, and an SMTP session ends within smtp.timeout whatever the server
 does.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,10 @@ from .store import write_atomic
 log = logging.getLogger("digest")
 
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
-NO_RECIPIENTS = ("email.to: no recipients; set `to` under [email] in digest.toml or DIGEST_TO "
-                 "(or give `digest send --to ADDRESS`)")
+NO_RECIPIENTS = (
+    "email.to: no recipients; set `to` under [email] in digest.toml or DIGEST_TO "
+    "(or give `digest send --to ADDRESS`)"
+)
 
 
 STORIES = "X-Digest-Stories"
@@ -56,13 +59,14 @@ def compose(briefing: Briefing, sender: str, to: list[str]) -> EmailMessage:
     readdress(msg, sender, to)
     minutes = reading_time(briefing)
     msg.set_content(render(briefing, "email.txt.j2", minutes), cte="quoted-printable")
-    msg.add_alternative(render(briefing, "email.html.j2", minutes), subtype="html",
-                        cte="quoted-printable")
+    msg.add_alternative(
+        render(briefing, "email.html.j2", minutes), subtype="html", cte="quoted-printable"
+    )
     return msg
 
 
 def _domain(address: str) -> str:
-    (_, addr), = getaddresses([address]) or [("", "")]
+    ((_, addr),) = getaddresses([address]) or [("", "")]
     return addr.rpartition("@")[2] or "localhost"
 
 
@@ -81,8 +85,10 @@ def read_briefing(path: Path) -> EmailMessage:
     what it made."""
     msg = read_message(path)
     if not str(msg.get(STORIES, "")).isdigit():
-        raise DigestError(f"{path}: not an email briefing that digest wrote; "
-                          "`digest run --format email` writes one")
+        raise DigestError(
+            f"{path}: not an email briefing that digest wrote; "
+            "`digest run --format email` writes one"
+        )
     return msg
 
 
@@ -109,14 +115,18 @@ def _check_addresses(sender: str, to: list[str]) -> None:
     would end the header and start another: a Bcc, say)."""
     for key, value in [("email.from", sender), *(("email.to", v) for v in to)]:
         if re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):  # all that ends a line
-            raise DigestError(f"{key}: {value!r} holds a line break or another control "
-                              "character, which a mail header cannot carry")
+            raise DigestError(
+                f"{key}: {value!r} holds a line break or another control "
+                "character, which a mail header cannot carry"
+            )
         found = [addr for _, addr in getaddresses([value])]
         if not found or not all("@" in addr for addr in found):
             raise DigestError(f"{key}: {value!r} is not an email address")
     if len(getaddresses([sender])) != 1:
-        raise DigestError(f"email.from: {sender!r} holds more than one address; the "
-                          "sender is one, like 'Digest <digest@example.org>'")
+        raise DigestError(
+            f"email.from: {sender!r} holds more than one address; the "
+            "sender is one, like 'Digest <digest@example.org>'"
+        )
 
 
 def _international(addresses: list[str]) -> list[str]:
@@ -156,21 +166,31 @@ class Mailroom:
             raise DigestError(NO_RECIPIENTS)
         return write_atomic(self.outbox / f"{date.isoformat()}.eml", _as_sent(msg))
 
-    def post(self, msg: EmailMessage, date: dt.date, config: Config,
-             to: list[str] | None = None, force: bool = False,
-             dry_run: bool = False) -> Path | None:
+    def post(
+        self,
+        msg: EmailMessage,
+        date: dt.date,
+        config: Config,
+        to: list[str] | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Path | None:
         """Put the briefing `msg` of `date` in the outbox, addressed to `to`, else
         email.to, else its own To (a DigestError if that is no one): the send policy of
         `digest send` and `digest run --send` alike. A date sent before goes again only
         with `force`, a briefing without stories only with email.send_empty; else None,
         said on stderr. A dry run addresses it and names where it would wait."""
         if self.was_sent(date) and not force:
-            log.info("%s was sent before (%s): not sending it again (--force does)", date,
-                     self.sent / f"{date.isoformat()}.eml")
+            log.info(
+                "%s was sent before (%s): not sending it again (--force does)",
+                date,
+                self.sent / f"{date.isoformat()}.eml",
+            )
             return None
         if msg[STORIES] == "0" and not config["email.send_empty"]:
-            log.info("%s has no stories: not sending it (email.send_empty = true sends it "
-                     "anyway)", date)
+            log.info(
+                "%s has no stories: not sending it (email.send_empty = true sends it anyway)", date
+            )
             return None
         readdress(msg, config["email.from"], to or config["email.to"] or recipients(msg))
         if dry_run:
@@ -194,9 +214,11 @@ class Mailroom:
         try:  # where sent mail goes must take it, or each send would mail it again
             self.sent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DeliveryError(f"{self.sent}: cannot keep sent mail there "
-                                f"({exc.strerror or exc}); nothing sent, {_count(waiting)} "
-                                f"in {self.outbox}") from None
+            raise DeliveryError(
+                f"{self.sent}: cannot keep sent mail there "
+                f"({exc.strerror or exc}); nothing sent, {_count(waiting)} "
+                f"in {self.outbox}"
+            ) from None
         done, failures = [], []
         try:
             with _connect(config) as server:
@@ -212,19 +234,28 @@ class Mailroom:
                         raise DeliveryError(
                             f"{path.name} was sent but cannot be moved to {self.sent} "
                             f"({exc.strerror or exc}); move it there, or the next send "
-                            "mails it again") from None
+                            "mails it again"
+                        ) from None
                     done.append((self.sent / path.name, [a for a in to if a not in refused]))
                     for addr, (code, text) in refused.items():
-                        log.warning("%s: %s refused it (%s); the others got it",
-                                    path.name, addr, _reason(code, text, server.secrets))
+                        log.warning(
+                            "%s: %s refused it (%s); the others got it",
+                            path.name,
+                            addr,
+                            _reason(code, text, server.secrets),
+                        )
         except DigestError as exc:
             left = self.waiting()
-            raise DeliveryError(f"{exc}; {_count(left)} in {self.outbox} for the next "
-                                f"`digest send`{_sent(done)}") from None
+            raise DeliveryError(
+                f"{exc}; {_count(left)} in {self.outbox} for the next `digest send`{_sent(done)}"
+            ) from None
         if failures:
-            raise DeliveryError("the SMTP server refused: " + " | ".join(failures)
-                                + f"; kept in {self.outbox} for the next `digest send`"
-                                + _sent(done))
+            raise DeliveryError(
+                "the SMTP server refused: "
+                + " | ".join(failures)
+                + f"; kept in {self.outbox} for the next `digest send`"
+                + _sent(done)
+            )
         return done
 
 
@@ -245,14 +276,20 @@ def _send(server: _Session, path: Path) -> tuple[list[str], dict]:
     if wide := _international([*senders, *to]):
         server.ehlo_or_helo_if_needed()
         if not server.has_extn("smtputf8"):
-            raise _Refused(f"{', '.join(wide)}: an internationalized address, and the server "
-                           "does not offer SMTPUTF8 to carry it")
+            raise _Refused(
+                f"{', '.join(wide)}: an internationalized address, and the server "
+                "does not offer SMTPUTF8 to carry it"
+            )
         options.append("SMTPUTF8")
     try:
         return to, server.sendmail(senders[0], to, path.read_bytes(), mail_options=options)
     except smtplib.SMTPRecipientsRefused as exc:
-        raise _Refused("; ".join(f"{a}: {_reason(code, text, server.secrets)}"
-                                 for a, (code, text) in exc.recipients.items())) from None
+        raise _Refused(
+            "; ".join(
+                f"{a}: {_reason(code, text, server.secrets)}"
+                for a, (code, text) in exc.recipients.items()
+            )
+        ) from None
     except smtplib.SMTPResponseException as exc:
         raise _Refused(_reason(exc.smtp_code, exc.smtp_error, server.secrets)) from None
 
@@ -298,25 +335,37 @@ def password(config: Config) -> str:
         return config["smtp.password"]
     command, timeout = config["smtp.password_command"], config["smtp.timeout"]
     if not command:
-        raise DeliveryError("smtp.user is set but there is no password: set "
-                            "DIGEST_SMTP_PASSWORD or smtp.password_command")
+        raise DeliveryError(
+            "smtp.user is set but there is no password: set "
+            "DIGEST_SMTP_PASSWORD or smtp.password_command"
+        )
     try:
         # A session of its own: its process group is the command and all it starts.
-        with subprocess.Popen(command, shell=True, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              errors="replace", start_new_session=True) as process:
+        with subprocess.Popen(
+            command,
+            shell=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        ) as process:
             try:
                 out, _ = process.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _kill_group(process)
-                raise DeliveryError(f"smtp.password_command printed no password within "
-                                    f"smtp.timeout ({timeout} s); stopped it") from None
+                raise DeliveryError(
+                    f"smtp.password_command printed no password within "
+                    f"smtp.timeout ({timeout} s); stopped it"
+                ) from None
     except OSError as exc:
-        raise DeliveryError(f"smtp.password_command cannot start ({exc.strerror or exc})"
-                            ) from None
+        raise DeliveryError(f"smtp.password_command cannot start ({exc.strerror or exc})") from None
     if process.returncode != 0:  # what it printed may be the password: not shown
-        raise DeliveryError(f"smtp.password_command exited with status {process.returncode}; "
-                            "run it by hand to see why")
+        raise DeliveryError(
+            f"smtp.password_command exited with status {process.returncode}; "
+            "run it by hand to see why"
+        )
     secret = out.rstrip("\r\n")
     if not secret:
         raise DeliveryError("smtp.password_command printed no password")
@@ -337,8 +386,14 @@ class _Session(smtplib.SMTP):
     """An SMTP session with `host` that its deadline ends, over implicit TLS if given a
     context, with the login's `secrets` to mask in what the server says."""
 
-    def __init__(self, deadline: Deadline, tls: ssl.SSLContext | None,
-                 secrets: tuple[str, ...], host: str, port: int) -> None:
+    def __init__(
+        self,
+        deadline: Deadline,
+        tls: ssl.SSLContext | None,
+        secrets: tuple[str, ...],
+        host: str,
+        port: int,
+    ) -> None:
         self.deadline, self.tls, self.secrets = deadline, tls, secrets
         super().__init__(host, port, timeout=deadline.remaining())
 
@@ -360,19 +415,22 @@ def _connect(config: Config) -> Iterator[_Session]:
     secret = password(config) if user else ""
     for key, value in (("smtp.user", user), ("smtp.password", secret)):
         if not value.isascii():
-            raise DeliveryError(f"{key} holds characters other than ASCII, which Python's "
-                                "smtplib cannot log in with")
+            raise DeliveryError(
+                f"{key} holds characters other than ASCII, which Python's "
+                "smtplib cannot log in with"
+            )
     secrets, context = (secret,) if secret else (), ssl.create_default_context()
     with Deadline(timeout) as deadline:
         try:
-            server = _Session(deadline, context if security == "tls" else None, secrets,
-                              host, port)
+            server = _Session(deadline, context if security == "tls" else None, secrets, host, port)
             try:
                 if security == "starttls":
                     server.ehlo()
                     if not server.has_extn("starttls"):
-                        raise DeliveryError(f"{where} does not offer STARTTLS; not sending in "
-                                            "the clear (smtp.security = \"none\" allows it)")
+                        raise DeliveryError(
+                            f"{where} does not offer STARTTLS; not sending in "
+                            'the clear (smtp.security = "none" allows it)'
+                        )
                     server.starttls(context=context)
                     server.ehlo()
                 if user:
@@ -384,15 +442,22 @@ def _connect(config: Config) -> Iterator[_Session]:
         except DigestError:
             raise
         except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"{where}: login as {user!r} refused "
-                                f"({_reason(exc.smtp_code, exc.smtp_error, secrets)})") from None
+            raise DeliveryError(
+                f"{where}: login as {user!r} refused "
+                f"({_reason(exc.smtp_code, exc.smtp_error, secrets)})"
+            ) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"{where}: {_reason(exc.smtp_code, exc.smtp_error, secrets)}"
-                                ) from None
+            raise DeliveryError(
+                f"{where}: {_reason(exc.smtp_code, exc.smtp_error, secrets)}"
+            ) from None
         except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
             if deadline.expired:
-                raise DeliveryError(f"the SMTP server {where} did not finish within "
-                                    f"smtp.timeout ({timeout} s)") from None
-            reason = "timed out" if isinstance(exc, socket.timeout) else (
-                getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
+                raise DeliveryError(
+                    f"the SMTP server {where} did not finish within smtp.timeout ({timeout} s)"
+                ) from None
+            reason = (
+                "timed out"
+                if isinstance(exc, socket.timeout)
+                else (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
+            )
             raise DeliveryError(f"cannot reach the SMTP server {where} ({reason})") from None

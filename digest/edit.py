@@ -9,6 +9,7 @@ outrank one that more outlets report. The first `top` stories by that measure ar
 in full, the others in one line each. Stories on one topic (a lower similarity than one
 event's) are kept together, and the first of them lists up to RELATED_SHOWN others.
 """
+
 from __future__ import annotations
 
 import urllib.parse
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # seeds'), so a rough figure; 0.08 and 0.12 score 0.67 and 0.52 in sample.
 RELATED = 0.1
 RELATED_SHOWN = 3  # related stories listed under a story: its thread's next, not a list
+
 
 def outlet(article: Article) -> str | None:
     """Who reports it: the publisher the page names, else the site's host; None when
@@ -72,12 +74,22 @@ def give_way(stories: Sequence[Story]) -> list[Story]:
 def _importance(story: Story, centrality: float) -> tuple:
     """A sort key: more independent reports, more central, more recent, first."""
     latest = story.published.timestamp() if story.published else float("-inf")
-    return (-reports(story), -round(float(centrality), 9), -latest, story.title,
-            str(story.articles[0].path))
+    return (
+        -reports(story),
+        -round(float(centrality), 9),
+        -latest,
+        story.title,
+        str(story.articles[0].path),
+    )
 
 
-def rank(stories: Sequence[Story], x: sp.csr_matrix, members: Sequence[Sequence[int]],
-         top: int = 0, related: float = RELATED) -> list[Story]:
+def rank(
+    stories: Sequence[Story],
+    x: sp.csr_matrix,
+    members: Sequence[Sequence[int]],
+    top: int = 0,
+    related: float = RELATED,
+) -> list[Story]:
     """The stories in the order a briefing shows them: the `top` most important first
     (all, with 0), then the others; in each part, stories on one topic together, the
     topics in order of their most important story. `x` holds the articles' vectors and
@@ -100,8 +112,10 @@ def rank(stories: Sequence[Story], x: sp.csr_matrix, members: Sequence[Sequence[
         topic_key.setdefault(topic[i], len(topic_key))
     position = {i: n for n, i in enumerate(order)}
     placed = []
-    for part in ([i for i in order if i in shown_in_full],
-                 [i for i in order if i not in shown_in_full]):
+    for part in (
+        [i for i in order if i in shown_in_full],
+        [i for i in order if i not in shown_in_full],
+    ):
         placed += sorted(part, key=lambda i: (topic_key[topic[i]], position[i]))
     ranked = [stories[i] for i in placed]
     leads: dict[int, Story] = {}

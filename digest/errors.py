@@ -1,4 +1,5 @@
 """The errors a user can cause or meet: each prints as one line, with an exit status."""
+
 from __future__ import annotations
 
 

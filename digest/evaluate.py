@@ -10,6 +10,7 @@ for several, the round robin of their leads (article 1's first sentence, article
 first, …, then second sentences), the baseline published systems are measured against.
 Every summary here, ours and the baselines', is whole sentences within the budget.
 """
+
 from __future__ import annotations
 
 import random
@@ -111,8 +112,9 @@ def b_cubed_items(found: Sequence[Sequence[int]], gold: Sequence[int]) -> list[t
     return out
 
 
-def b_cubed(found: Sequence[Sequence[int]], gold: Sequence[int],
-            items: Sequence[int] | None = None) -> dict[str, float]:
+def b_cubed(
+    found: Sequence[Sequence[int]], gold: Sequence[int], items: Sequence[int] | None = None
+) -> dict[str, float]:
     """B-cubed precision, recall and F1 of a clustering of items 0..n-1 against labels,
     over all items or only over `items` (their clusters still hold the others)."""
     scores = b_cubed_items(found, gold)
@@ -146,14 +148,14 @@ class Folder:
 def read_corpus(corpus: Path) -> list[Folder]:
     """The story folders of a corpus (a flat corpus: one folder per article)."""
     folders: dict[Path, Folder] = {}
-    for path in sorted(p for p in corpus.rglob("*.txt")
-                       if not p.name.endswith(".reference.txt")):
+    for path in sorted(p for p in corpus.rglob("*.txt") if not p.name.endswith(".reference.txt")):
         text = read(path)  # as `digest run` reads: a file it cannot read is one warning
         if text is None:
             continue
         ref = path.with_name(path.stem + ".reference.txt")
-        doc = Document(path, text, Story(articles_of(text, path)),
-                       reference(ref) if ref.exists() else None)
+        doc = Document(
+            path, text, Story(articles_of(text, path)), reference(ref) if ref.exists() else None
+        )
         where = path.parent if path.parent != corpus else path
         folder = folders.setdefault(where, Folder(where, [], None))
         folder.documents.append(doc)
@@ -166,32 +168,50 @@ def read_corpus(corpus: Path) -> list[Folder]:
 Scores = dict[str, list[dict[str, float]]]  # system → one score per summary
 
 
-def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int,
-                   tasks: Sequence[str] = ("single", "multi"), save: Path | None = None,
-                   corpus: Path | None = None) -> Scores:
+def summary_scores(
+    folders: Sequence[Folder],
+    summarizer: Summarizer,
+    words: int,
+    tasks: Sequence[str] = ("single", "multi"),
+    save: Path | None = None,
+    corpus: Path | None = None,
+) -> Scores:
     """ROUGE of every summary of the `tasks` ('single': each article; 'multi': each
     folder), ours and the baselines', against its reference."""
-    docs = [d for f in folders for d in f.documents if d.reference and d.story.articles
-            and "single" in tasks]
+    docs = [
+        d
+        for f in folders
+        for d in f.documents
+        if d.reference and d.story.articles and "single" in tasks
+    ]
     multi = [f for f in folders if f.reference and len(f.documents) > 1 and "multi" in tasks]
-    out: Scores = {k: [] for k in ("single", "single_lead", "single_lead_budget", "multi",
-                                   "multi_lead", "multi_round_robin")}
+    out: Scores = {
+        k: []
+        for k in (
+            "single",
+            "single_lead",
+            "single_lead_budget",
+            "multi",
+            "multi_lead",
+            "multi_round_robin",
+        )
+    }
     stories = [d.story for d in docs] + [f.story for f in multi]
     summaries = summaries_of(summarizer, stories, words)
-    for d, summary in zip(docs, summaries[:len(docs)], strict=True):
+    for d, summary in zip(docs, summaries[: len(docs)], strict=True):
         ref = d.reference or ""
         out["single"].append(rouge(summary, ref))
         out["single_lead"].append(rouge(lead(d.story, words), ref))
         out["single_lead_budget"].append(rouge(lead(d.story, budget(d.story, words)), ref))
-    for f, summary in zip(multi, summaries[len(docs):], strict=True):
+    for f, summary in zip(multi, summaries[len(docs) :], strict=True):
         ref = f.reference or ""
         out["multi"].append(rouge(summary, ref))
         out["multi_lead"].append(rouge(lead(f.story, words), ref))
         out["multi_round_robin"].append(rouge(round_robin(f.story, words), ref))
     if save is not None and corpus is not None:
-        for d, summary in zip(docs, summaries[:len(docs)], strict=True):
+        for d, summary in zip(docs, summaries[: len(docs)], strict=True):
             write_atomic(save / d.path.relative_to(corpus), summary + "\n")
-        for f, summary in zip(multi, summaries[len(docs):], strict=True):
+        for f, summary in zip(multi, summaries[len(docs) :], strict=True):
             write_atomic(save / f.path.relative_to(corpus) / "cluster.txt", summary + "\n")
     return out
 
@@ -199,8 +219,7 @@ def summary_scores(folders: Sequence[Folder], summarizer: Summarizer, words: int
 def day(folders: Sequence[Folder]) -> tuple[list[Article], list[int]]:
     """Every article of these folders as one day, shuffled (seed 0), and the folder
     each came from (its gold story)."""
-    items = [(a, k) for k, f in enumerate(folders) for d in f.documents
-             for a in d.story.articles]
+    items = [(a, k) for k, f in enumerate(folders) for d in f.documents for a in d.story.articles]
     random.Random(0).shuffle(items)
     return [a for a, _ in items], [k for _, k in items]
 
@@ -211,15 +230,17 @@ def grouped(articles: Sequence[Article], stories: Sequence[Story]) -> list[list[
     return [[index[id(a)] for a in s.articles] for s in stories]
 
 
-def grouping_score(folders: Sequence[Folder],
-                   group: Callable[[list[Article]], list[Story]]) -> dict[str, float]:
+def grouping_score(
+    folders: Sequence[Folder], group: Callable[[list[Article]], list[Story]]
+) -> dict[str, float]:
     """B-cubed of `group` on every article of these folders as one day."""
     articles, gold = day(folders)
     return b_cubed(grouped(articles, group(articles)), gold)
 
 
-def glued_pages(folders: Sequence[Folder], count: int = 40,
-                seed: int = 0) -> list[tuple[str, list[str]]]:
+def glued_pages(
+    folders: Sequence[Folder], count: int = 40, seed: int = 0
+) -> list[tuple[str, list[str]]]:
     """Pages glued from 3-4 articles of different stories, as a site that puts several
     stories on one page: (the page's text, the title each story should get). Only
     articles that open with a title line take part."""
@@ -233,8 +254,12 @@ def glued_pages(folders: Sequence[Folder], count: int = 40,
     for _ in range(count if len(titled) >= 3 else 0):
         size = min(rng.choice((3, 4)), len(titled))  # a corpus of three stories: three
         chosen = [rng.choice(titled[k]) for k in rng.sample(sorted(titled), size)]
-        pages.append(("\n\n".join(d.text.strip() for d in chosen),
-                      [d.story.articles[0].title for d in chosen]))
+        pages.append(
+            (
+                "\n\n".join(d.text.strip() for d in chosen),
+                [d.story.articles[0].title for d in chosen],
+            )
+        )
     return pages
 
 
@@ -251,11 +276,14 @@ def splitting_score(folders: Sequence[Folder], pages: int = 40) -> dict[str, int
     articles stay whole."""
     glued = glued_pages(folders, pages)
     whole = [d for f in folders for d in f.documents]
-    return {"pages": len(glued),
-            "pages_exact": sum([a.title for a in articles_of(text, "page.txt")] == titles
-                               for text, titles in glued),
-            "articles": len(whole),
-            "articles_whole": sum(len(d.story.articles) == 1 for d in whole)}
+    return {
+        "pages": len(glued),
+        "pages_exact": sum(
+            [a.title for a in articles_of(text, "page.txt")] == titles for text, titles in glued
+        ),
+        "articles": len(whole),
+        "articles_whole": sum(len(d.story.articles) == 1 for d in whole),
+    }
 
 
 def mean(scores: list[dict[str, float]]) -> dict[str, float]:
@@ -270,13 +298,20 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def evaluate(corpus: Path, summarizer: Summarizer, words: int,
-             save: Path | None = None, threshold: float = THRESHOLD) -> Report:
+def evaluate(
+    corpus: Path,
+    summarizer: Summarizer,
+    words: int,
+    save: Path | None = None,
+    threshold: float = THRESHOLD,
+) -> Report:
     """Every summary and the grouping of a corpus, scored; the summaries saved under
     `save` (never inside the corpus, whose articles they would overwrite or join)."""
     if save is not None and corpus.resolve() in (save.resolve(), *save.resolve().parents):
-        raise DigestError(f"{save}: inside the corpus {corpus}, whose articles the summaries "
-                          "would overwrite or join; save them elsewhere")
+        raise DigestError(
+            f"{save}: inside the corpus {corpus}, whose articles the summaries "
+            "would overwrite or join; save them elsewhere"
+        )
     folders = read_corpus(corpus)
     if not folders:
         raise DigestError(f"{corpus}: no article to evaluate (.txt files digest can read)")
@@ -285,6 +320,10 @@ def evaluate(corpus: Path, summarizer: Summarizer, words: int,
         rouge={system: mean(values) for system, values in scores.items() if values},
         clustering=grouping_score(folders, lambda a: cluster(a, threshold)),
         splitting=splitting_score(folders),
-        counts={"articles": sum(len(f.documents) for f in folders),
-                "stories": sum(f.path.is_dir() for f in folders),
-                "single_refs": len(scores["single"]), "multi_refs": len(scores["multi"])})
+        counts={
+            "articles": sum(len(f.documents) for f in folders),
+            "stories": sum(f.path.is_dir() for f in folders),
+            "single_refs": len(scores["single"]),
+            "multi_refs": len(scores["multi"]),
+        },
+    )

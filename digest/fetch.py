@@ -8,6 +8,7 @@ the run goes on. Pages are saved, as they were read, under DATA/pages/; a page k
 hold an article is not fetched again: its saved copy serves, so a day's briefing can be
 made again offline.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -87,8 +88,9 @@ def get(url: str, limits: Limits, until: float | None = None) -> bytes:
             time.sleep(delay)
             delay *= 2
     except _Failure as exc:
-        raise FetchError(f"{_shown(url)}: {exc}"
-                         + (f" (tried {tries} times)" if tries > 1 else "")) from None
+        raise FetchError(
+            f"{_shown(url)}: {exc}" + (f" (tried {tries} times)" if tries > 1 else "")
+        ) from None
 
 
 def _shown(url: str) -> str:
@@ -129,8 +131,9 @@ def _address(url: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9._-]+", host):
             raise _Failure(f"{parts.hostname!r} is not a host name")
     netloc = host if port is None else f"{host}:{port}"
-    return urllib.parse.urlunsplit((scheme, netloc, _quote(parts.path) or "/",
-                                    _quote(parts.query), ""))
+    return urllib.parse.urlunsplit(
+        (scheme, netloc, _quote(parts.path) or "/", _quote(parts.query), "")
+    )
 
 
 def _quote(text: str) -> str:
@@ -164,8 +167,9 @@ def _follow(url: str, limits: Limits, deadline: Deadline) -> bytes:
             with exc:
                 location = exc.headers.get("Location") if exc.code in REDIRECT_STATUS else None
             if location is None:
-                raise _Failure(f"HTTP {exc.code} {exc.reason}",
-                               again=exc.code in RETRY_STATUS) from None
+                raise _Failure(
+                    f"HTTP {exc.code} {exc.reason}", again=exc.code in RETRY_STATUS
+                ) from None
             url = _redirect(url, location)
             if url in seen:
                 raise _Failure(f"redirects in a loop (back to {url})") from None
@@ -194,9 +198,12 @@ def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
     """An opener whose connections end at `deadline`, with the environment's proxies,
     that leaves redirects to the caller (as HTTPError)."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), _Handler(deadline),
-                    urllib.request.HTTPDefaultErrorHandler(),
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        urllib.request.ProxyHandler(),
+        _Handler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
     return opener
 
@@ -229,6 +236,7 @@ class _Handler(urllib.request.AbstractHTTPHandler):
             connection = kind(*args, **kwargs)
             connection.deadline = self.deadline
             return connection
+
         return make
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
@@ -248,17 +256,33 @@ def feed_links(url: str, body: bytes) -> list[tuple[str, str | None]]:
     try:
         feed = feedparser.parse(_CHARACTER_REFERENCE.sub(_character, body))
     except Exception as exc:  # whatever the feed holds, one line naming it, not the run
-        raise FetchError(f"{_shown(url)}: not a feed digest can read "
-                         f"({type(exc).__name__}: {exc})") from None
-    links = [(e.get("link"), next((t.get("label") or t.get("term") for t in e.get("tags", [])
-                                   if t.get("label") or t.get("term")), None))
-             for e in feed.entries if e.get("link")]
+        raise FetchError(
+            f"{_shown(url)}: not a feed digest can read ({type(exc).__name__}: {exc})"
+        ) from None
+    links = [
+        (
+            e.get("link"),
+            next(
+                (
+                    t.get("label") or t.get("term")
+                    for t in e.get("tags", [])
+                    if t.get("label") or t.get("term")
+                ),
+                None,
+            ),
+        )
+        for e in feed.entries
+        if e.get("link")
+    ]
     if not links:
         why = str(getattr(feed, "bozo_exception", "")).splitlines()[:1]
-        why = [re.sub(r"^<unknown>:(\d+):(\d+): (.+)$", r"\3 at line \1, column \2", w)
-               for w in why]
-        raise FetchError(f"{_shown(url)}: not an RSS or Atom feed with links"
-                         + (f" ({why[0]})" if why and why[0] else ""))
+        why = [
+            re.sub(r"^<unknown>:(\d+):(\d+): (.+)$", r"\3 at line \1, column \2", w) for w in why
+        ]
+        raise FetchError(
+            f"{_shown(url)}: not an RSS or Atom feed with links"
+            + (f" ({why[0]})" if why and why[0] else "")
+        )
     first: dict[str, str | None] = {}
     for link, category in links:
         first.setdefault(_join(url, link), category)
@@ -272,8 +296,7 @@ def _character(reference: re.Match[bytes]) -> bytes:
     """A numeric character reference as it is, or U+FFFD's in place of one that names no
     character (a surrogate, NUL, past U+10FFFF), on which feedparser would fail."""
     code = int(reference[1]) if reference[1] else int(reference[2], 16)
-    return reference[0] if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF \
-        else b"&#65533;"
+    return reference[0] if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#65533;"
 
 
 def _join(base: str, link: str) -> str:
@@ -319,16 +342,26 @@ class Pages:
             return saved.read_bytes()
         tries = self._tries(url)
         if tries >= PAGE_TRIES:
-            raise FetchError(f"{_shown(url)}: no article in {tries} runs, not fetched again "
-                             f"(deleting {pending} allows it)")
+            raise FetchError(
+                f"{_shown(url)}: no article in {tries} runs, not fetched again "
+                f"(deleting {pending} allows it)"
+            )
         body = get(url, limits, until)
-        what = "an empty page" if not body.strip() else (
-            "a bot check page" if _bot_check(body) else None)
+        what = (
+            "an empty page"
+            if not body.strip()
+            else ("a bot check page" if _bot_check(body) else None)
+        )
         if what:
             write_atomic(pending, str(tries + 1))
-            raise FetchError(f"{_shown(url)}: {what}, not the article; " + (
-                "a later run tries again" if tries + 1 < PAGE_TRIES else
-                f"not fetched again ({PAGE_TRIES} runs gave none)"))
+            raise FetchError(
+                f"{_shown(url)}: {what}, not the article; "
+                + (
+                    "a later run tries again"
+                    if tries + 1 < PAGE_TRIES
+                    else f"not fetched again ({PAGE_TRIES} runs gave none)"
+                )
+            )
         write_atomic(pending, str(tries))  # before the page: a crash between the two
         write_atomic(saved, body)  # leaves no unchecked page for good
         return body
@@ -352,18 +385,21 @@ class Pages:
 
 # What the usual bot checks ("Just a moment...", "Checking your browser") send in place of
 # the page: a small page with one of these. A news page is larger, and has its article.
-BOT_CHECK = re.compile(rb"<title>\s*(just a moment|attention required|um momento|please wait)"
-                       rb"|checking your browser|verificando (seu|o) navegador"
-                       rb"|cf-browser-verification|/cdn-cgi/challenge-platform/",
-                       re.IGNORECASE)
+BOT_CHECK = re.compile(
+    rb"<title>\s*(just a moment|attention required|um momento|please wait)"
+    rb"|checking your browser|verificando (seu|o) navegador"
+    rb"|cf-browser-verification|/cdn-cgi/challenge-platform/",
+    re.IGNORECASE,
+)
 
 
 def _bot_check(body: bytes) -> bool:
     return len(body) < 64 * 1024 and BOT_CHECK.search(body) is not None
 
 
-def fetch(urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limits,
-          workers: int = 8) -> list[tuple[str, bytes, str | None]]:
+def fetch(
+    urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limits, workers: int = 8
+) -> list[tuple[str, bytes, str | None]]:
     """(URL, page, the feed's category for it) for every URL and every page the feeds
     link to, each URL once;
     a feed is read afresh every time. Failures are warned about and skipped. Nothing is
@@ -379,12 +415,19 @@ def fetch(urls: Sequence[str], feeds: Sequence[str], pages: Pages, limits: Limit
 
     with ThreadPoolExecutor(workers) as pool:
         bodies = pool.map(lambda f: attempt(get, f, limits, until), feeds)
-        linked = [link for feed, body in zip(feeds, bodies, strict=True) if body is not None
-                  for link in (attempt(feed_links, feed, body) or [])]
+        linked = [
+            link
+            for feed, body in zip(feeds, bodies, strict=True)
+            if body is not None
+            for link in (attempt(feed_links, feed, body) or [])
+        ]
         category: dict[str, str | None] = {url: None for url in urls}
         for link, label in linked:
             category[link] = category.get(link) or label
         todo = list(category)
         found = pool.map(lambda u: attempt(pages.read, u, limits, until), todo)
-        return [(url, body, category[url]) for url, body in zip(todo, found, strict=True)
-                if body is not None]
+        return [
+            (url, body, category[url])
+            for url, body in zip(todo, found, strict=True)
+            if body is not None
+        ]

@@ -12,6 +12,7 @@ A continuing story says since when it runs and links the briefing that first sho
 lists the earlier days' headlines (newest first, at most HISTORY), and its summary
 leaves out the sentences shown before (`Story.seen`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,15 +78,19 @@ class _Rows:
 
         n = len(day.members)
         sizes = [len(m) for m in day.members]
-        belongs = sp.csr_matrix((np.ones(sum(sizes)), np.concatenate(day.members),
-                                 np.cumsum([0, *sizes])), shape=(n, day.x.shape[0]))
+        belongs = sp.csr_matrix(
+            (np.ones(sum(sizes)), np.concatenate(day.members), np.cumsum([0, *sizes])),
+            shape=(n, day.x.shape[0]),
+        )
         self.words = np.asarray(day.words, dtype=object)
         self.mean = means(day.x, day.members).tocsr()
-        self.names, self.given, self.said = ((belongs @ m).tocsr() for m in (
-            day.facts.names, day.facts.scores, day.facts.said))
+        self.names, self.given, self.said = (
+            (belongs @ m).tocsr() for m in (day.facts.names, day.facts.scores, day.facts.said)
+        )
         column = day.facts.score_names
-        self.score_of = np.asarray(sorted(column, key=lambda score: column[score]) or [""],
-                                   dtype=object)
+        self.score_of = np.asarray(
+            sorted(column, key=lambda score: column[score]) or [""], dtype=object
+        )
 
     def terms(self) -> list[dict[str, float]]:
         """Every story's strongest words: the top TERMS of each row, in one sort."""
@@ -97,14 +102,18 @@ class _Rows:
         keep = order[np.arange(len(order)) - m.indptr[row[order]] < TERMS]
         ends = np.searchsorted(row[keep], np.arange(1, m.shape[0] + 1)).tolist()
         words, weights = self.words[m.indices[keep]].tolist(), m.data[keep].tolist()
-        return [dict(zip(words[a:b], weights[a:b], strict=True))
-                for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        return [
+            dict(zip(words[a:b], weights[a:b], strict=True))
+            for a, b in zip([0, *ends[:-1]], ends, strict=True)
+        ]
 
     @staticmethod
     def _sets(m: sp.csr_matrix, labels: np.ndarray) -> list[set[str]]:
         cells = labels[m.indices].tolist()
-        return [set(cells[a:b]) for a, b in zip(m.indptr[:-1].tolist(), m.indptr[1:].tolist(),
-                                                 strict=True)]
+        return [
+            set(cells[a:b])
+            for a, b in zip(m.indptr[:-1].tolist(), m.indptr[1:].tolist(), strict=True)
+        ]
 
     def all_names(self) -> list[set[str]]:
         return self._sets(self.names, self.words)
@@ -114,9 +123,14 @@ class _Rows:
 
     def of(self, k: int) -> tuple[set[str], set[str], set[str]]:
         """Story k's names, scores and words."""
-        return tuple(set(labels[m.indices[m.indptr[k]:m.indptr[k + 1]]].tolist())  # type: ignore[return-value]
-                     for m, labels in ((self.names, self.words), (self.given, self.score_of),
-                                       (self.said, self.words)))
+        return tuple(
+            set(labels[m.indices[m.indptr[k] : m.indptr[k + 1]]].tolist())  # type: ignore[return-value]
+            for m, labels in (
+                (self.names, self.words),
+                (self.given, self.score_of),
+                (self.said, self.words),
+            )
+        )
 
 
 def _matrix(rows: Sequence[dict[str, float]], column: dict[str, int]) -> sp.csr_matrix:
@@ -132,8 +146,9 @@ def _matrix(rows: Sequence[dict[str, float]], column: dict[str, int]) -> sp.csr_
     return sp.diags(1 / np.maximum(norms, 1e-12)) @ m
 
 
-def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD,
-              unknown: int = EVENT.unknown) -> list[list[Memory]]:
+def recognise(
+    day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD, unknown: int = EVENT.unknown
+) -> list[list[Memory]]:
     """For each of the day's stories, the earlier events it continues: the closest one
     of each earlier briefing that passes the event test, newest first. The similarities
     are one sparse product; only the pairs above `threshold` are looked at further."""
@@ -159,14 +174,15 @@ def recognise(day: Day, memories: Sequence[Memory], threshold: float = THRESHOLD
     take = np.arange(len(rows)) - start < CANDIDATES
     found: set[tuple[int, int]] = set()
     story = functools.cache(facts.of)  # the facts of the stories put to the test only
-    for k, j, d in zip(rows[take].tolist(), cols[take].tolist(), when[take].tolist(),
-                       strict=True):
+    for k, j, d in zip(rows[take].tolist(), cols[take].tolist(), when[take].tolist(), strict=True):
         m = memories[j]
         known = set(m.terms) | set(m.names)
         names, given, said = story(k)
-        if ((k, d) in found
-                or (len(names - known) >= unknown and len(set(m.names) - said) >= unknown)
-                or (given and m.scores and not given & set(m.scores))):
+        if (
+            (k, d) in found
+            or (len(names - known) >= unknown and len(set(m.names) - said) >= unknown)
+            or (given and m.scores and not given & set(m.scores))
+        ):
             continue  # one found that day, or each names someone the other never does,
             # or another score
         found.add((k, d))
@@ -184,13 +200,15 @@ def follow(day: Day, memories: Sequence[Memory]) -> None:
         if not found:
             continue
         story.first = min(m.first for m in found)
-        story.earlier = [Earlier(m.date, m.headline, m.headline_en, m.anchor)
-                         for m in found[:HISTORY]]
+        story.earlier = [
+            Earlier(m.date, m.headline, m.headline_en, m.anchor) for m in found[:HISTORY]
+        ]
         story.seen = frozenset(plain(s) for m in found for s in m.shown)
 
 
-def memories(day: Day, stories: Sequence[Story], date: dt.date, numbers: dict[int, int]
-             ) -> list[Memory]:
+def memories(
+    day: Day, stories: Sequence[Story], date: dt.date, numbers: dict[int, int]
+) -> list[Memory]:
     """What to remember of the day's `stories` as shown (`numbers`: the number of each
     story shown in full, by id)."""
     facts = _Rows(day)
@@ -200,9 +218,18 @@ def memories(day: Day, stories: Sequence[Story], date: dt.date, numbers: dict[in
     for story in stories:
         k = index[id(story)]
         number = numbers.get(id(story))
-        shown = (sentences_of(story.summary) + sentences_of(story.summary_en)
-                 if number else [])
-        out.append(Memory(date, anchor(number, story.title) if number else "",
-                          story.first or date, story.title, story.title_en, shown,
-                          terms[k], sorted(names[k]), sorted(given[k])))
+        shown = sentences_of(story.summary) + sentences_of(story.summary_en) if number else []
+        out.append(
+            Memory(
+                date,
+                anchor(number, story.title) if number else "",
+                story.first or date,
+                story.title,
+                story.title_en,
+                shown,
+                terms[k],
+                sorted(names[k]),
+                sorted(given[k]),
+            )
+        )
     return out

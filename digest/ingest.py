@@ -1,5 +1,6 @@
 """Find article files and read them as text, skipping what cannot be read; name the
 section an article comes from."""
+
 from __future__ import annotations
 
 import itertools
@@ -37,9 +38,9 @@ def kind(name: str, page: str | None = None) -> str:
 def discover(inputs: Iterable[Path]) -> list[Path]:
     """The article files named by `inputs` (files, or folders searched recursively,
     hidden ones skipped); a folder that cannot be read is one warning."""
+
     def unreadable(exc: OSError) -> None:
-        log.warning("%s: cannot read the folder (%s), skipped", exc.filename,
-                    exc.strerror or exc)
+        log.warning("%s: cannot read the folder (%s), skipped", exc.filename, exc.strerror or exc)
 
     found: list[Path] = []
     for path in inputs:
@@ -47,8 +48,13 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
             files = []
             for root, folders, names in os.walk(path, onerror=unreadable):
                 folders[:] = [f for f in folders if not f.startswith(".")]
-                files += [Path(root, n) for n in names if not n.startswith(".")
-                          and Path(n).suffix.lower() in SUFFIXES and Path(root, n).is_file()]
+                files += [
+                    Path(root, n)
+                    for n in names
+                    if not n.startswith(".")
+                    and Path(n).suffix.lower() in SUFFIXES
+                    and Path(root, n).is_file()
+                ]
             found += sorted(files)
         elif path.is_file():
             found.append(path)
@@ -117,7 +123,8 @@ def read_lines(stream: BinaryIO, name: str) -> Iterator[str]:
                 line = raw.decode("cp1252")
             except UnicodeDecodeError:
                 raise DigestError(
-                    f"{name}: line {number} is neither UTF-8 nor cp1252 text") from None
+                    f"{name}: line {number} is neither UTF-8 nor cp1252 text"
+                ) from None
             if not warned:
                 log.warning("%s: not UTF-8, read as cp1252", name)
                 warned = True
@@ -129,18 +136,18 @@ def read_lines(stream: BinaryIO, name: str) -> Iterator[str]:
 SECTIONS = {
     "brazil": (("Brasil", "Brazil"), "brasil brazil nacional pais"),
     "politics": (("Política", "Politics"), "politica poder politics eleicoes governo"),
-    "economy": (("Economia", "Economy"), "economia mercado dinheiro negocios financas "
-                "economy business"),
-    "world": (("Mundo", "World"), "mundo internacional world international global "
-              "exterior"),
+    "economy": (
+        ("Economia", "Economy"),
+        "economia mercado dinheiro negocios financas economy business",
+    ),
+    "world": (("Mundo", "World"), "mundo internacional world international global exterior"),
     "cities": (("Cidades", "Cities"), "cotidiano cidades cidade metropole local cities"),
     "sports": (("Esportes", "Sports"), "esporte esportes futebol sports sport"),
     "science": (("Ciência", "Science"), "ciencia science"),
     "health": (("Saúde", "Health"), "saude equilibrioesaude health bem-estar"),
     "technology": (("Tecnologia", "Technology"), "tecnologia tec technology tech"),
     "education": (("Educação", "Education"), "educacao education"),
-    "culture": (("Cultura", "Culture"), "cultura ilustrada entretenimento pop-arte "
-                "culture arts"),
+    "culture": (("Cultura", "Culture"), "cultura ilustrada entretenimento pop-arte culture arts"),
     "opinion": (("Opinião", "Opinion"), "opiniao opinion colunas editorial"),
 }
 _NAMES = {name: key for key, (_, names) in SECTIONS.items() for name in names.split()}

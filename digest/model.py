@@ -1,4 +1,5 @@
 """The small typed records that flow through the pipeline."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,8 +72,11 @@ class Story:
     @property
     def published(self) -> dt.datetime | None:
         """When its newest article came out, if any says."""
-        return max((a.published for a in self.articles if a.published), default=None,
-                   key=lambda d: d.timestamp())
+        return max(
+            (a.published for a in self.articles if a.published),
+            default=None,
+            key=lambda d: d.timestamp(),
+        )
 
     @property
     def section(self) -> str | None:
@@ -103,7 +107,7 @@ class Briefing:
 
     @property
     def full(self) -> list[Story]:
-        return self.stories[:self.top] if self.top else self.stories
+        return self.stories[: self.top] if self.top else self.stories
 
     @property
     def also(self) -> list[Story]:
@@ -112,4 +116,4 @@ class Briefing:
         if not self.top:
             return []
         skip = {id(r) for s in self.full for r in s.related} | {id(s) for s in self.omitted}
-        return [s for s in self.stories[self.top:] if id(s) not in skip]
+        return [s for s in self.stories[self.top :] if id(s) not in skip]

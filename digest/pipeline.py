@@ -7,6 +7,7 @@ ingest → clean → split (`load`), then cluster → summarize → translate (`
 render → deliver (`run`). `run` is what `digest run` does; the stages are plain
 functions on `Article`, `Story` and `Briefing` for callers who want only some of them.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("digest")
 
 
-def articles_of(text: str, path: Path | str, page: bool = False,
-                category: str | None = None) -> list[Article]:
+def articles_of(
+    text: str, path: Path | str, page: bool = False, category: str | None = None
+) -> list[Article]:
     """The stories in one file's (or fetched `page`'s) text, as articles carrying its
     metadata: source, date, publisher, and section (from `category`, a feed's for the
     page, else the page's own, else its path's folders).
@@ -64,8 +66,19 @@ def articles_of(text: str, path: Path | str, page: bool = False,
         if (page or kind == "html") and sum(len(p.split()) for p in paragraphs) < MIN_PAGE_WORDS:
             continue  # a notice, a paywall or a bot check, not an article
         lang = clean.detect_lang(" ".join(paragraphs))
-        out.append(Article(title, tuple(paragraphs), path, source, published, lang, section,
-                           outlet, title != short_title(paragraphs[0])))
+        out.append(
+            Article(
+                title,
+                tuple(paragraphs),
+                path,
+                source,
+                published,
+                lang,
+                section,
+                outlet,
+                title != short_title(paragraphs[0]),
+            )
+        )
     if not out:
         log.warning("%s: no article text left after cleaning, skipped", _one_line(name))
     return out
@@ -82,8 +95,9 @@ def _one_line(name: str) -> str:
     return name if name.isprintable() else repr(name)[1:-1]
 
 
-def load(inputs: Path | Iterable[Path],
-         pages: Iterable[tuple[str, bytes, str | None]] = ()) -> list[Article]:
+def load(
+    inputs: Path | Iterable[Path], pages: Iterable[tuple[str, bytes, str | None]] = ()
+) -> list[Article]:
     """Every article in the input files (one path or several) and in the fetched (URL,
     page, category)s."""
     articles: list[Article] = []
@@ -122,8 +136,12 @@ def _files(paths: Sequence[Path]) -> tuple[list[Article], list[tuple[int, str]]]
     kept, handlers, propagate = Kept(), log.handlers, log.propagate
     log.handlers, log.propagate = [kept], False
     try:
-        articles = [a for path in paths if (text := ingest.read(path)) is not None
-                    for a in articles_of(text, ingest.shown(path))]
+        articles = [
+            a
+            for path in paths
+            if (text := ingest.read(path)) is not None
+            for a in articles_of(text, ingest.shown(path))
+        ]
     finally:
         log.handlers, log.propagate = handlers, propagate
     return articles, said
@@ -142,16 +160,26 @@ def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
     import sys
     import threading
 
-    chunks = [items[i:i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
+    chunks = [items[i : i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
     cores = min(os.cpu_count() or 1, len(chunks))
     if len(items) <= PARALLEL or cores < 2:
         yield from map(work, chunks)
         return
     here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    workers = [subprocess.Popen([sys.executable, "-c", "from digest.pipeline import _serve; "
-                                 f"_serve({work.__name__!r})"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, env=env) for _ in range(cores)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"from digest.pipeline import _serve; _serve({work.__name__!r})",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(cores)
+    ]
 
     def feed(n: int) -> None:
         """Worker n's slices (every cores-th), as fast as it takes them: a thread of
@@ -176,8 +204,7 @@ def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
             try:
                 yield pickle.load(stream)
             except EOFError:
-                raise DigestError("a worker reading the inputs stopped (its error above)"
-                                  ) from None
+                raise DigestError("a worker reading the inputs stopped (its error above)") from None
     finally:
         for worker in workers:
             worker.kill()
@@ -231,20 +258,27 @@ def build(
     day = group(articles)
     if day is not None:
         follow(day, earlier)
-    briefing = Briefing(date, rank(day.stories, day.x, day.members, top) if day else [],
-                        len({str(a.path) for a in articles}), tuple(langs), summarizer.name,
-                        translator.name if translator else "", top=top,
-                        inputs=tuple(map(Path, _listed("build()", "inputs", inputs,
-                                                       (str, Path)))), templates=templates)
+    briefing = Briefing(
+        date,
+        rank(day.stories, day.x, day.members, top) if day else [],
+        len({str(a.path) for a in articles}),
+        tuple(langs),
+        summarizer.name,
+        translator.name if translator else "",
+        top=top,
+        inputs=tuple(map(Path, _listed("build()", "inputs", inputs, (str, Path)))),
+        templates=templates,
+    )
     english = _Shown(translator) if translator is not None and "en" in langs else None
     _summarize(briefing, summarizer, english, words)
     if english:
-        translate_stories(briefing.stories[len(briefing.full):], english)
+        translate_stories(briefing.stories[len(briefing.full) :], english)
     if minutes:
         _fit(briefing, summarizer, english, words, minutes)
     if day is not None:
-        briefing.memories = memories(day, briefing.stories, date,
-                                     {id(s): n for n, s in enumerate(briefing.full, 1)})
+        briefing.memories = memories(
+            day, briefing.stories, date, {id(s): n for n, s in enumerate(briefing.full, 1)}
+        )
     return briefing
 
 
@@ -259,16 +293,23 @@ class _Shown:
         self.settings = getattr(inner, "settings", "")
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        return [t for chunk in progress.chunks(texts, "translating", " sentences", self.CHUNK)
-                for t in self.inner.translate(chunk)]
+        return [
+            t
+            for chunk in progress.chunks(texts, "translating", " sentences", self.CHUNK)
+            for t in self.inner.translate(chunk)
+        ]
 
 
-def _summarize(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
-               words: int) -> None:
+def _summarize(
+    briefing: Briefing, summarizer: Summarizer, translator: Translator | None, words: int
+) -> None:
     """Summarize (and translate) the stories shown in full in `words`, 64 at a time
     (a multiple of the batch of a model backend) for a progress bar."""
-    summaries = [summary for chunk in progress.chunks(briefing.full, "summarizing", " stories", 64)
-                 for summary in summaries_of(summarizer, chunk, words)]
+    summaries = [
+        summary
+        for chunk in progress.chunks(briefing.full, "summarizing", " stories", 64)
+        for summary in summaries_of(summarizer, chunk, words)
+    ]
     for story, summary in zip(briefing.full, summaries, strict=True):
         story.summary = summary
         story.notes = []
@@ -282,27 +323,36 @@ def _translate_gists(stories: Sequence[Story], translator: Translator) -> None:
     """The English of each story's line in brief that is a clause cut from its lede,
     translated as that clause (render.gist); if the translator fails, the line in brief
     shows the lede's whole English instead."""
-    cut = [(story, line) for story in stories
-           if story.lang == "pt" and story.summary_en and (line := cut_gist(story))]
+    cut = [
+        (story, line)
+        for story in stories
+        if story.lang == "pt" and story.summary_en and (line := cut_gist(story))
+    ]
     try:
         english = translate_texts([line for _, line in cut], translator)
     except Exception as exc:  # a backend failure must not cost the briefing
-        log.warning("translation of the lines in brief failed (%s): the ledes' English "
-                    "stands in", exc)
+        log.warning(
+            "translation of the lines in brief failed (%s): the ledes' English stands in", exc
+        )
         return
     for (story, _), line in zip(cut, english, strict=True):
         story.gist_en = line
 
 
-def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | None,
-         words: int, minutes: int) -> None:
+def _fit(
+    briefing: Briefing,
+    summarizer: Summarizer,
+    translator: Translator | None,
+    words: int,
+    minutes: int,
+) -> None:
     """Make the rendered briefing read in `minutes` (see `build`), or say it cannot."""
     limit = minutes * WORDS_PER_MINUTE
     order = give_way(briefing.also)
 
     def fits(kept: int) -> bool:
         """Whether the briefing fits with only the last `kept` of `order` listed."""
-        briefing.omitted = order[:len(order) - kept]
+        briefing.omitted = order[: len(order) - kept]
         return reading_words(briefing) <= limit
 
     if fits(0):  # the most stories kept that fit (all, if all do): doubling, then
@@ -321,11 +371,15 @@ def _fit(briefing: Briefing, summarizer: Summarizer, translator: Translator | No
         if reading_words(briefing) <= limit:
             return
     took = -(-reading_words(briefing) // WORDS_PER_MINUTE)
-    log.warning("this briefing takes %d min to read, more than --minutes %d: %s at the "
-                "shortest (%d words)%s", took, minutes,
-                _plural(len(briefing.full), "summary is", "summaries are"), SHORTEST,
-                f", and {_plural(len(order), 'story', 'stories')} left out of the list"
-                if order else "")
+    log.warning(
+        "this briefing takes %d min to read, more than --minutes %d: %s at the "
+        "shortest (%d words)%s",
+        took,
+        minutes,
+        _plural(len(briefing.full), "summary is", "summaries are"),
+        SHORTEST,
+        f", and {_plural(len(order), 'story', 'stories')} left out of the list" if order else "",
+    )
 
 
 def write(briefing: Briefing, out: Path) -> Path:
@@ -357,21 +411,34 @@ class Result:
     def __str__(self) -> str:
         """'out/2026-11-22.md (13 stories from 14 articles in 5 files; …)'."""
         b = self.briefing
-        cached = [f"{_plural(n, one, many)} from the cache" for n, one, many in (
-            (self.summaries_cached, "summary", "summaries"),
-            (self.translations_cached, "translation", "translations")) if n]
-        return (f"{', '.join(map(str, self.written))} "
-                f"({_plural(len(b.stories), 'story', 'stories')} from "
-                f"{_plural(self.articles, 'article', 'articles')} in "
-                f"{_plural(b.files, 'file', 'files')}"
-                + "".join(f"; {c}" for c in cached) + ")")
+        cached = [
+            f"{_plural(n, one, many)} from the cache"
+            for n, one, many in (
+                (self.summaries_cached, "summary", "summaries"),
+                (self.translations_cached, "translation", "translations"),
+            )
+            if n
+        ]
+        return (
+            f"{', '.join(map(str, self.written))} "
+            f"({_plural(len(b.stories), 'story', 'stories')} from "
+            f"{_plural(self.articles, 'article', 'articles')} in "
+            f"{_plural(b.files, 'file', 'files')}" + "".join(f"; {c}" for c in cached) + ")"
+        )
 
 
-def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
-        urls: Iterable[str] | None = None,
-        feeds: Iterable[str] | None = None, date: dt.date | str | None = None,
-        everything: bool = False, send: bool = False, force: bool = False,
-        settings: Config | None = None, **overrides: Any) -> Result:
+def run(
+    inputs: str | Path | Iterable[str | Path] | None = None,
+    *,
+    urls: Iterable[str] | None = None,
+    feeds: Iterable[str] | None = None,
+    date: dt.date | str | None = None,
+    everything: bool = False,
+    send: bool = False,
+    force: bool = False,
+    settings: Config | None = None,
+    **overrides: Any,
+) -> Result:
     """Write the briefing of what is new in `inputs` (files or folders), `urls` (pages)
     and `feeds` (RSS/Atom); with `send`, email it. What `digest run` does.
 
@@ -392,14 +459,21 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     for name, flag in (("everything", everything), ("send", send), ("force", force)):
         if not isinstance(flag, bool):
             raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
-    inputs, urls, feeds = (_listed("run()", "inputs", inputs, (str, Path)),
-                           _listed("run()", "urls", urls, (str,)),
-                           _listed("run()", "feeds", feeds, (str,)))
+    inputs, urls, feeds = (
+        _listed("run()", "inputs", inputs, (str, Path)),
+        _listed("run()", "urls", urls, (str,)),
+        _listed("run()", "feeds", feeds, (str,)),
+    )
     cfg = base.override(**overrides)
     day, langs, out = _day(date), langs_of(cfg["lang"]), Path(cfg["out"])
     # The Markdown's template measures the reading time whatever the form written.
-    check_templates(cfg["templates"], ["briefing.md.j2", *(
-        ("email.txt.j2", "email.html.j2") if cfg["format"] != "md" or send else ())])
+    check_templates(
+        cfg["templates"],
+        [
+            "briefing.md.j2",
+            *(("email.txt.j2", "email.html.j2") if cfg["format"] != "md" or send else ()),
+        ],
+    )
     data = home()
     with all_locked((data, "data folder"), (out, "output folder")), State(data) as state:
         notes: list[str] = []
@@ -414,23 +488,41 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
         chosen = state.for_briefing(day, everything)
         held = 0 if everything else state.elsewhere(read, day)
         if not read and not chosen:
-            log.warning("no article could be read from the inputs given; the briefing "
-                        "is empty")
+            log.warning("no article could be read from the inputs given; the briefing is empty")
         if held:
-            log.info("%s went into earlier briefings and %s left out (--all includes them)",
-                     _plural(held, "article read", "articles read"),
-                     "is" if held == 1 else "are")
+            log.info(
+                "%s went into earlier briefings and %s left out (--all includes them)",
+                _plural(held, "article read", "articles read"),
+                "is" if held == 1 else "are",
+            )
         earlier = state.recall(day, cfg["follow"]) if cfg["follow"] else []
-        briefing = build(chosen, day, summarizer, translator, cfg["words"], langs, cfg["top"],
-                         cfg["minutes"], [p for p in paths if p.is_dir()], earlier,
-                         cfg["templates"])
+        briefing = build(
+            chosen,
+            day,
+            summarizer,
+            translator,
+            cfg["words"],
+            langs,
+            cfg["top"],
+            cfg["minutes"],
+            [p for p in paths if p.is_dir()],
+            earlier,
+            cfg["templates"],
+        )
         briefing.notes += notes
-        result = Result(briefing, held=held, summaries_cached=summarizer.hits,
-                        translations_cached=translator.hits if translator else 0)
+        result = Result(
+            briefing,
+            held=held,
+            summaries_cached=summarizer.hits,
+            translations_cached=translator.hits if translator else 0,
+        )
         if cfg["format"] in ("md", "both"):
             result.written.append(write(briefing, out))
-        unsent = _email(result, cfg, out, send, force) \
-            if cfg["format"] in ("email", "both") or send else None
+        unsent = (
+            _email(result, cfg, out, send, force)
+            if cfg["format"] in ("email", "both") or send
+            else None
+        )
         state.assign(chosen, day)
         state.remember(day, briefing.memories)
         if unsent:
@@ -445,8 +537,7 @@ def run(inputs: str | Path | Iterable[str | Path] | None = None, *,
     return result
 
 
-def _email(result: Result, cfg: Config, out: Path, send: bool, force: bool
-           ) -> DigestError | None:
+def _email(result: Result, cfg: Config, out: Path, send: bool, force: bool) -> DigestError | None:
     """Write OUT/DATE.eml and, with `send`, put it in the outbox as `send` would.
     Returns the error to raise once the articles count as used, if it cannot be queued
     (the .eml is kept for `digest send --to`)."""
@@ -480,9 +571,15 @@ class Delivery:
     waiting: list[Path] = field(default_factory=list)
 
 
-def send(date: dt.date | str | None = None, *, out: str | Path | None = None,
-         to: str | Iterable[str] | None = None, force: bool = False, dry_run: bool = False,
-         settings: Config | None = None) -> Delivery:
+def send(
+    date: dt.date | str | None = None,
+    *,
+    out: str | Path | None = None,
+    to: str | Iterable[str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    settings: Config | None = None,
+) -> Delivery:
     """Email the briefing OUT/DATE.eml that a run wrote (`format` email or both), and
     first whatever waits in OUT/outbox/. What `digest send` does; `digest run --send`
     queues and sends by the same rules (deliver.Mailroom's post and flush).
@@ -508,8 +605,9 @@ def send(date: dt.date | str | None = None, *, out: str | Path | None = None,
         if room.is_waiting(day) and not (addresses or force):
             message = None  # queued already: that one goes, as it was
         elif message is None and not room.waiting():
-            raise DigestError(f"{path}: no email briefing for {day}; "
-                              "`digest run --format email` writes one")
+            raise DigestError(
+                f"{path}: no email briefing for {day}; `digest run --format email` writes one"
+            )
         if message is not None:
             done.queued = room.post(message, day, cfg, addresses, force, dry_run)
             done.message = message if done.queued else None
@@ -520,8 +618,13 @@ def send(date: dt.date | str | None = None, *, out: str | Path | None = None,
     return done
 
 
-def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str] | None,
-            feeds: Iterable[str] | None, pages: Pages) -> tuple[list[Path], list]:
+def _inputs(
+    cfg: Config,
+    inputs: Iterable[str | Path] | None,
+    urls: Iterable[str] | None,
+    feeds: Iterable[str] | None,
+    pages: Pages,
+) -> tuple[list[Path], list]:
     """The files to read and the fetched (URL, page) pairs: as given, else the
     settings' inputs, urls and feeds, else seeds/."""
     from .fetch import Limits, Pages, fetch
@@ -532,8 +635,10 @@ def _inputs(cfg: Config, inputs: Iterable[str | Path] | None, urls: Iterable[str
         if not (paths or links or feeds):
             paths = [Path("seeds")]
             if not paths[0].is_dir():
-                raise DigestError("no articles to read: name files or folders, give --url or "
-                                  "--feed, or set inputs, urls or feeds in digest.toml")
+                raise DigestError(
+                    "no articles to read: name files or folders, give --url or "
+                    "--feed, or set inputs, urls or feeds in digest.toml"
+                )
     if not (links or feeds):
         return paths, []
     limits = Limits(cfg["fetch.timeout"], cfg["fetch.retries"], cfg["fetch.max_mb"] * 2**20)
@@ -561,15 +666,27 @@ def _backends(cfg: Config, langs: Sequence[str], state: Any, notes: list[str]) -
 
     options = backends.Options(device=cfg["device"], batch_size=cfg["batch_size"])
     summarizer = backends.chosen(
-        "summarizer", cfg["summarizer"], dataclasses.replace(
-            options, prompt=cfg["summarizer_prompt"], settings=_own(cfg, "summarizer")),
-        cfg["strict"], notes, lambda s: CachedSummarizer(s, state))
+        "summarizer",
+        cfg["summarizer"],
+        dataclasses.replace(
+            options, prompt=cfg["summarizer_prompt"], settings=_own(cfg, "summarizer")
+        ),
+        cfg["strict"],
+        notes,
+        lambda s: CachedSummarizer(s, state),
+    )
     if "en" not in langs:
         return summarizer, None
     translator = backends.chosen(
-        "translator", cfg["translator"], dataclasses.replace(
-            options, prompt=cfg["translator_prompt"], settings=_own(cfg, "translator")),
-        cfg["strict"], notes, lambda t: CachedTranslator(t, state))
+        "translator",
+        cfg["translator"],
+        dataclasses.replace(
+            options, prompt=cfg["translator_prompt"], settings=_own(cfg, "translator")
+        ),
+        cfg["strict"],
+        notes,
+        lambda t: CachedTranslator(t, state),
+    )
     return summarizer, translator
 
 
@@ -583,8 +700,9 @@ def _settings(where: str, settings: Config | None) -> Config:
     from .config import load
 
     if settings is not None and not isinstance(settings, Config):
-        raise DigestError(f"{where}: settings must be a Config (digest.config.load()), not "
-                          f"{settings!r}")
+        raise DigestError(
+            f"{where}: settings must be a Config (digest.config.load()), not {settings!r}"
+        )
     return settings or load()
 
 
@@ -600,8 +718,7 @@ def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:
     for item in items:
         if not isinstance(item, kinds):
             what = " or ".join("a path" if kind is Path else "a string" for kind in kinds)
-            raise DigestError(f"{where}: {name} must be {what}, or a list of them, not "
-                              f"{item!r}")
+            raise DigestError(f"{where}: {name} must be {what}, or a list of them, not {item!r}")
     return items
 
 

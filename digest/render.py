@@ -1,4 +1,5 @@
 """Turn a `Briefing` into text through the Jinja2 templates in `templates/`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,12 @@ from .model import Briefing, Story
 if TYPE_CHECKING:
     import jinja2
 
-MONTHS_PT = ("janeiro fevereiro março abril maio junho julho agosto setembro outubro "
-             "novembro dezembro").split()
-MONTHS_EN = ("January February March April May June July August September October "
-             "November December").split()
+MONTHS_PT = (
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
+).split()
+MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
 DAYS_PT = "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo".split()
 DAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
@@ -49,8 +52,13 @@ _MD_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+[.)]\s)")
 
 def one_line(text: str) -> str:
     """Text that stays on one line: any control character shown as its escape."""
-    return text if text.isprintable() else "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return (
+        text
+        if text.isprintable()
+        else "".join(
+            c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+        )
+    )
 
 
 def markdown_escape(text: str) -> str:
@@ -130,8 +138,9 @@ def since(story: Story, langs: tuple[str, ...]) -> tuple[str, str | None]:
     first = story.first
     if first is None:
         return "", None
-    text = both(langs, f"Desde {first:%d/%m}",
-                f"Since {first.day} {MONTHS_EN[first.month - 1][:3]}")
+    text = both(
+        langs, f"Desde {first:%d/%m}", f"Since {first.day} {MONTHS_EN[first.month - 1][:3]}"
+    )
     where = next((e.anchor for e in story.earlier if e.date == first), "")
     return text, f"{first.isoformat()}.md" + (f"#{where}" if where else "")
 
@@ -169,8 +178,10 @@ def cut_gist(story: Story) -> str | None:
     return line if first and line.rstrip(".") != first.rstrip(".") else None
 
 
-def sectioned(stories: list[Story], omitted: list[Story] = ()  # type: ignore[assignment]
-              ) -> list[tuple[str | None, list[Story], int]]:
+def sectioned(
+    stories: list[Story],
+    omitted: list[Story] = (),  # type: ignore[assignment]
+) -> list[tuple[str | None, list[Story], int]]:
     """Stories grouped by section, in the sections' fixed order, keeping their order
     within each; those with none last; with how many `omitted` stories each section has
     besides. A day where no story names a section is one group with no heading."""
@@ -224,8 +235,9 @@ def shown(story: Story, langs: tuple[str, ...]) -> Shown:
 
 def subject(briefing: Briefing) -> str:
     """'Resumo diário · Daily briefing — 22/11/2026: the lead story's headline'."""
-    text = f"{both(briefing.langs, 'Resumo diário', 'Daily briefing')} — " \
-           f"{short_date(briefing.date)}"
+    text = (
+        f"{both(briefing.langs, 'Resumo diário', 'Daily briefing')} — {short_date(briefing.date)}"
+    )
     if briefing.stories:
         text += f": {one_line(shown(briefing.stories[0], briefing.langs).title)}"
     return text
@@ -242,10 +254,14 @@ def counts(briefing: Briefing) -> str:
     articles = [a for s in stories for a in s.articles]
     known = len({name for a in articles if (name := outlet(a))})
     unknown = sum(outlet(a) is None for a in articles)
-    pt = (f"{_n(len(stories), 'notícia', 'notícias')} de "
-          f"{_n(len(articles), 'artigo', 'artigos')} · {_n(known, 'veículo', 'veículos')}")
-    en = (f"{_n(len(stories), 'story', 'stories')} from "
-          f"{_n(len(articles), 'article', 'articles')} · {_n(known, 'outlet', 'outlets')}")
+    pt = (
+        f"{_n(len(stories), 'notícia', 'notícias')} de "
+        f"{_n(len(articles), 'artigo', 'artigos')} · {_n(known, 'veículo', 'veículos')}"
+    )
+    en = (
+        f"{_n(len(stories), 'story', 'stories')} from "
+        f"{_n(len(articles), 'article', 'articles')} · {_n(known, 'outlet', 'outlets')}"
+    )
     if unknown:
         pt += f" e {unknown} sem veículo conhecido"
         en += f" and {unknown} of unknown outlet"
@@ -256,8 +272,9 @@ def colophon(briefing: Briefing) -> str:
     """How the briefing was made: 'Resumos: extractive · tradução: bergamot · digest 0.2.0'."""
     b = briefing
     if "pt" in b.langs:
-        made = f"Resumos: {b.summarizer}" + (f" · tradução: {b.translator}"
-                                             if "en" in b.langs else "")
+        made = f"Resumos: {b.summarizer}" + (
+            f" · tradução: {b.translator}" if "en" in b.langs else ""
+        )
     else:
         made = f"Summaries: {b.summarizer} · translation: {b.translator}"
     return f"{made} · digest {__version__}"
@@ -294,9 +311,14 @@ def _environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=markdown_escape, code=code, long_date=long_date,
-                       short_date=short_date, one_line=one_line,
-                       day_month=lambda d: d.strftime("%d/%m"))
+    env.filters.update(
+        md=markdown_escape,
+        code=code,
+        long_date=long_date,
+        short_date=short_date,
+        one_line=one_line,
+        day_month=lambda d: d.strftime("%d/%m"),
+    )
     env.globals.update(link=markdown_link, web_link=web_link, dated=dated)
     return env
 
@@ -322,24 +344,33 @@ def _fill(briefing: Briefing, template: str) -> str:
             raise
         check_templates(b.templates, [template])
         line = f", line {exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise DigestError(f"templates: {b.templates / template}{line}: "
-                          f"{' '.join(str(exc).split())}") from None
+        raise DigestError(
+            f"templates: {b.templates / template}{line}: {' '.join(str(exc).split())}"
+        ) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def _through(template: jinja2.Template, b: Briefing, number: dict[int, int]) -> str:
     return template.render(
-        b=b, subject=subject(b), counts=counts(b), colophon=colophon(b), reading=_READING,
+        b=b,
+        subject=subject(b),
+        counts=counts(b),
+        colophon=colophon(b),
+        reading=_READING,
         sections=sectioned(b.also, b.omitted),
         outlets=lambda story: outlets(story, b.inputs),
         since=lambda story: since(story, b.langs),
-        gist=lambda story: (gist(story) if "pt" in b.langs or story.lang == "en" else None,
-                            gist(story, True) if shown(story, b.langs).summary_en else None),
+        gist=lambda story: (
+            gist(story) if "pt" in b.langs or story.lang == "en" else None,
+            gist(story, True) if shown(story, b.langs).summary_en else None,
+        ),
         section_name=lambda key: both(b.langs, *_section(key)),
-        section_pt=lambda key: _section(key)[0], section_en=lambda key: _section(key)[1],
+        section_pt=lambda key: _section(key)[0],
+        section_en=lambda key: _section(key)[1],
         t=lambda pt, en: both(b.langs, pt, en),
         shown=lambda story: shown(story, b.langs),
-        number=lambda story: number.get(id(story)))
+        number=lambda story: number.get(id(story)),
+    )
 
 
 def reading_words(briefing: Briefing) -> int:
@@ -353,13 +384,16 @@ def reading_time(briefing: Briefing) -> int:
     return max(1, -(-reading_words(briefing) // WORDS_PER_MINUTE))
 
 
-def render(briefing: Briefing, template: str = "briefing.md.j2",
-           minutes: int | None = None) -> str:
+def render(briefing: Briefing, template: str = "briefing.md.j2", minutes: int | None = None) -> str:
     """The briefing rendered through one template. Its reading time is the Markdown's,
     whatever the form: `minutes`, when the caller has it already."""
     text = _fill(briefing, template)
     if minutes is None:
-        minutes = (reading_minutes(text.replace(_READING, "")) if template == "briefing.md.j2"
-                   else reading_time(briefing))
-    return text.replace(_READING, both(briefing.langs, f"Leitura: {minutes} min",
-                                        f"Reading time: {minutes} min"))
+        minutes = (
+            reading_minutes(text.replace(_READING, ""))
+            if template == "briefing.md.j2"
+            else reading_time(briefing)
+        )
+    return text.replace(
+        _READING, both(briefing.langs, f"Leitura: {minutes} min", f"Reading time: {minutes} min")
+    )

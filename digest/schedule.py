@@ -6,6 +6,7 @@ marked line, removing deletes it, and every other byte (variables such as PATH a
 MAILTO, @reboot and @monthly lines, spacing, quoting, comments, blank lines, a last line
 without a newline) stays as it was.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,14 @@ def executable() -> list[str]:
     return [str(script)] if script.is_file() else [str(python), "-m", "digest"]
 
 
-def command(inputs: Sequence[Path], out: Path, log: Path,
-            config: Path | None, send: bool, templates: Path | None = None) -> str:
+def command(
+    inputs: Sequence[Path],
+    out: Path,
+    log: Path,
+    config: Path | None,
+    send: bool,
+    templates: Path | None = None,
+) -> str:
     """The shell command cron runs: absolute paths only, output appended to `log`; a
     DigestError naming the option whose path a crontab line cannot carry. `templates`
     is the templates folder when DIGEST_TEMPLATES gave it (the settings file's comes
@@ -47,8 +54,11 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
     args = [_carried("the digest program", program), *rest]
     if config is not None:
         args += ["--config", _carried("--config", config.resolve())]
-    args += ["run", *(f"--input={_carried('--input', Path(p).resolve())}" for p in inputs),
-             f"--out={_carried('--out', out.resolve())}"]
+    args += [
+        "run",
+        *(f"--input={_carried('--input', Path(p).resolve())}" for p in inputs),
+        f"--out={_carried('--out', out.resolve())}",
+    ]
     if send:
         args.append("--send")
     line = " ".join(shlex.quote(a) for a in args)
@@ -64,8 +74,10 @@ def command(inputs: Sequence[Path], out: Path, log: Path,
 def _carried(option: str, path: Path | str) -> str:
     text = str(path)
     if UNCARRIED.search(text):
-        raise DigestError(f"{option}: {text!r}: a crontab line cannot carry a line break, "
-                          "a NUL, a byte that is not UTF-8 or a backslash before a %")
+        raise DigestError(
+            f"{option}: {text!r}: a crontab line cannot carry a line break, "
+            "a NUL, a byte that is not UTF-8 or a backslash before a %"
+        )
     return text
 
 
@@ -87,8 +99,9 @@ def _read(tabfile: Path | None) -> str:
     if listed.returncode != 0:
         if b"no crontab for" in listed.stderr:
             return ""
-        raise DigestError(f"cannot read your crontab ({_said(listed)}); --tabfile FILE "
-                          "writes a tab file instead")
+        raise DigestError(
+            f"cannot read your crontab ({_said(listed)}); --tabfile FILE writes a tab file instead"
+        )
     return listed.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -104,11 +117,14 @@ def _write(text: str, tabfile: Path | None) -> None:
 
 def _crontab(args: list[str], data: bytes, what: str) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["crontab", *args], input=data, capture_output=True,
-                              timeout=60, check=False)
+        return subprocess.run(
+            ["crontab", *args], input=data, capture_output=True, timeout=60, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DigestError(f"cannot {what} your crontab ({getattr(exc, 'strerror', None) or exc})"
-                          "; --tabfile FILE writes a tab file instead") from None
+        raise DigestError(
+            f"cannot {what} your crontab ({getattr(exc, 'strerror', None) or exc})"
+            "; --tabfile FILE writes a tab file instead"
+        ) from None
 
 
 def _said(done: subprocess.CompletedProcess) -> str:

@@ -1,5 +1,6 @@
 """Where a Portuguese sentence ends, and whether it leans on the one before it (a
 summary that takes it must take that one too; a lede that leans opens no story)."""
+
 from __future__ import annotations
 
 import bisect
@@ -7,11 +8,13 @@ import re
 from collections.abc import Iterator, Sequence
 
 # Tokens that end with a period without ending the sentence (lower-cased, no period).
-ABBREVIATIONS = set("""sr sra srs sras srta dr dra drs dras prof profa profs gen cel cap
+ABBREVIATIONS = set(
+    """sr sra srs sras srta dr dra drs dras prof profa profs gen cel cap
     ten sgt maj brig alm gov pres dep sen min des eng arq adv av pç r rod km art arts inc
     ltda cia fig cf pág pp p vol ed ex nº n núm tel obs jan fev mar abr mai jun jul ago
     set out nov dez seg ter qua qui sex sáb dom s.a a.c d.c p.ex e.g i.e
-    mr mrs ms jr st vs""".split())
+    mr mrs ms jr st vs""".split()
+)
 
 # A candidate sentence end: terminal punctuation, closing quotes or brackets, space,
 # then something that can open a sentence. The lookbehind starts a match only at the
@@ -53,7 +56,7 @@ def _each_sentence(text: str) -> Iterator[str]:
     for m in _END.finditer(text):
         end = m.end()
         if text[m.start()] == ".":
-            reach = text[max(start, m.start() - _TOKEN_REACH):m.start()]
+            reach = text[max(start, m.start() - _TOKEN_REACH) : m.start()]
             token = (reach.rsplit(maxsplit=1)[-1:] or [""])[0].lstrip("(“\"'«").lower()
             if token in ABBREVIATIONS or _LETTER.fullmatch(token):
                 continue
@@ -114,9 +117,11 @@ _DEFINITE = re.compile(
     re.IGNORECASE,
 )
 # Words after "a"/"o" that are no noun: "a partir de", "ao que parece", "à medida que".
-_NOT_NOUNS = set("""que qual quais partir respeito fim medida cerca favor frente
+_NOT_NOUNS = set(
+    """que qual quais partir respeito fim medida cerca favor frente
     despeito exemplo mesmo mesma primeira primeiro segunda segundo última último maior
-    maioria menor melhor pior""".split())
+    maioria menor melhor pior""".split()
+)
 _NAME = re.compile(r"^[\s,]*(?:[^\W\d_]+\s+){0,3}?[A-ZÀ-Ý][^\W\d_]+")
 
 
@@ -149,7 +154,7 @@ def leaning(texts: Sequence[str]) -> list[bool]:
             stems.append(None)
             continue
         noun = m[1].lower()
-        stems.append(noun[:max(4, len(noun) - 2)])  # encontro/encontros, reunião/reuniões
+        stems.append(noun[: max(4, len(noun) - 2)])  # encontro/encontros, reunião/reuniões
     wanted_verbs = {v for v in verbs if v}
     wanted_stems = {s for s in stems if s}
     lengths = sorted({len(s) for s in wanted_stems})
@@ -162,8 +167,12 @@ def leaning(texts: Sequence[str]) -> list[bool]:
     previous = ""
     for i, text in enumerate(texts):
         if len(named) < len(wanted_verbs):  # as if joined by a space: one's first word
-            for word in wanted_verbs.intersection(  # follows the last word before it
-                    _AFTER_WORD.findall(previous[-1:] + " " + text)) - named.keys():
+            for word in (
+                wanted_verbs.intersection(  # follows the last word before it
+                    _AFTER_WORD.findall(previous[-1:] + " " + text)
+                )
+                - named.keys()
+            ):
                 named[word] = i
         if len(begun) < len(wanted_stems):
             for word in set(_WORD.findall(text.lower())) - known:
@@ -177,9 +186,14 @@ def leaning(texts: Sequence[str]) -> list[bool]:
     out = []
     seen = False  # some text before this sentence
     for i, (text, opener, stem) in enumerate(zip(texts, verbs, stems, strict=True)):
-        out.append(seen and (leans_by_opener(text)
-                             or (opener is not None and named.get(opener, i) >= i)
-                             or (stem is not None and begun.get(stem, i) < i)))
+        out.append(
+            seen
+            and (
+                leans_by_opener(text)
+                or (opener is not None and named.get(opener, i) >= i)
+                or (stem is not None and begun.get(stem, i) < i)
+            )
+        )
         seen = seen or bool(text.strip())
     return out
 

@@ -1,4 +1,5 @@
 """Split a cleaned file into its stories: where a headline opens a new one."""
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,14 @@ def _cosine(a: str, b: str) -> float:
     return sum(x[t] * y[t] for t in x) / norm if norm else 0.0
 
 
-def _opens_story(blocks: list[str], i: int, start: int, body: int,
-                 topic_break: float = TOPIC_BREAK, echo: float = ECHO) -> bool:
+def _opens_story(
+    blocks: list[str],
+    i: int,
+    start: int,
+    body: int,
+    topic_break: float = TOPIC_BREAK,
+    echo: float = ECHO,
+) -> bool:
     """Is blocks[i] the headline of a new story, the current one having begun at
     blocks[start] with `body` blocks of text so far?
 
@@ -58,15 +65,16 @@ def _opens_story(blocks: list[str], i: int, start: int, body: int,
     heading = is_heading(blocks[i])
     if heading and word_count(blocks[i]) >= 6 and _LEDE_TIME.search(first):
         return True
-    if _cosine(" ".join(blocks[max(start, i - 3):i]), " ".join(blocks[i:i + 4])) >= topic_break:
+    if _cosine(" ".join(blocks[max(start, i - 3) : i]), " ".join(blocks[i : i + 4])) >= topic_break:
         return False
     words = set(content_words(blocks[i]))
-    echoed = len(words & set(content_words(" ".join(blocks[i + 1:i + 4])))) / (len(words) or 1)
+    echoed = len(words & set(content_words(" ".join(blocks[i + 1 : i + 4])))) / (len(words) or 1)
     return heading or echoed >= echo
 
 
-def stories(cleaned: Cleaned, topic_break: float = TOPIC_BREAK,
-            echo: float = ECHO) -> Iterator[tuple[str, list[str]]]:
+def stories(
+    cleaned: Cleaned, topic_break: float = TOPIC_BREAK, echo: float = ECHO
+) -> Iterator[tuple[str, list[str]]]:
     """(title, body paragraphs) for each story in a cleaned file; headings are dropped."""
     blocks = cleaned.blocks
     if not blocks:
@@ -76,8 +84,7 @@ def stories(cleaned: Cleaned, topic_break: float = TOPIC_BREAK,
     body: list[str] = []
     while i < len(blocks):
         block = blocks[i]
-        if i in cleaned.breaks or _opens_story(blocks, i, start, len(body), topic_break,
-                                               echo):
+        if i in cleaned.breaks or _opens_story(blocks, i, start, len(body), topic_break, echo):
             if body:
                 yield title or short_title(body[0]), body
             title, body, start = block.rstrip("."), [], i

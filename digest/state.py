@@ -12,6 +12,7 @@ data folder ($DIGEST_HOME, else the platform's: ~/.local/share/digest on Linux).
 
 Each write is one transaction, so a run killed at any point leaves the database whole.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,8 +73,9 @@ def home() -> Path:
 def digest_of(*parts: object) -> str:
     """The SHA-256 of `parts` as JSON, for any text: a lone surrogate (a byte of a file
     name or command line that is not UTF-8) is hashed as it is."""
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str)
-                          .encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+    ).hexdigest()
 
 
 def article_hash(a: Article) -> str:
@@ -82,26 +84,46 @@ def article_hash(a: Article) -> str:
 
 
 def _dump(a: Article) -> str:
-    return json.dumps({"title": a.title, "paragraphs": a.paragraphs, "path": str(a.path),
-                       "source": a.source, "lang": a.lang,
-                       "published": a.published.isoformat() if a.published else None,
-                       "section": a.section, "outlet": a.outlet, "headline": a.headline},
-                      ensure_ascii=False)
+    return json.dumps(
+        {
+            "title": a.title,
+            "paragraphs": a.paragraphs,
+            "path": str(a.path),
+            "source": a.source,
+            "lang": a.lang,
+            "published": a.published.isoformat() if a.published else None,
+            "section": a.section,
+            "outlet": a.outlet,
+            "headline": a.headline,
+        },
+        ensure_ascii=False,
+    )
 
 
 def _load(text: str) -> Article:
     """The article a row holds; ValueError if the row is damaged (not the JSON of one)."""
     d = json.loads(text)
-    if not (isinstance(d, dict)
-            and all(isinstance(d.get(key), kind) for key, kind in _REQUIRED.items())
-            and all(isinstance(p, str) for p in d["paragraphs"])
-            and all(isinstance(d.get(key), (str, type(None))) for key in _OPTIONAL)
-            and isinstance(d.get("headline", True), bool)):
+    if not (
+        isinstance(d, dict)
+        and all(isinstance(d.get(key), kind) for key, kind in _REQUIRED.items())
+        and all(isinstance(p, str) for p in d["paragraphs"])
+        and all(isinstance(d.get(key), (str, type(None))) for key in _OPTIONAL)
+        and isinstance(d.get("headline", True), bool)
+    ):
         raise ValueError("not the record of an article")
     path = d["path"] if "://" in d["path"] else Path(d["path"])
     published = dt.datetime.fromisoformat(d["published"]) if d.get("published") else None
-    return Article(d["title"], tuple(d["paragraphs"]), path, d.get("source"), published,
-                   d["lang"], d.get("section"), d.get("outlet"), d.get("headline", True))
+    return Article(
+        d["title"],
+        tuple(d["paragraphs"]),
+        path,
+        d.get("source"),
+        published,
+        d["lang"],
+        d.get("section"),
+        d.get("outlet"),
+        d.get("headline", True),
+    )
 
 
 _REQUIRED = {"title": str, "paragraphs": list, "path": str, "lang": str}
@@ -121,8 +143,11 @@ def _guarded(method: F) -> F:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):
                 raise DigestError(f"{self.path}: cannot use the database ({exc})") from None
-            raise DigestError(f"{self.path}: damaged or not a digest database ({exc}); "
-                              "move it aside and digest starts a new one") from None
+            raise DigestError(
+                f"{self.path}: damaged or not a digest database ({exc}); "
+                "move it aside and digest starts a new one"
+            ) from None
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -136,8 +161,9 @@ class State:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DigestError(f"{self.folder}: cannot use the data folder "
-                              f"({exc.strerror or exc})") from None
+            raise DigestError(
+                f"{self.folder}: cannot use the data folder ({exc.strerror or exc})"
+            ) from None
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -165,16 +191,19 @@ class State:
             self.db.executemany(
                 "INSERT OR IGNORE INTO articles (hash, origin, article, first_seen) "
                 "VALUES (?, ?, ?, ?)",
-                ((article_hash(a), str(a.path), _dump(a), now) for a in articles))
+                ((article_hash(a), str(a.path), _dump(a), now) for a in articles),
+            )
 
     @_guarded
     def for_briefing(self, date: dt.date, everything: bool = False) -> list[Article]:
         """The articles of the briefing for `date`: those already in it and those in no
         briefing yet (or every article, with `everything`), in the order first read."""
         rows = self.db.execute(
-            "SELECT rowid, article FROM articles" + ("" if everything else
-                                                     " WHERE briefing IS NULL OR briefing = ?")
-            + " ORDER BY rowid", () if everything else (date.isoformat(),))
+            "SELECT rowid, article FROM articles"
+            + ("" if everything else " WHERE briefing IS NULL OR briefing = ?")
+            + " ORDER BY rowid",
+            () if everything else (date.isoformat(),),
+        )
         articles, damaged = [], []
         for row, text in rows:
             try:
@@ -182,18 +211,26 @@ class State:
             except (ValueError, TypeError):  # a row changed by hand or by another program
                 damaged.append(str(row))
         if damaged:
-            log.warning("%s: %s of the articles table damaged, skipped: %s", self.path,
-                        "a row" if len(damaged) == 1 else f"{len(damaged)} rows",
-                        ", ".join(damaged[:10]) + (", …" if len(damaged) > 10 else ""))
+            log.warning(
+                "%s: %s of the articles table damaged, skipped: %s",
+                self.path,
+                "a row" if len(damaged) == 1 else f"{len(damaged)} rows",
+                ", ".join(damaged[:10]) + (", …" if len(damaged) > 10 else ""),
+            )
         return articles
 
     @_guarded
     def elsewhere(self, articles: Sequence[Article], date: dt.date) -> int:
         """How many of these articles went into the briefing of another date."""
-        return sum(n for n, in self._rows(
-            "SELECT COUNT(*) FROM articles WHERE hash IN ({marks})"
-            " AND briefing IS NOT NULL AND briefing != ?",
-            [article_hash(a) for a in articles], date.isoformat()))
+        return sum(
+            n
+            for (n,) in self._rows(
+                "SELECT COUNT(*) FROM articles WHERE hash IN ({marks})"
+                " AND briefing IS NOT NULL AND briefing != ?",
+                [article_hash(a) for a in articles],
+                date.isoformat(),
+            )
+        )
 
     @_guarded
     def assign(self, articles: Iterable[Article], date: dt.date) -> None:
@@ -202,7 +239,8 @@ class State:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "UPDATE articles SET briefing = ? WHERE hash = ? AND briefing IS NULL",
-                ((date.isoformat(), article_hash(a)) for a in articles))
+                ((date.isoformat(), article_hash(a)) for a in articles),
+            )
 
     @_guarded
     def remember(self, date: dt.date, events: Iterable[Memory]) -> None:
@@ -212,11 +250,27 @@ class State:
             self.db.execute("DELETE FROM events WHERE briefing = ?", (date.isoformat(),))
             self.db.executemany(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((date.isoformat(), m.anchor, m.first.isoformat(), m.headline, m.headline_en,
-                  json.dumps(m.shown, ensure_ascii=False),
-                  json.dumps({"v": MARKS_VERSION, "terms": m.terms, "names": m.names,
-                              "scores": m.scores}, ensure_ascii=False))
-                 for m in events))
+                (
+                    (
+                        date.isoformat(),
+                        m.anchor,
+                        m.first.isoformat(),
+                        m.headline,
+                        m.headline_en,
+                        json.dumps(m.shown, ensure_ascii=False),
+                        json.dumps(
+                            {
+                                "v": MARKS_VERSION,
+                                "terms": m.terms,
+                                "names": m.names,
+                                "scores": m.scores,
+                            },
+                            ensure_ascii=False,
+                        ),
+                    )
+                    for m in events
+                ),
+            )
 
     @_guarded
     def recall(self, date: dt.date, days: int) -> list[Memory]:
@@ -226,14 +280,25 @@ class State:
         rows = self.db.execute(
             "SELECT briefing, anchor, first, headline, headline_en, shown, marks FROM events"
             " WHERE briefing >= ? AND briefing < ? ORDER BY briefing, rowid",
-            ((date - dt.timedelta(days=days)).isoformat(), date.isoformat()))
+            ((date - dt.timedelta(days=days)).isoformat(), date.isoformat()),
+        )
         out = []
         for day, anchor, first, headline, headline_en, shown, marks in rows:
             m = json.loads(marks)
             if m.get("v") == MARKS_VERSION:
-                out.append(Memory(dt.date.fromisoformat(day), anchor,
-                                  dt.date.fromisoformat(first), headline, headline_en,
-                                  json.loads(shown), m["terms"], m["names"], m["scores"]))
+                out.append(
+                    Memory(
+                        dt.date.fromisoformat(day),
+                        anchor,
+                        dt.date.fromisoformat(first),
+                        headline,
+                        headline_en,
+                        json.loads(shown),
+                        m["terms"],
+                        m["names"],
+                        m["scores"],
+                    )
+                )
         return out
 
     @_guarded
@@ -241,9 +306,10 @@ class State:
         """The rows of `sql`, its `{marks}` standing for `keys`, 500 keys a query."""
         rows: list[tuple] = []
         for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            rows += self.db.execute(sql.format(marks=",".join("?" * len(chunk))),
-                                    (*chunk, *params)).fetchall()
+            chunk = keys[i : i + 500]
+            rows += self.db.execute(
+                sql.format(marks=",".join("?" * len(chunk))), (*chunk, *params)
+            ).fetchall()
         return rows
 
     def through(self, keys: Sequence[str], items: Sequence, make) -> tuple[list[str], int]:
@@ -278,11 +344,14 @@ class CachedSummarizer(_Kept):
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), words, __version__)
-        keys = [digest_of("summary", how, [article_hash(a) for a in s.articles],
-                          sorted(s.seen)) for s in stories]
+        keys = [
+            digest_of("summary", how, [article_hash(a) for a in s.articles], sorted(s.seen))
+            for s in stories
+        ]
         # Held to the protocol before it is kept: a plugin's failure is not cached.
         out, hits = self.state.through(
-            keys, stories, lambda todo: summaries_of(self.inner, todo, words))
+            keys, stories, lambda todo: summaries_of(self.inner, todo, words)
+        )
         self.hits += hits
         return out
 

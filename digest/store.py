@@ -1,5 +1,6 @@
 """Files on disk: written so that a crash never leaves half of one behind, and folders
 locked so that two runs never work in one at once."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,8 +34,7 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                   suffix=TEMP_SUFFIX)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -77,8 +77,10 @@ def locked(folder: Path, what: str = "folder") -> Iterator[None]:
                 break
             except OSError:
                 if time.monotonic() >= deadline:
-                    raise Busy(f"{path}: another digest run is working in the {what} "
-                               f"{folder}; try again when it has finished") from None
+                    raise Busy(
+                        f"{path}: another digest run is working in the {what} "
+                        f"{folder}; try again when it has finished"
+                    ) from None
                 time.sleep(0.1)
         try:
             remove_leftovers(folder)

@@ -2,6 +2,7 @@
 backend, a summary is held to the protocol and ends on whole sentences (summaries_of).
 The embedded default, `extractive`, is digest/backends/extractive.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,7 @@ class Summarizer(Protocol):
         ...
 
 
-def summaries_of(summarizer: Summarizer, stories: Sequence[Story],
-                 words: int) -> list[str]:
+def summaries_of(summarizer: Summarizer, stories: Sequence[Story], words: int) -> list[str]:
     """What `summarizer` makes of `stories`, held to the protocol: a list of one string
     per story, each made one line of plain text and held to `words` as every summary is
     (first_sentences: whole sentences, a first one kept whole up to RUN_ON budgets).
@@ -41,18 +41,22 @@ def summaries_of(summarizer: Summarizer, stories: Sequence[Story],
     except Exception as exc:
         raise Unavailable(f"summarizer {name} failed ({why(exc)})") from None
     if not isinstance(out, (list, tuple)) or len(out) != len(stories):
-        got = (f"{len(out)} summaries" if isinstance(out, (list, tuple))
-               else type(out).__name__)
-        raise Unavailable(f"summarizer {name} gave {got} for {len(stories)} "
-                          f"{'story' if len(stories) == 1 else 'stories'}")
+        got = f"{len(out)} summaries" if isinstance(out, (list, tuple)) else type(out).__name__
+        raise Unavailable(
+            f"summarizer {name} gave {got} for {len(stories)} "
+            f"{'story' if len(stories) == 1 else 'stories'}"
+        )
     for summary in out:
         if not isinstance(summary, str):
-            raise Unavailable(f"summarizer {name} gave a {type(summary).__name__}, not a "
-                              "string, as a summary")
+            raise Unavailable(
+                f"summarizer {name} gave a {type(summary).__name__}, not a string, as a summary"
+            )
     # Only what can be kept is cleaned (a plugin may return megabytes): a first sentence
     # up to RUN_ON budgets, and a word more, so that one that runs past is seen to.
-    return [first_sentences(sentences(normalize(" ".join(s.split()[:RUN_ON * words + 1]))),
-                            words) for s in out]
+    return [
+        first_sentences(sentences(normalize(" ".join(s.split()[: RUN_ON * words + 1]))), words)
+        for s in out
+    ]
 
 
 def cut(text: str, words: int) -> str:

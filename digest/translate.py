@@ -3,6 +3,7 @@ backend, it is given sentences, and from Portuguese every figure is checked thro
 a glossary applied.
 The embedded default, `bergamot`, is digest/backends/bergamot.py.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,8 +72,7 @@ def _translatable(piece: str) -> bool:
 def segments(text: str) -> list[list[str]]:
     """A text as paragraphs of sentences (or pieces of long ones): what a translator is
     given, one at a time."""
-    return [[x for s in sentences(p) for x in _pieces(s)] for p in text.split("\n")
-            if p.strip()]
+    return [[x for s in sentences(p) for x in _pieces(s)] for p in text.split("\n") if p.strip()]
 
 
 # pt→en: figures. The engine misreads many Portuguese figures: "R$ 4,016 bilhões" keeps
@@ -80,10 +80,20 @@ def segments(text: str) -> list[list[str]]:
 # a.m.". So each goes to it in a form it copies (a two-digit stand-in; a clock time as
 # H:MM), is counted on the way out, and is written back in English form.
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_SCALES = {"mil": "thousand", "milhão": "million", "milhões": "million", "mi": "million",
-           "bilhão": "billion", "bilhões": "billion", "bi": "billion",
-           "trilhão": "trillion", "trilhões": "trillion", "tri": "trillion"}
-_FIGURE = re.compile(rf"""
+_SCALES = {
+    "mil": "thousand",
+    "milhão": "million",
+    "milhões": "million",
+    "mi": "million",
+    "bilhão": "billion",
+    "bilhões": "billion",
+    "bi": "billion",
+    "trilhão": "trillion",
+    "trilhões": "trillion",
+    "tri": "trillion",
+}
+_FIGURE = re.compile(
+    rf"""
     (?<![\w.,/])(?<!\w[-–])                 # not part of a word, a code or a number
     (?: (?P<date>(?P<day>[0-3]?\d)º?/(?P<month>[01]?\d)/(?P<year>\d{{4}}))
       | (?P<hour>[01]?\d|2[0-3])h(?P<minute>[0-5]\d)?(?:min|m)?(?!\w)
@@ -92,26 +102,72 @@ _FIGURE = re.compile(rf"""
       | (?:(?P<money>R\$|US\$|€|£)\ ?)?(?P<number>-?(?:{_NUMBER}))
         (?:\ (?P<scale>{"|".join(_SCALES)})\b(?:\ de\b(?<!mil\ de))?)? )
     (?![.,]?\d)(?!\w*\d)                    # nor "4m50", "2x1"
-    """, re.VERBOSE)
+    """,
+    re.VERBOSE,
+)
 # Every number token, in either language: "4.340", "22:13", "12,5".
 _TOKEN = re.compile(r"(?<![\d.,:])(\d+(?:[.,:]\d+)*)(st|nd|rd|th)?")
 # Stand-ins: two-digit numbers the engine copies as they are, none a day, hour or month.
-_STAND_INS = tuple(dict.fromkeys(str(n) for n in (41, 43, 47, 53, 59, 61, 67, 71, 73, 79,
-                                                   83, 89, 97, *range(32, 100))))
+_STAND_INS = tuple(
+    dict.fromkeys(
+        str(n) for n in (41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, *range(32, 100))
+    )
+)
 # A clock time the engine gave a.m. or p.m. ("9:30 p.m." for 9h30, "11.40 a.m."), or
 # wrote as 12-hour time: put back as the 24-hour time it stands for.
 _MERIDIEM = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?(?:\s?([ap])\.?\s?m\b(\.?)|\s([ap])\.$)")
 _CLOCK_DOT = re.compile(r"\b(\d{1,2})\.(\d{2})\b")
 # Numbers the English may hold that the Portuguese spells out: "dez mil" as 10,000,
 # "século XIX" as the 19th century, "anos 90" as the 1990s, "meia-noite" as 12.
-_WORDS = dict(zip(
-    "um uma dois duas três quatro cinco seis sete oito nove dez onze doze treze catorze "
-    "quatorze quinze dezesseis dezessete dezoito dezenove vinte trinta quarenta cinquenta "
-    "cinqüenta sessenta setenta oitenta noventa cem".split(),
-    (1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 14, 15, 16, 17, 18, 19, 20, 30,
-     40, 50, 50, 60, 70, 80, 90, 100), strict=True))
-_ORDINAL_WORDS = dict(zip("primeir segund terceir quart quint sext sétim oitav non décim"
-                          .split(), range(1, 11), strict=True))
+_WORDS = dict(
+    zip(
+        "um uma dois duas três quatro cinco seis sete oito nove dez onze doze treze catorze "
+        "quatorze quinze dezesseis dezessete dezoito dezenove vinte trinta quarenta cinquenta "
+        "cinqüenta sessenta setenta oitenta noventa cem".split(),
+        (
+            1,
+            1,
+            2,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+            13,
+            14,
+            14,
+            15,
+            16,
+            17,
+            18,
+            19,
+            20,
+            30,
+            40,
+            50,
+            50,
+            60,
+            70,
+            80,
+            90,
+            100,
+        ),
+        strict=True,
+    )
+)
+_ORDINAL_WORDS = dict(
+    zip(
+        "primeir segund terceir quart quint sext sétim oitav non décim".split(),
+        range(1, 11),
+        strict=True,
+    )
+)
 _SPELLED = re.compile(r"\b([^\W\d_]+)(\s+mil\b)?", re.IGNORECASE)
 _ROMAN = re.compile(r"\b[IVXLC]{2,}\b")
 
@@ -133,8 +189,11 @@ def _english_number(number: str) -> str:
     whole, _, fraction = number.partition(",")
     digits = whole.replace(".", "").lstrip("-")
     sign = "-" if whole.startswith("-") else ""
-    return sign + (f"{int(digits):,}" if "." in whole else digits) + (
-        f".{fraction}" if fraction else "")
+    return (
+        sign
+        + (f"{int(digits):,}" if "." in whole else digits)
+        + (f".{fraction}" if fraction else "")
+    )
 
 
 def _ordinal(n: int) -> str:
@@ -145,12 +204,17 @@ def _render(m: re.Match[str]) -> str:
     """A figure in English form: money, scale, date, clock time or ordinal."""
     if m["date"]:
         day, month = int(m["day"]), int(m["month"])
-        return f"{m['year']}-{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 \
-            else m[0]
+        return f"{m['year']}-{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 else m[0]
     if m["hour"]:
-        if m["minute"] or re.search(r"\b(?:[àa]s|das|pelas|até|desde|e|entre|partir)\s*$",
-                                    m.string[:m.start()], re.IGNORECASE) \
-                or re.match(r"\s+(?:[àa]s?|e)\s+\d", m.string[m.end():]):  # "8h às 18h"
+        if (
+            m["minute"]
+            or re.search(
+                r"\b(?:[àa]s|das|pelas|até|desde|e|entre|partir)\s*$",
+                m.string[: m.start()],
+                re.IGNORECASE,
+            )
+            or re.match(r"\s+(?:[àa]s?|e)\s+\d", m.string[m.end() :])
+        ):  # "8h às 18h"
             return f"{int(m['hour'])}:{m['minute'] or '00'}"
         hours = int(m["hour"])  # "atraso de 1h": a length of time
         return f"{hours} hour{'s' * (hours != 1)}"
@@ -184,7 +248,7 @@ def _protect(text: str, stand_ins: Sequence[str], keep_small: bool = True) -> _F
             return english
         plain = re.fullmatch(r"\d{1,2}|(?:19|20)\d\d", m["ordinal"] or m["number"] or "")
         if keep_small and plain and not m["money"] and not m["scale"]:
-            if text[:m.start()].endswith("anos ") and m[0].endswith("0"):
+            if text[: m.start()].endswith("anos ") and m[0].endswith("0"):
                 figures.decades.add(m[0])
             return m[0]
         token = next(free, None)
@@ -214,6 +278,7 @@ def _roman(numeral: str) -> int:
 
 def _clocks_back(english: str, clocks: set[str]) -> str:
     """The source's clock times in the English as 24-hour H:MM, without a.m. or p.m."""
+
     def fix(m: re.Match[str]) -> str:
         hour, minute = int(m[1]), m[2] or "00"
         meridiem = m[3] or m[5]
@@ -223,8 +288,9 @@ def _clocks_back(english: str, clocks: set[str]) -> str:
         return m[0]
 
     english = _MERIDIEM.sub(fix, english)
-    return _CLOCK_DOT.sub(lambda m: f"{int(m[1])}:{m[2]}"
-                          if f"{int(m[1])}:{m[2]}" in clocks else m[0], english)
+    return _CLOCK_DOT.sub(
+        lambda m: f"{int(m[1])}:{m[2]}" if f"{int(m[1])}:{m[2]}" in clocks else m[0], english
+    )
 
 
 def _restore(figures: _Figures, english: str) -> str | None:
@@ -237,8 +303,7 @@ def _restore(figures: _Figures, english: str) -> str | None:
         english = _clocks_back(english, figures.clocks)
 
     def decade(token: str) -> str:  # "1990" for "anos 90"
-        return token[2:] if token[:2] in ("19", "20") and token[2:] in figures.decades \
-            else token
+        return token[2:] if token[:2] in ("19", "20") and token[2:] in figures.decades else token
 
     got = Counter(decade(t) for t, _ in _TOKEN.findall(english))
     if want - got or any(t.replace(",", "") not in figures.spare for t in got - want):
@@ -259,8 +324,11 @@ def _around(figures: Sequence[_Figures], translator: Translator) -> list[str]:
     English, but no figure goes through the engine (and a piece that comes back with a
     number in it stays in Portuguese)."""
     split = [re.split(r"((?<![\d.,:])\d+(?:[.,:]\d+)*)º?", f.text) for f in figures]
-    words = list(dict.fromkeys(p.strip() for parts in split for p in parts[0::2]
-                               if re.search(r"[^\W\d_]", p)))
+    words = list(
+        dict.fromkeys(
+            p.strip() for parts in split for p in parts[0::2] if re.search(r"[^\W\d_]", p)
+        )
+    )
     done = dict(zip(words, translator.translate(words) if words else [], strict=True))
     out = []
     for f, parts in zip(figures, split, strict=True):
@@ -275,7 +343,7 @@ def _around(figures: Sequence[_Figures], translator: Translator) -> list[str]:
                     english = english[:1].lower() + english[1:]
                 if not piece.endswith((".", "!", "?")):
                     english = english.rstrip(".")
-            lead, trail = part[:len(part) - len(part.lstrip())], part[len(part.rstrip()):]
+            lead, trail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()) :]
             text += lead + english + trail if piece else part
         out.append(text)
     return out
@@ -299,8 +367,11 @@ def _faithful(texts: Sequence[str], translator: Translator) -> list[str]:
             break
     if todo:
         log.debug("%d sentences translated around their figures", len(todo))
-        for i, e in zip(todo, _around([_protect(texts[i], _STAND_INS, False) for i in todo],
-                                      translator), strict=True):
+        for i, e in zip(
+            todo,
+            _around([_protect(texts[i], _STAND_INS, False) for i in todo], translator),
+            strict=True,
+        ):
             out[i] = e
     return [e or "" for e in out]
 
@@ -308,8 +379,9 @@ def _faithful(texts: Sequence[str], translator: Translator) -> list[str]:
 # Curly quotes the engine drops with the words inside ("fazer ‘tudo para ajudar’" came
 # out "to do everything to help"); straight ones it keeps. "--" for a dash it glues to
 # the next word ("--Cahe" came out "--Khe"); a space before a stop it copies.
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
-                         "’": "'", "‚": "'"})
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
+)
 _DOUBLE_DASH = re.compile(r"\s*--\s*")
 _SPACED_STOP = re.compile(r"(?<=\w)\s+(?=[.,;:!?](?:\s|$))")
 
@@ -326,24 +398,43 @@ def _prepare(sentence: str, glossary: Glossary) -> str:
 # Directors", "PF" left as it is). A term goes to the engine already in English, which it
 # keeps ("recebido com booing" → "greeted with booing"). Users add or drop entries in a
 # TOML file (see glossary_path).
-_AVIATION = ("avião", "aviões", "aeronave*", "aeroporto*", "pous*", "aterriss*", "decol*",
-             "voo*", "vôo*", "piloto*", "jato*", "airbus", "boeing")
+_AVIATION = (
+    "avião",
+    "aviões",
+    "aeronave*",
+    "aeroporto*",
+    "pous*",
+    "aterriss*",
+    "decol*",
+    "voo*",
+    "vôo*",
+    "piloto*",
+    "jato*",
+    "airbus",
+    "boeing",
+)
 _MASCULINE = ("o", "do", "ao", "pelo", "no")  # "o MP": prosecutors; "a MP": a decree
 GLOSSARY: dict[str, dict] = {
-    "relator": {"english": "rapporteur"}, "relatora": {"english": "rapporteur"},
-    "relatores": {"english": "rapporteurs"}, "relatoras": {"english": "rapporteurs"},
+    "relator": {"english": "rapporteur"},
+    "relatora": {"english": "rapporteur"},
+    "relatores": {"english": "rapporteurs"},
+    "relatoras": {"english": "rapporteurs"},
     "Mesa Diretora": {"english": "steering board"},
     "perícia": {"english": "forensic examination"},
     "perícias": {"english": "forensic examinations"},
-    "vaia": {"english": "booing"}, "vaias": {"english": "booing"},
+    "vaia": {"english": "booing"},
+    "vaias": {"english": "booing"},
     "pista": {"english": "runway", "near": _AVIATION},
     "pistas": {"english": "runways", "near": _AVIATION},
-    "PF": {"english": "Federal Police"}, "PRF": {"english": "Federal Highway Police"},
+    "PF": {"english": "Federal Police"},
+    "PRF": {"english": "Federal Highway Police"},
     "PM": {"english": "Military Police"},
     "MP": {"english": "Public Prosecutor's Office", "after": _MASCULINE},
     "MPF": {"english": "Federal Prosecutor's Office", "after": _MASCULINE},
-    "STF": {"english": "Supreme Court"}, "STJ": {"english": "Superior Court of Justice"},
-    "TSE": {"english": "Superior Electoral Court"}, "TCU": {"english": "Federal Audit Court"},
+    "STF": {"english": "Supreme Court"},
+    "STJ": {"english": "Superior Court of Justice"},
+    "TSE": {"english": "Superior Electoral Court"},
+    "TCU": {"english": "Federal Audit Court"},
     "PEC": {"english": "constitutional amendment"},
 }
 
@@ -361,8 +452,9 @@ class Glossary:
         terms = sorted(self.entries, key=len, reverse=True)
         if not terms:
             return None
-        alternatives = "|".join(re.escape(t) if t.isupper() else f"(?i:{re.escape(t)})"
-                                for t in terms)  # an acronym as written, a word any case
+        alternatives = "|".join(
+            re.escape(t) if t.isupper() else f"(?i:{re.escape(t)})" for t in terms
+        )  # an acronym as written, a word any case
         return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
     @functools.cached_property
@@ -375,14 +467,16 @@ class Glossary:
         words = re.findall(r"\w+", text.lower())
 
         def safe(m: re.Match[str], entry: dict) -> bool:
-            if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+            if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
                 return False  # "Polícia Federal (PF)": glossed already
-            before = set(re.findall(r"\w+", text[:m.start()].lower())[-1:])
+            before = set(re.findall(r"\w+", text[: m.start()].lower())[-1:])
             if entry.get("after") and not before & set(entry["after"]):
                 return False
             return not entry.get("near") or any(
                 w == n or (n.endswith("*") and w.startswith(n[:-1]))
-                for n in entry["near"] for w in words)
+                for n in entry["near"]
+                for w in words
+            )
 
         def term(m: re.Match[str]) -> str:
             entry = self.lookup.get(m[0]) or self.lookup[m[0].lower()]
@@ -399,8 +493,10 @@ def glossary_path() -> Path:
     ($DIGEST_CONFIG, else the platform's)."""
     from .config import default_path
 
-    return Path(os.environ.get("DIGEST_GLOSSARY") or Path(
-        os.environ.get("DIGEST_CONFIG") or default_path()).with_name("glossary.toml"))
+    return Path(
+        os.environ.get("DIGEST_GLOSSARY")
+        or Path(os.environ.get("DIGEST_CONFIG") or default_path()).with_name("glossary.toml")
+    )
 
 
 def load_glossary(path: Path | None = None) -> Glossary:
@@ -422,20 +518,27 @@ def _read_glossary(path: Path, mtime: int) -> dict[str, dict]:
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise DigestError(f"{path}: cannot read the glossary ({exc.strerror or exc})") \
-            from None
+        raise DigestError(f"{path}: cannot read the glossary ({exc.strerror or exc})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DigestError(f"{path}: not valid TOML ({exc})") from None
     entries: dict[str, dict] = {}
     for term, value in table.items():
         entry = {"english": value} if isinstance(value, str) else value
-        if not (isinstance(entry, dict) and isinstance(entry.get("english"), str)
-                and set(entry) <= {"english", "near", "after"}
-                and all(isinstance(entry.get(k, []), list) for k in ("near", "after"))):
-            raise DigestError(f"{path}: {term!r} must be \"English\" or "
-                              "{ english = \"…\", near = [\"…\"], after = [\"…\"] }")
-        entries[term] = {k: [w.lower() for w in v] if isinstance(v, list) else v
-                         for k, v in entry.items()} if entry["english"] else {}
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("english"), str)
+            and set(entry) <= {"english", "near", "after"}
+            and all(isinstance(entry.get(k, []), list) for k in ("near", "after"))
+        ):
+            raise DigestError(
+                f'{path}: {term!r} must be "English" or '
+                '{ english = "…", near = ["…"], after = ["…"] }'
+            )
+        entries[term] = (
+            {k: [w.lower() for w in v] if isinstance(v, list) else v for k, v in entry.items()}
+            if entry["english"]
+            else {}
+        )
     return entries
 
 
@@ -447,10 +550,14 @@ def _read_glossary(path: Path, mtime: int) -> dict[str, dict]:
 # headline drops "is" and "are" before a participle: "Minister booed during event".
 _LEADING_PARTICIPLE = re.compile(
     r"(?:[^\W\d_]+(?:ad|id)[oa]s?|(?:pres|mort|solt|eleit|abert|suspens|expuls|aceit|"
-    r"peg)[oa]s?|entregues?)", re.IGNORECASE)
-_EN_PARTICIPLE = (r"(?:\w+ed|found|hit|held|taken|seen|shot|sent|made|built|struck|caught|"
-                  r"set|cut|put|left|led|beaten|stolen|thrown|born|sold|won|lost|kept|"
-                  r"brought|told|given|hurt|run|laid off)")
+    r"peg)[oa]s?|entregues?)",
+    re.IGNORECASE,
+)
+_EN_PARTICIPLE = (
+    r"(?:\w+ed|found|hit|held|taken|seen|shot|sent|made|built|struck|caught|"
+    r"set|cut|put|left|led|beaten|stolen|thrown|born|sold|won|lost|kept|"
+    r"brought|told|given|hurt|run|laid off)"
+)
 _READ_AS_ADJECTIVE = re.compile(rf"(?i:{_EN_PARTICIPLE}|prisoners?|prison) (?=[a-z\d])")
 _FINITE_VERB = re.compile(r"\b\w{2,}(?:am|em|ou|eu|iu)\b")  # "recebem", "matou": no passive
 _OPENS_WRONG = re.compile(r"(?:Are|Is|Was|Were|He|She|It|They|There|We)\b")
@@ -464,14 +571,19 @@ def _passive_first(headline: str) -> tuple[str, str] | None:
     if not _LEADING_PARTICIPLE.fullmatch(first) or not rest or _FINITE_VERB.search(rest):
         return None
     be = "são" if first.endswith("s") else "é"
-    return (f"{be.capitalize()} {first.lower()} {rest}",
-            f"{rest[:1].upper()}{rest[1:]} {be} {first.lower()}")
+    return (
+        f"{be.capitalize()} {first.lower()} {rest}",
+        f"{rest[:1].upper()}{rest[1:]} {be} {first.lower()}",
+    )
 
 
 def _headlines(texts: Sequence[str], english: list[str], translator: Translator) -> None:
     """Put English headlines (of the Portuguese `texts`) into headline form, in place."""
-    todo = {i: frames for i, t in enumerate(texts) if is_heading(t)
-            and _READ_AS_ADJECTIVE.match(english[i]) and (frames := _passive_first(t))}
+    todo = {
+        i: frames
+        for i, t in enumerate(texts)
+        if is_heading(t) and _READ_AS_ADJECTIVE.match(english[i]) and (frames := _passive_first(t))
+    }
     for turn in (0, 1):
         done = _faithful([frames[turn] for frames in todo.values()], translator)
         for i, framed in zip(list(todo), done, strict=True):
@@ -483,9 +595,12 @@ def _headlines(texts: Sequence[str], english: list[str], translator: Translator)
             english[i] = _HEADLINE_PASSIVE.sub(r"\1", english[i])
 
 
-def translate_texts(texts: Sequence[str], translator: Translator,
-                    direction: str | None = None, glossary: Glossary | None = None
-                    ) -> list[str]:
+def translate_texts(
+    texts: Sequence[str],
+    translator: Translator,
+    direction: str | None = None,
+    glossary: Glossary | None = None,
+) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
     distinct sentence once), and put back together paragraph by paragraph.
 
@@ -506,8 +621,7 @@ def translate_texts(texts: Sequence[str], translator: Translator,
     return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
 
 
-def translate_lines(lines: Iterable[str], translator: Translator,
-                    chunk: int = 64) -> Iterator[str]:
+def translate_lines(lines: Iterable[str], translator: Translator, chunk: int = 64) -> Iterator[str]:
     """Translate a stream line for line: N lines in, N lines out, blank lines kept.
 
     Lines are taken `chunk` at a time, so output starts before the input ends while
@@ -524,8 +638,11 @@ def translate_lines(lines: Iterable[str], translator: Translator,
 
 
 # Each language digest names: in English, and its FLORES-200 code (NLLB-style models).
-LANGUAGES = {"pt": ("Portuguese", "por_Latn"), "en": ("English", "eng_Latn"),
-             "es": ("Spanish", "spa_Latn")}
+LANGUAGES = {
+    "pt": ("Portuguese", "por_Latn"),
+    "en": ("English", "eng_Latn"),
+    "es": ("Spanish", "spa_Latn"),
+}
 
 
 def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
@@ -541,7 +658,8 @@ def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
             story.notes.append("Article in English: shown as written.")
         elif story.lang != "pt":
             story.notes.append(
-                f"Article in {LANGUAGES.get(story.lang, (story.lang,))[0]}: not translated.")
+                f"Article in {LANGUAGES.get(story.lang, (story.lang,))[0]}: not translated."
+            )
         else:
             todo.append(story)
     try:

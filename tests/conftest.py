@@ -1,4 +1,5 @@
 """Fixtures only; what tests share besides lives in tests/helpers.py."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,9 @@ def site(request, isolated_settings):
     from site_server import Site
 
     server = Site()
-    isolated_settings.write_text(getattr(request.module, "FETCH",
-                                         "[fetch]\ntimeout = 1\nretries = 0\n"))
+    isolated_settings.write_text(
+        getattr(request.module, "FETCH", "[fetch]\ntimeout = 1\nretries = 0\n")
+    )
     yield server
     server.close()
 

@@ -3,6 +3,7 @@ port, the seeds' text, isolation from the machine's settings, news pages and fee
 sites serve them, an SMTP inbox on loopback, seed facts several modules check, and a
 launcher that runs the command line in a child process and kills it at a chosen point
 (`python tests/helpers.py POINT ARGS...`)."""
+
 from __future__ import annotations
 
 import email
@@ -23,14 +24,16 @@ SEEDS = ROOT / "seeds"
 CSTNEWS = ROOT.parent / "shared" / "corpora" / "cstnews-dev"
 
 
-def cli(*args: object, input: str | bytes | None = None,
-           env: dict[str, str] | None = None) -> Result:
+def cli(
+    *args: object, input: str | bytes | None = None, env: dict[str, str] | None = None
+) -> Result:
     """Run the digest command line in this process, as a user would type it; an
     exception digest does not turn into a one-line error fails the test."""
     from digest.cli import main
 
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env,
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, [str(a) for a in args], input=input, env=env, catch_exceptions=False
+    )
 
 
 def free_port() -> int:
@@ -78,8 +81,9 @@ def isolate(mp: pytest.MonkeyPatch, folder: Path) -> Path:
     return config
 
 
-def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",
-         date: str = "2026-11-21") -> bytes:
+def page(
+    title: str, paragraphs: list[str], site: str = "Jornal Exemplo", date: str = "2026-11-21"
+) -> bytes:
     """A news page as sites serve them: navigation, an ad, the article, related links."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return f"""<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
@@ -95,36 +99,53 @@ def page(title: str, paragraphs: list[str], site: str = "Jornal Exemplo",
 <footer>© {site}. Todos os direitos reservados.</footer></body></html>""".encode()
 
 
-RAIN = page("Chuva forte alaga ruas de São Paulo nesta sexta-feira", [
-    "Uma chuva forte atingiu a cidade de São Paulo na manhã desta sexta-feira (21), "
-    "alagando ruas da zona sul e provocando a queda de árvores em vários bairros.",
-    "Segundo a Defesa Civil, o volume de água chegou a 80 milímetros em duas horas, o "
-    "maior registrado neste ano. Não houve feridos, de acordo com o órgão.",
-    "A prefeitura informou que equipes trabalham para desobstruir as vias e que o "
-    "rodízio de veículos está suspenso até o fim do dia."])
-VACCINE = page("Ministério amplia vacinação contra a gripe para todas as idades", [
-    "O Ministério da Saúde anunciou nesta sexta-feira (21) que a vacinação contra a gripe "
-    "passa a valer para todas as faixas etárias em todo o país a partir de segunda-feira.",
-    "A decisão foi tomada porque ainda sobram doses nos estoques dos estados, segundo a "
-    "pasta, que pede aos postos que ampliem o horário de atendimento."])
-PORT_STRIKE = page("Greve de estivadores paralisa o porto de Santos pelo segundo dia", [
-    "A greve dos estivadores paralisou pelo segundo dia consecutivo nesta sexta-feira (21) "
-    "as operações do porto de Santos, o maior da América Latina.",
-    "Os trabalhadores pedem reajuste salarial de 12% e melhores condições de segurança; "
-    "a autoridade portuária diz que negocia com o sindicato."])
+RAIN = page(
+    "Chuva forte alaga ruas de São Paulo nesta sexta-feira",
+    [
+        "Uma chuva forte atingiu a cidade de São Paulo na manhã desta sexta-feira (21), "
+        "alagando ruas da zona sul e provocando a queda de árvores em vários bairros.",
+        "Segundo a Defesa Civil, o volume de água chegou a 80 milímetros em duas horas, o "
+        "maior registrado neste ano. Não houve feridos, de acordo com o órgão.",
+        "A prefeitura informou que equipes trabalham para desobstruir as vias e que o "
+        "rodízio de veículos está suspenso até o fim do dia.",
+    ],
+)
+VACCINE = page(
+    "Ministério amplia vacinação contra a gripe para todas as idades",
+    [
+        "O Ministério da Saúde anunciou nesta sexta-feira (21) que a vacinação contra a gripe "
+        "passa a valer para todas as faixas etárias em todo o país a partir de segunda-feira.",
+        "A decisão foi tomada porque ainda sobram doses nos estoques dos estados, segundo a "
+        "pasta, que pede aos postos que ampliem o horário de atendimento.",
+    ],
+)
+PORT_STRIKE = page(
+    "Greve de estivadores paralisa o porto de Santos pelo segundo dia",
+    [
+        "A greve dos estivadores paralisou pelo segundo dia consecutivo nesta sexta-feira (21) "
+        "as operações do porto de Santos, o maior da América Latina.",
+        "Os trabalhadores pedem reajuste salarial de 12% e melhores condições de segurança; "
+        "a autoridade portuária diz que negocia com o sindicato.",
+    ],
+)
 
 
 def rss(*links: str) -> bytes:
     items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in links)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Exemplo</title>'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Exemplo</title>'
+        f"{items}</channel></rss>"
+    ).encode()
 
 
 def atom(*links: str) -> bytes:
-    entries = "".join(f'<entry><title>t</title><link href="{link}"/><id>{link}</id></entry>'
-                      for link in links)
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Exemplo</title>{entries}</feed>").encode()
+    entries = "".join(
+        f'<entry><title>t</title><link href="{link}"/><id>{link}</id></entry>' for link in links
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Exemplo</title>{entries}</feed>"
+    ).encode()
 
 
 def briefing(out, date):
@@ -160,15 +181,21 @@ class Inbox:
         return "250 2.0.0 OK"
 
     def messages(self):
-        return [email.message_from_bytes(e.original_content, policy=email.policy.default)
-                for e in self.envelopes]
+        return [
+            email.message_from_bytes(e.original_content, policy=email.policy.default)
+            for e in self.envelopes
+        ]
 
 
 def aim(mp: pytest.MonkeyPatch, inbox: Inbox, sender: str, to: str) -> None:
     """Point digest at the plain SMTP server of `inbox`."""
-    for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
-                        "DIGEST_SMTP_SECURITY": "none", "DIGEST_FROM": sender,
-                        "DIGEST_TO": to}.items():
+    for name, value in {
+        "DIGEST_SMTP_HOST": "127.0.0.1",
+        "DIGEST_SMTP_PORT": str(inbox.port),
+        "DIGEST_SMTP_SECURITY": "none",
+        "DIGEST_FROM": sender,
+        "DIGEST_TO": to,
+    }.items():
         mp.setenv(name, value)
 
 
@@ -216,9 +243,8 @@ BOILERPLATE = [
 # Where kill_at can stop a run, as a kill -9 or a power cut would.
 KILL_POINTS = {
     "translation-cache": "inside the transaction that keeps a batch of translations, one "
-                         "row written, before its commit",
-    "briefing-write": "half of the .md briefing written to its temporary file, before "
-                      "the rename",
+    "row written, before its commit",
+    "briefing-write": "half of the .md briefing written to its temporary file, before the rename",
     "outbox": "just after the email is put in the outbox, before anything else",
 }
 
@@ -250,7 +276,7 @@ class _HalfThenDie:
         self.f.close()
 
     def write(self, data):
-        self.f.write(data[:len(data) // 2])
+        self.f.write(data[: len(data) // 2])
         self.f.flush()
         os.fsync(self.f.fileno())
         _die()
@@ -314,6 +340,7 @@ def kill_at(point: str, args: list[str]) -> None:
         def queue_killed(self, *a, **k):
             queue(self, *a, **k)
             _die()
+
         deliver.Mailroom.queue = queue_killed
     else:
         raise SystemExit(f"kill_at: no point {point!r}; choose from {', '.join(KILL_POINTS)}")

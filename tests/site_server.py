@@ -1,4 +1,5 @@
 """A small news site on 127.0.0.1 for the tests: pages, feeds, and the ways servers fail."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,9 +11,11 @@ from collections.abc import Callable
 
 def slow(body: bytes, seconds: float = 3) -> Callable:
     """A route that answers `body` after `seconds`."""
+
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         time.sleep(seconds)
         Site.send(handler, body)
+
     return answer
 
 
@@ -42,12 +45,16 @@ class Site:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         # Polled every 50 ms, not 500: close() waits for the next poll.
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     @staticmethod
-    def send(handler: http.server.BaseHTTPRequestHandler, body: bytes,
-             content_type: str = "text/html; charset=utf-8") -> None:
+    def send(
+        handler: http.server.BaseHTTPRequestHandler,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
@@ -63,24 +70,31 @@ class Site:
 def drip(body: bytes, every: float = 0.125) -> Callable:
     """A route that sends its whole answer, status line and headers too, one byte every
     `every` seconds (8 bytes a second), until it is done or the client has gone."""
+
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
-        data = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        data = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
         handler.close_connection = True
         for i in range(len(data)):
             try:
-                handler.wfile.write(data[i:i + 1])
+                handler.wfile.write(data[i : i + 1])
             except OSError:
                 return
             time.sleep(every)
+
     return answer
 
 
 def redirect(location: str, status: int = 302) -> Callable:
     """A route that sends the client to `location`."""
+
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         handler.send_response(status)
         handler.send_header("Location", location)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
+
     return answer

@@ -1,6 +1,7 @@
 """Backends come from entry points, as a third-party plugin's would: a fake plugin,
 installed as a distribution's metadata on the path and nowhere else, is listed by
 `digest backends` and used by `digest run`."""
+
 import subprocess
 import sys
 
@@ -40,8 +41,10 @@ def plugin(tmp_path):
     info = tmp_path / "digest_shout-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: digest-shout\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[digest.summarizers]\nshout = digest_shout:Shout\n\n"
-                                           "[digest.translators]\necho = digest_shout:Echo\n")
+    (info / "entry_points.txt").write_text(
+        "[digest.summarizers]\nshout = digest_shout:Shout\n\n"
+        "[digest.translators]\necho = digest_shout:Echo\n"
+    )
     return tmp_path
 
 
@@ -72,17 +75,30 @@ def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
     assert names[("summarizer", "shout")] == "digest_shout:Shout (digest-shout 0.1)"
     assert names[("translator", "echo")] == "digest_shout:Echo (digest-shout 0.1)"
     # The built-in ones are registered the same way, by digest's own metadata.
-    for kind, name, value in (("summarizer", "extractive", "extractive:Extractive"),
-                              ("summarizer", "hf:MODEL", "hf:HFSummarizer"),
-                              ("translator", "bergamot", "bergamot:Bergamot"),
-                              ("translator", "hf:MODEL", "hf:HFTranslator")):
+    for kind, name, value in (
+        ("summarizer", "extractive", "extractive:Extractive"),
+        ("summarizer", "hf:MODEL", "hf:HFSummarizer"),
+        ("translator", "bergamot", "bergamot:Bergamot"),
+        ("translator", "hf:MODEL", "hf:HFTranslator"),
+    ):
         assert names[(kind, name)].startswith(f"digest.backends.{value} (digest ")
 
 
 def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
-                          "--summarizer", "shout", "--translator", "echo")
+    done = digest_with(
+        plugin,
+        "run",
+        seed,
+        "-d",
+        "2026-11-22",
+        "-o",
+        tmp_path / "out",
+        "--summarizer",
+        "shout",
+        "--translator",
+        "echo",
+    )
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "out" / "2026-11-22.md").read_text()
     assert "\nKIM JONG-UN PROMETE FAZER ‘TUDO PARA AJUDAR’ A RÚSSIA APÓS REUNIÃO COM PUTIN!\n" in md
@@ -92,9 +108,20 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     # summarized afresh, not taken from the cache.
     settings = tmp_path / "digest.toml"
     settings.write_text('[backends.shout]\nstyle = "?!"\n')
-    again = digest_with(plugin, "run", seed, "-d", "2026-11-22", "-o", tmp_path / "out",
-                           "--summarizer", "shout", "--translator", "echo",
-                           DIGEST_CONFIG=str(settings))
+    again = digest_with(
+        plugin,
+        "run",
+        seed,
+        "-d",
+        "2026-11-22",
+        "-o",
+        tmp_path / "out",
+        "--summarizer",
+        "shout",
+        "--translator",
+        "echo",
+        DIGEST_CONFIG=str(settings),
+    )
     assert again.returncode == 0 and "summaries from the cache" not in again.stdout
     assert "REUNIÃO COM PUTIN?!" in (tmp_path / "out" / "2026-11-22.md").read_text()
 
@@ -102,8 +129,9 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
 def test_an_unknown_backend_names_those_installed(plugin):
     done = digest_with(plugin, "run", "--summarizer", "magic")
     assert done.returncode == 1
-    assert done.stderr == ("Error: unknown summarizer 'magic': choose from extractive, "
-                           "hf:MODEL, shout\n")
+    assert done.stderr == (
+        "Error: unknown summarizer 'magic': choose from extractive, hf:MODEL, shout\n"
+    )
 
 
 BROKEN = '''
@@ -167,16 +195,18 @@ class Garbled:
     def translate(self, texts):
         return texts[1:]
 '''
-FAILING = {"raises": "summarizer raises failed (ValueError: the model server said no)",
-           "nothing": "summarizer nothing gave NoneType for 1 story",
-           "fewer": "summarizer fewer gave 0 summaries for 1 story",
-           "numbers": "summarizer numbers gave a int, not a string, as a summary",
-           "starts": "summarizer starts (digest_broken:FailsToStart from digest-broken 0.1) "
-                     "could not be built: OSError: no GPU here",
-           "nomethod": "summarizer nomethod (digest_broken:NoMethod from digest-broken 0.1) is "
-                       "no summarizer: it has no name or no summarize() method",
-           "missing": "summarizer 'missing' (digest_missing:Gone from digest-broken 0.1) cannot "
-                      "be loaded: ModuleNotFoundError: No module named 'digest_missing'"}
+FAILING = {
+    "raises": "summarizer raises failed (ValueError: the model server said no)",
+    "nothing": "summarizer nothing gave NoneType for 1 story",
+    "fewer": "summarizer fewer gave 0 summaries for 1 story",
+    "numbers": "summarizer numbers gave a int, not a string, as a summary",
+    "starts": "summarizer starts (digest_broken:FailsToStart from digest-broken 0.1) "
+    "could not be built: OSError: no GPU here",
+    "nomethod": "summarizer nomethod (digest_broken:NoMethod from digest-broken 0.1) is "
+    "no summarizer: it has no name or no summarize() method",
+    "missing": "summarizer 'missing' (digest_missing:Gone from digest-broken 0.1) cannot "
+    "be loaded: ModuleNotFoundError: No module named 'digest_missing'",
+}
 LOAD_TIME = {"starts", "nomethod", "missing"}
 
 
@@ -196,7 +226,8 @@ def broken(tmp_path):
         "fewer = digest_broken:Fewer\nnumbers = digest_broken:Numbers\n"
         "flood = digest_broken:Flood\nstarts = digest_broken:FailsToStart\n"
         "nomethod = digest_broken:NoMethod\nmissing = digest_missing:Gone\n\n"
-        "[digest.translators]\ngarbled = digest_broken:Garbled\n")
+        "[digest.translators]\ngarbled = digest_broken:Garbled\n"
+    )
     return folder
 
 
@@ -204,19 +235,23 @@ def test_a_plugin_that_cannot_be_imported_is_listed_with_why(broken):
     done = digest_with(broken, "backends")
     assert done.returncode == 0, done.stderr
     (row,) = [line for line in done.stdout.splitlines() if " missing " in line]
-    assert row.split(None, 2)[2] == ("digest_missing:Gone (digest-broken 0.1): cannot be "
-                                     "loaded (ModuleNotFoundError: No module named "
-                                     "'digest_missing')")
+    assert row.split(None, 2)[2] == (
+        "digest_missing:Gone (digest-broken 0.1): cannot be "
+        "loaded (ModuleNotFoundError: No module named "
+        "'digest_missing')"
+    )
 
 
 @pytest.mark.parametrize("name", FAILING)
 def test_a_failing_summarizer_plugin_falls_back_with_a_note(broken, tmp_path, name):
     seed, out = SEEDS / "002_92a03ea6e66c8f79.txt", tmp_path / "out"
-    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt",
-                          "--summarizer", name)
+    done = digest_with(
+        broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt", "--summarizer", name
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stderr == (f"digest: warning: {FAILING[name]}; using the embedded extractive "
-                           "instead\n")
+    assert done.stderr == (
+        f"digest: warning: {FAILING[name]}; using the embedded extractive instead\n"
+    )
     md = (out / "2026-11-22.md").read_text()
     how = "unavailable" if name in LOAD_TIME else "failed"
     assert f"*Nota: {name} {how}: summaries by the embedded extractive*" in md
@@ -229,8 +264,20 @@ def test_a_failing_summarizer_plugin_falls_back_with_a_note(broken, tmp_path, na
 @pytest.mark.parametrize("name", ["raises", "missing"])
 def test_with_strict_a_failing_summarizer_plugin_stops_the_run(broken, tmp_path, name):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    strict = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l",
-                            "pt", "--summarizer", name, "--strict")
+    strict = digest_with(
+        broken,
+        "run",
+        seed,
+        "-d",
+        "2026-11-22",
+        "-o",
+        tmp_path,
+        "-l",
+        "pt",
+        "--summarizer",
+        name,
+        "--strict",
+    )
     assert (strict.returncode, strict.stderr) == (1, f"Error: {FAILING[name]}\n")
     assert not (tmp_path / "2026-11-22.md").exists()
 
@@ -247,8 +294,21 @@ def _corpus(folder):
 
 def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "-l", "pt",
-                          "--summarizer", "flood", "--words", "20")
+    done = digest_with(
+        broken,
+        "run",
+        seed,
+        "-d",
+        "2026-11-22",
+        "-o",
+        tmp_path,
+        "-l",
+        "pt",
+        "--summarizer",
+        "flood",
+        "--words",
+        "20",
+    )
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "2026-11-22.md").read_text()
     # Its lines joined into one paragraph: no heading or list item of its own.
@@ -260,14 +320,14 @@ def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_p
     assert shown.returncode == 0, shown.stderr
     _, summary = shown.stdout.strip().split("\n\n")
     assert summary.startswith("# Manchete falsa - item Uma frase") and len(summary.split()) <= 20
-    scored = digest_with(broken, "eval", _corpus(tmp_path), "--summarizer", "flood",
-                            "--json", "--words", "20")
+    scored = digest_with(
+        broken, "eval", _corpus(tmp_path), "--summarizer", "flood", "--json", "--words", "20"
+    )
     assert scored.returncode == 0, scored.stderr
 
 
 @pytest.mark.parametrize("command", ["summarize", "eval"])
-def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, tmp_path,
-                                                                        command):
+def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, tmp_path, command):
     what = SEEDS / "002_92a03ea6e66c8f79.txt" if command == "summarize" else _corpus(tmp_path)
     done = digest_with(broken, command, what, "--summarizer", "fewer")
     assert (done.returncode, done.stderr) == (1, f"Error: {FAILING['fewer']}\n")
@@ -275,8 +335,9 @@ def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, t
 
 def test_a_failing_translator_plugin_costs_its_stories_or_is_one_line(broken, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path,
-                          "--translator", "garbled")
+    done = digest_with(
+        broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "--translator", "garbled"
+    )
     assert done.returncode == 0, done.stderr
     assert "English translation unavailable" in (tmp_path / "2026-11-22.md").read_text()
     done = digest_with(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")

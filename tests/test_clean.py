@@ -20,7 +20,6 @@ BODY = [
 # (seed, boilerplate that must be gone)
 
 
-
 def _text(seed: str) -> str:
     return "\n".join(clean(seed_text(seed)).blocks)
 
@@ -50,32 +49,42 @@ def test_source_and_date_come_from_the_text():
 
 
 def test_inline_caption_is_cut_but_sentence_kept():
-    cleaned = clean("Título da notícia\n\n"
-                    "O prefeito falou (Foto: Agência X) e depois saiu do local.")
+    cleaned = clean(
+        "Título da notícia\n\nO prefeito falou (Foto: Agência X) e depois saiu do local."
+    )
     assert cleaned.blocks[1] == "O prefeito falou e depois saiu do local."
 
 
 def test_markdown_links_images_and_headings():
-    text = ("# Primeira\n\n![foto](a.jpg)\nO [prefeito](http://x) falou hoje.\n\n"
-            "# Segunda\n\nOutro texto.")
+    text = (
+        "# Primeira\n\n![foto](a.jpg)\nO [prefeito](http://x) falou hoje.\n\n"
+        "# Segunda\n\nOutro texto."
+    )
     cleaned = clean(text, markdown=True)
     assert cleaned.blocks == ["Primeira", "O prefeito falou hoje.", "Segunda", "Outro texto."]
     assert cleaned.breaks == {2}
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("O presidente disse que a reunião foi produtiva e que o acordo está próximo.", "pt"),
-    ("The president said the meeting was productive and that a deal is close.", "en"),
-    ("El presidente dijo que la reunión fue productiva y que el acuerdo está cerca.", "es"),
-    ("Kursk", "pt"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("O presidente disse que a reunião foi produtiva e que o acordo está próximo.", "pt"),
+        ("The president said the meeting was productive and that a deal is close.", "en"),
+        ("El presidente dijo que la reunión fue productiva y que el acuerdo está cerca.", "es"),
+        ("Kursk", "pt"),
+    ],
+)
 def test_detect_lang(text, lang):
     assert detect_lang(text) == lang
 
 
 def test_ad_lines_go_and_sentences_about_ads_stay():
-    blocks = clean("Mercado de mídia cresce\nPublicidade: assine já por R$ 1,90\n"
-                   "Publicidade digital cresceu 12% neste ano, segundo a associação.\n"
-                   "Conteúdo patrocinado — Conheça o novo carro\n").blocks
-    assert blocks == ["Mercado de mídia cresce",
-                      "Publicidade digital cresceu 12% neste ano, segundo a associação."]
+    blocks = clean(
+        "Mercado de mídia cresce\nPublicidade: assine já por R$ 1,90\n"
+        "Publicidade digital cresceu 12% neste ano, segundo a associação.\n"
+        "Conteúdo patrocinado — Conheça o novo carro\n"
+    ).blocks
+    assert blocks == [
+        "Mercado de mídia cresce",
+        "Publicidade digital cresceu 12% neste ano, segundo a associação.",
+    ]

@@ -1,6 +1,7 @@
 """Grouping: one story is one event. Topic neighbours of the corpus stay apart, the
 seeds group the same alone and inside a larger day, and the grouping is average linkage
 exactly, however it finds its pairs."""
+
 import subprocess
 import sys
 
@@ -19,10 +20,17 @@ def _folders(stories):
 def test_events_of_one_topic_stay_apart(cstnews):
     """The 2007 air crisis (the TAM crash, ANAC, Cumbica's runway, Congonhas), the 2006
     election, the floods of three countries: each story holds one event's reports."""
-    names = ["c03-cotidiano-acidentetam", "c05-cotidiano-anac", "c21-cotidiano-reformacumbica",
-             "c22-cotidiano-deslizamentocongonhas", "c02-politica-reeleicaolula",
-             "c17-politica-eleicaoalckmim", "c04-cotidiano-alagamentosp",
-             "c12-mundo-enchentecoreia", "c23-mundo-enchentereinounido"]
+    names = [
+        "c03-cotidiano-acidentetam",
+        "c05-cotidiano-anac",
+        "c21-cotidiano-reformacumbica",
+        "c22-cotidiano-deslizamentocongonhas",
+        "c02-politica-reeleicaolula",
+        "c17-politica-eleicaoalckmim",
+        "c04-cotidiano-alagamentosp",
+        "c12-mundo-enchentecoreia",
+        "c23-mundo-enchentereinounido",
+    ]
     articles = load([cstnews / n for n in names])
     stories = cluster(articles)
     assert all(len(f) == 1 for f in _folders(stories))
@@ -32,9 +40,11 @@ def test_events_of_one_topic_stay_apart(cstnews):
 def _seed_groups(stories) -> set[frozenset[str]]:
     """The seeds' stories, each as its articles' file names (make_day copies them renamed)
     and titles."""
-    return {frozenset(a.path.name.removeprefix("seed-") + a.title for a in s.articles)
-            for s in stories
-            if any(a.path.name.removeprefix("seed-") in SEED_NAMES for a in s.articles)}
+    return {
+        frozenset(a.path.name.removeprefix("seed-") + a.title for a in s.articles)
+        for s in stories
+        if any(a.path.name.removeprefix("seed-") in SEED_NAMES for a in s.articles)
+    }
 
 
 SEED_NAMES = {p.name for p in SEEDS.glob("*.txt")}
@@ -46,8 +56,19 @@ def test_the_seeds_group_the_same_alone_and_inside_a_day_of_web_pages(cstnews, t
     make_day = CSTNEWS.parent.parent / "tools" / "make_day.py"
     if not make_day.is_file():
         pytest.skip(f"{make_day} is not beside the repo")
-    subprocess.run([sys.executable, str(make_day), str(tmp_path), "2026-11-30", str(cstnews),
-                    "--seeds", str(SEEDS)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(make_day),
+            str(tmp_path),
+            "2026-11-30",
+            str(cstnews),
+            "--seeds",
+            str(SEEDS),
+        ],
+        check=True,
+        capture_output=True,
+    )
     day = load([tmp_path / "in"])
     assert len(day) >= 80  # the 70 of cstnews-dev and the seeds' 14 stories
     alone = _seed_groups(cluster(load([SEEDS])))
@@ -55,15 +76,21 @@ def test_the_seeds_group_the_same_alone_and_inside_a_day_of_web_pages(cstnews, t
     assert len(alone) == 13  # the Putin-Kim call, told twice, is the one merge
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: with the day's own word weights "
-                   "(what cross-validation chose), seeds 002 and 003 (two Putin-Kim meetings, "
-                   "a year apart) merge inside the corpus's day, where their names are rare")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known failure: with the day's own word weights "
+    "(what cross-validation chose), seeds 002 and 003 (two Putin-Kim meetings, "
+    "a year apart) merge inside the corpus's day, where their names are rare",
+)
 def test_the_seeds_group_the_same_alone_and_inside_the_corpus_as_plain_text(cstnews):
     seeds = load([SEEDS])
     alone = {frozenset(str(a.path) + a.title for a in s.articles) for s in cluster(seeds)}
     day = cluster(load([cstnews]) + seeds)
-    inside = {frozenset(str(a.path) + a.title for a in s.articles) for s in day
-              if any(a.path.parent == SEEDS for a in s.articles)}
+    inside = {
+        frozenset(str(a.path) + a.title for a in s.articles)
+        for s in day
+        if any(a.path.parent == SEEDS for a in s.articles)
+    }
     assert inside == alone
     assert len(alone) == 13  # the Putin-Kim call, told twice, is the one merge
 
@@ -80,13 +107,17 @@ def _scipy_average_linkage(x, apart, threshold):
     distance = np.clip(1 - (x @ x.T).toarray(), 0, None)
     distance[apart(a, b).reshape(n, n)] = 1e9
     np.fill_diagonal(distance, 0)
-    labels = fcluster(linkage(squareform(distance, checks=False), "average"),
-                      np.nextafter(1 - threshold, 0), criterion="distance")
+    labels = fcluster(
+        linkage(squareform(distance, checks=False), "average"),
+        np.nextafter(1 - threshold, 0),
+        criterion="distance",
+    )
     return sorted(np.flatnonzero(labels == k).tolist() for k in np.unique(labels))
 
 
-@pytest.mark.parametrize("shared", [cluster_module.SHARED, 0.0],
-                         ids=["every pair", "candidate pairs"])
+@pytest.mark.parametrize(
+    "shared", [cluster_module.SHARED, 0.0], ids=["every pair", "candidate pairs"]
+)
 def test_grouping_is_average_linkage_exactly(cstnews, shared):
     """digest's sparse average linkage (and, on real news, its search for candidate
     pairs on days too large for every pair) groups the corpus and the seeds as one day

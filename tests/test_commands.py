@@ -1,4 +1,5 @@
 """`digest summarize` and `digest translate` through the command line."""
+
 import json
 import select
 import subprocess
@@ -28,8 +29,16 @@ def test_summarize_stdin_as_json_with_english():
     assert result.exit_code == 0
     (line,) = result.stdout.splitlines()
     obj = json.loads(line)
-    assert set(obj) == {"input", "title", "summary", "title_en", "summary_en", "words",
-                        "words_en", "lang"}
+    assert set(obj) == {
+        "input",
+        "title",
+        "summary",
+        "title_en",
+        "summary_en",
+        "words",
+        "words_en",
+        "lang",
+    }
     assert obj["input"] == "<stdin>" and obj["lang"] == "pt"
     assert obj["words"] == len(obj["summary"].split())
     assert "Putin" in obj["title_en"] and "North Korea" in obj["summary_en"]
@@ -38,8 +47,9 @@ def test_summarize_stdin_as_json_with_english():
 
 def test_summarize_a_file_of_ten_stories_gives_ten_objects():
     result = invoke("summarize", "--json", SEEDS / "000_87b21344010ebffb.txt")
-    assert [json.loads(line)["title"] for line in result.stdout.splitlines()][1] == \
-        "Rússia ataca área residencial na Ucrânia"
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()][
+        1
+    ] == "Rússia ataca área residencial na Ucrânia"
     assert len(result.stdout.splitlines()) == 10
 
 
@@ -65,8 +75,10 @@ def test_summarize_user_errors_are_one_line(tmp_path):
 
 
 def test_translate_keeps_line_structure():
-    text = ("O trem partiu às nove.\n\nA chuva parou. O sol voltou.\n\n\n"
-            "Choveu muito ontem em São Paulo.\n   \nFim.\n")
+    text = (
+        "O trem partiu às nove.\n\nA chuva parou. O sol voltou.\n\n\n"
+        "Choveu muito ontem em São Paulo.\n   \nFim.\n"
+    )
     result = invoke("translate", input=text.encode())
     assert result.exit_code == 0
     out = result.stdout.split("\n")
@@ -116,8 +128,9 @@ def test_translate_user_errors_are_one_line(tmp_path):
 
 
 def test_translate_streams_before_input_ends():
-    proc = subprocess.Popen([sys.executable, "-m", "digest", "translate"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digest", "translate"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         proc.stdin.write(b"A chuva parou ontem.\n" * 64)
         proc.stdin.flush()

@@ -1,5 +1,6 @@
 """Day-over-day runs: each briefing holds what is new; re-running a day reproduces it;
 HTML pages, URLs and feeds from a real HTTP server on 127.0.0.1; kept state."""
+
 import os
 import re
 import shutil
@@ -46,10 +47,13 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
     second = cli("run", inbox, "-d", "2026-11-22", "-o", out, "-l", "pt")
     assert second.exit_code == 0, second.output
     assert "(1 story from 1 article in 1 file)" in second.stdout
-    assert second.stderr == ("digest: info: 2 articles read went into earlier briefings and "
-                             "are left out (--all includes them)\n")
+    assert second.stderr == (
+        "digest: info: 2 articles read went into earlier briefings and "
+        "are left out (--all includes them)\n"
+    )
     assert titles(briefing(out, "2026-11-22")) == [
-        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA']
+        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA'
+    ]
 
     # Re-running a day gives the same briefing, byte for byte, from the cache.
     again = cli("run", inbox, "-d", "2026-11-21", "-o", out, "-l", "pt")
@@ -58,8 +62,10 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
     # Nothing new: an empty briefing, and no word of unreadable inputs.
     quiet = cli("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert "(0 stories from 0 articles in 0 files)" in quiet.stdout
-    assert quiet.stderr == ("digest: info: 3 articles read went into earlier briefings and "
-                            "are left out (--all includes them)\n")
+    assert quiet.stderr == (
+        "digest: info: 3 articles read went into earlier briefings and "
+        "are left out (--all includes them)\n"
+    )
     # --all takes everything read so far.
     every = cli("run", inbox, "-d", "2026-11-23", "-o", out, "-l", "pt", "--all")
     assert "(3 stories from 3 articles in 3 files" in every.stdout
@@ -73,44 +79,71 @@ def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     warm = cli("run", SEEDS, "-d", "2026-11-22", "-o", out)
     # Ten stories in full (summaries and their translations, and the seven lines in
     # brief cut from a long lede), three headlines.
-    assert warm.stdout.endswith("(13 stories from 14 articles in 5 files; 10 summaries from "
-                                "the cache; 47 translations from the cache)\n")
+    assert warm.stdout.endswith(
+        "(13 stories from 14 articles in 5 files; 10 summaries from "
+        "the cache; 47 translations from the cache)\n"
+    )
     assert briefing(out, "2026-11-22") == md
 
 
 def test_pages_and_feeds_from_a_local_server(site, tmp_path):
-    site.routes = {"/rain.html": RAIN, "/vaccine.html": VACCINE, "/port.html": PORT_STRIKE,
-                   "/feed.xml": rss(f"{site.url}/rain.html", "/vaccine.html"),
-                   "/atom.xml": atom(f"{site.url}/vaccine.html", f"{site.url}/port.html"),
-                   "/broken.xml": b"<rss><channel><item><title>oops</titl",
-                   "/gone.html": 404, "/error.html": 500, "/slow.html": slow(RAIN),
-                   "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>"}
+    site.routes = {
+        "/rain.html": RAIN,
+        "/vaccine.html": VACCINE,
+        "/port.html": PORT_STRIKE,
+        "/feed.xml": rss(f"{site.url}/rain.html", "/vaccine.html"),
+        "/atom.xml": atom(f"{site.url}/vaccine.html", f"{site.url}/port.html"),
+        "/broken.xml": b"<rss><channel><item><title>oops</titl",
+        "/gone.html": 404,
+        "/error.html": 500,
+        "/slow.html": slow(RAIN),
+        "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>",
+    }
     out = tmp_path / "out"
-    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
-                    "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml",
-                    "--feed", f"{site.url}/broken.xml",
-                    *[x for u in ("gone", "error", "slow", "big")
-                      for x in ("--url", f"{site.url}/{u}.html")])
+    result = cli(
+        "run",
+        "-d",
+        "2026-11-21",
+        "-o",
+        out,
+        "-l",
+        "pt",
+        "--feed",
+        f"{site.url}/feed.xml",
+        "--feed",
+        f"{site.url}/atom.xml",
+        "--feed",
+        f"{site.url}/broken.xml",
+        *[x for u in ("gone", "error", "slow", "big") for x in ("--url", f"{site.url}/{u}.html")],
+    )
     assert result.exit_code == 0, result.output
     warnings = sorted(result.stderr.splitlines())
-    assert warnings == sorted([
-        f"digest: warning: {site.url}/broken.xml: not an RSS or Atom feed with links "
-        "(unclosed token at line 2, column 31)",
-        f"digest: warning: {site.url}/gone.html: HTTP 404 Not Found",
-        f"digest: warning: {site.url}/error.html: HTTP 500 Internal Server Error "
-        "(tried 2 times)",
-        f"digest: warning: {site.url}/slow.html: timed out (tried 2 times)",
-        f"digest: warning: {site.url}/big.html: larger than 1 MB, skipped",
-    ]), result.stderr
+    assert warnings == sorted(
+        [
+            f"digest: warning: {site.url}/broken.xml: not an RSS or Atom feed with links "
+            "(unclosed token at line 2, column 31)",
+            f"digest: warning: {site.url}/gone.html: HTTP 404 Not Found",
+            f"digest: warning: {site.url}/error.html: HTTP 500 Internal Server Error "
+            "(tried 2 times)",
+            f"digest: warning: {site.url}/slow.html: timed out (tried 2 times)",
+            f"digest: warning: {site.url}/big.html: larger than 1 MB, skipped",
+        ]
+    ), result.stderr
     md = briefing(out, "2026-11-21")
     # vaccine.html is in both feeds: read once, one story.
     assert sorted(titles(md)) == [
         "Chuva forte alaga ruas de São Paulo nesta sexta-feira",
         "Greve de estivadores paralisa o porto de Santos pelo segundo dia",
-        "Ministério amplia vacinação contra a gripe para todas as idades"]
+        "Ministério amplia vacinação contra a gripe para todas as idades",
+    ]
     assert site.hits.count("/vaccine.html") == 1
-    for junk in ("Início", "Publicidade", "Leia também", "Trânsito tem lentidão",
-                 "Todos os direitos"):
+    for junk in (
+        "Início",
+        "Publicidade",
+        "Leia também",
+        "Trânsito tem lentidão",
+        "Todos os direitos",
+    ):
         assert junk not in md
     # The outlet from the page's metadata, linked to the page; its date.
     assert f"Fonte (21/11/2026): [Jornal Exemplo](<{site.url}/rain.html>)" in md
@@ -118,19 +151,33 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
     # Day two: the feeds gained one article; only it is new. The old pages are not
     # fetched again, and day one can be made again with the server gone.
     site.routes["/feed.xml"] = rss(f"{site.url}/rain.html", "/vaccine.html", "/new.html")
-    site.routes["/new.html"] = page("Metrô de São Paulo terá nova linha até 2030", [
-        "O governo de São Paulo anunciou nesta sábado (22) a construção de uma nova linha "
-        "de metrô ligando a zona leste ao centro, com entrega prevista para 2030."])
+    site.routes["/new.html"] = page(
+        "Metrô de São Paulo terá nova linha até 2030",
+        [
+            "O governo de São Paulo anunciou nesta sábado (22) a construção de uma nova linha "
+            "de metrô ligando a zona leste ao centro, com entrega prevista para 2030."
+        ],
+    )
     site.hits.clear()
-    result = cli("run", "-d", "2026-11-22", "-o", out, "-l", "pt",
-                    "--feed", f"{site.url}/feed.xml", "--feed", f"{site.url}/atom.xml")
+    result = cli(
+        "run",
+        "-d",
+        "2026-11-22",
+        "-o",
+        out,
+        "-l",
+        "pt",
+        "--feed",
+        f"{site.url}/feed.xml",
+        "--feed",
+        f"{site.url}/atom.xml",
+    )
     assert result.exit_code == 0, result.output
     assert titles(briefing(out, "2026-11-22")) == ["Metrô de São Paulo terá nova linha até 2030"]
     assert sorted(site.hits) == ["/atom.xml", "/feed.xml", "/new.html"]
     day1 = briefing(out, "2026-11-21")
     site.close()
-    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt",
-                    "--feed", f"{site.url}/feed.xml")
+    result = cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt", "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0
     assert "feed.xml: " in result.stderr  # the feed itself cannot be read now...
     assert briefing(out, "2026-11-21") == day1  # ...but the day is rebuilt as it was
@@ -146,10 +193,10 @@ def test_html_files_are_extracted(tmp_path):
 
 
 def test_urls_and_feeds_from_the_settings(site, isolated_settings, tmp_path):
-    site.routes = {"/rain.html": RAIN, "/feed.xml": rss("/vaccine.html"),
-                   "/vaccine.html": VACCINE}
-    isolated_settings.write_text(f'urls = ["{site.url}/rain.html"]\n'
-                                 f'feeds = ["{site.url}/feed.xml"]\n')
+    site.routes = {"/rain.html": RAIN, "/feed.xml": rss("/vaccine.html"), "/vaccine.html": VACCINE}
+    isolated_settings.write_text(
+        f'urls = ["{site.url}/rain.html"]\nfeeds = ["{site.url}/feed.xml"]\n'
+    )
     result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert len(titles(briefing(tmp_path, "2026-11-21"))) == 2
@@ -161,9 +208,15 @@ KILLED_DAY = "2026-11-22"
 def _killable(out, home, inbox):
     """A real run, translated and sent to `inbox`, that kills may stop: (its arguments,
     its environment)."""
-    env = {**os.environ, "DIGEST_HOME": str(home), "DIGEST_SMTP_HOST": "127.0.0.1",
-           "DIGEST_SMTP_PORT": str(inbox.port), "DIGEST_SMTP_SECURITY": "none",
-           "DIGEST_FROM": "digest@example.org", "DIGEST_TO": "ana@example.org"}
+    env = {
+        **os.environ,
+        "DIGEST_HOME": str(home),
+        "DIGEST_SMTP_HOST": "127.0.0.1",
+        "DIGEST_SMTP_PORT": str(inbox.port),
+        "DIGEST_SMTP_SECURITY": "none",
+        "DIGEST_FROM": "digest@example.org",
+        "DIGEST_TO": "ana@example.org",
+    }
     return ["run", SEED["002"], SEED["003"], "-d", KILLED_DAY, "-o", out, "--send"], env
 
 
@@ -183,9 +236,16 @@ def runs(tmp_path_factory):
         inbox.start()
         how = [ROOT / "tests" / "helpers.py", point] if point else ["-m", "digest"]
         with (folder / "stderr").open("w") as stderr:
-            started[point] = (subprocess.Popen([sys.executable, *map(str, how + args)],
-                                               env=env, stdout=subprocess.DEVNULL,
-                                               stderr=stderr), folder, inbox)
+            started[point] = (
+                subprocess.Popen(
+                    [sys.executable, *map(str, how + args)],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                ),
+                folder,
+                inbox,
+            )
     yield started
     for process, _, inbox in started.values():
         if process.poll() is None:  # its test failed first
@@ -204,8 +264,7 @@ def uninterrupted(runs):
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, runs,
-                                                                     uninterrupted):
+def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, runs, uninterrupted):
     """Killed (-9) where a crash costs most: no half briefing, a whole database, and the
     same run again gives the briefing of a run never killed, byte for byte, and the email
     once."""
@@ -229,13 +288,13 @@ def test_a_run_killed_at_any_point_is_made_whole_by_running_it_again(point, runs
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     if point == "translation-cache":  # the row written before the kill is not kept
         (key,) = re.findall(r"^killed with (\w+) written$", said, re.M)
-        assert db.execute("SELECT COUNT(*) FROM cache WHERE key = ?", (key,)).fetchone() \
-            == (0,)
+        assert db.execute("SELECT COUNT(*) FROM cache WHERE key = ?", (key,)).fetchone() == (0,)
     db.close()
     assert inbox.envelopes == []
 
-    again = subprocess.run([sys.executable, "-m", "digest", *map(str, args)], env=env,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "digest", *map(str, args)], env=env, capture_output=True, text=True
+    )
     assert again.returncode == 0, again.stderr
     assert md.read_bytes() == expected
     (message,) = inbox.messages()
@@ -247,17 +306,16 @@ def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path)
     notice = b"<html><body><p>Assine para continuar lendo.</p></body></html>"
     site.routes = {"/rain.html": notice}
     out = tmp_path / "out"
-    first = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-21", "-o", out,
-                   "-l", "pt")
+    first = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-21", "-o", out, "-l", "pt")
     assert first.exit_code == 0, first.output
     assert "no article text left after cleaning" in first.stderr
     assert titles(briefing(out, "2026-11-21")) == []  # the notice is no story
     site.routes["/rain.html"] = RAIN
-    second = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-22", "-o", out,
-                    "-l", "pt")
+    second = cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-22", "-o", out, "-l", "pt")
     assert second.exit_code == 0, second.output
     assert titles(briefing(out, "2026-11-22")) == [
-        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"]
+        "Chuva forte alaga ruas de São Paulo nesta sexta-feira"
+    ]
     assert site.hits == ["/rain.html", "/rain.html"]
     cli("run", "--url", f"{site.url}/rain.html", "-d", "2026-11-23", "-o", out, "-l", "pt")
     assert site.hits == ["/rain.html", "/rain.html"]  # known good now: kept, not fetched
@@ -265,13 +323,22 @@ def test_a_page_that_gave_no_article_is_read_again_until_it_does(site, tmp_path)
 
 def test_temporary_files_a_killed_run_left_are_removed_by_the_next_and_no_others(tmp_path):
     from digest.state import home
+
     out = tmp_path / "out"
-    left = [home() / "pages" / ".x.html.1.digest-tmp", out / ".2026-11-22.md.2.digest-tmp",
-            out / "outbox" / ".2026-11-22.eml.3.digest-tmp",
-            out / "sent" / ".2026-11-21.eml.4.digest-tmp"]
+    left = [
+        home() / "pages" / ".x.html.1.digest-tmp",
+        out / ".2026-11-22.md.2.digest-tmp",
+        out / "outbox" / ".2026-11-22.eml.3.digest-tmp",
+        out / "sent" / ".2026-11-21.eml.4.digest-tmp",
+    ]
     # Other programs' temporary files, where digest works and below: not digest's to take.
-    foreign = [out / ".report.md.tmp", out / "drafts" / ".notes.tmp", home() / ".cache.tmp",
-               out / "drafts" / ".x.md.5.digest-tmp", home() / "pages" / ".editor.tmp"]
+    foreign = [
+        out / ".report.md.tmp",
+        out / "drafts" / ".notes.tmp",
+        home() / ".cache.tmp",
+        out / "drafts" / ".x.md.5.digest-tmp",
+        home() / "pages" / ".editor.tmp",
+    ]
     for path in left + foreign:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half")
@@ -283,11 +350,14 @@ def test_temporary_files_a_killed_run_left_are_removed_by_the_next_and_no_others
 
 def test_the_output_folder_may_be_the_data_folder(tmp_path):
     from digest.state import home
+
     seed = SEEDS / "001_f1a4ccf0f197fcc1.txt"
     # A re-run of the day holds its article again; the next day's run finds nothing new.
-    for day, made in (("2026-11-22", "1 story from 1 article in 1 file"),
-                      ("2026-11-22", "1 story from 1 article in 1 file"),
-                      ("2026-11-23", "0 stories from 0 articles in 0 files")):
+    for day, made in (
+        ("2026-11-22", "1 story from 1 article in 1 file"),
+        ("2026-11-22", "1 story from 1 article in 1 file"),
+        ("2026-11-23", "0 stories from 0 articles in 0 files"),
+    ):
         result = cli("run", seed, "-d", day, "-o", home(), "-l", "pt")
         assert result.exit_code == 0, result.output
         assert f"({made}" in result.stdout

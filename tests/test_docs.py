@@ -6,6 +6,7 @@ After changing a command, an option or a setting, rewrite the transcripts with
 
     python tests/test_docs.py --write
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,9 @@ HOME = "/home/me"  # what the transcripts show for the home folder
 WIDTH = 80  # the terminal the --help transcripts are written for
 
 
-def commands(command: click.Command | None = None,
-             path: tuple[str, ...] = ("digest",)) -> Iterator[tuple[str, click.Command]]:
+def commands(
+    command: click.Command | None = None, path: tuple[str, ...] = ("digest",)
+) -> Iterator[tuple[str, click.Command]]:
     """('digest run', its click command) for digest and every command and subcommand."""
     if command is None:
         from digest.cli import main as command
@@ -52,10 +54,17 @@ def invoke(args: list[str], env: dict[str, str | None]) -> str:
     and HF_* variables (none of the machine's own settings leak in)."""
     from digest.cli import main
 
-    clean: dict[str, str | None] = {k: None for k in os.environ
-                                    if k.startswith(("DIGEST_", "HF_", "XDG_"))}
-    done = CliRunner().invoke(main, args, env={**clean, **env}, terminal_width=WIDTH,
-                              prog_name="digest", catch_exceptions=False)
+    clean: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("DIGEST_", "HF_", "XDG_"))
+    }
+    done = CliRunner().invoke(
+        main,
+        args,
+        env={**clean, **env},
+        terminal_width=WIDTH,
+        prog_name="digest",
+        catch_exceptions=False,
+    )
     assert done.exit_code == 0, done.output
     return done.output
 
@@ -63,8 +72,11 @@ def invoke(args: list[str], env: dict[str, str | None]) -> str:
 def sample_settings() -> str:
     """The annotated digest.toml in docs/settings.md (the TOML block that starts so)."""
     text = (DOCS / "settings.md").read_text(encoding="utf-8")
-    return next(code for lang, code in FENCE.findall(text)
-                if lang == "toml" and code.startswith("# digest.toml"))
+    return next(
+        code
+        for lang, code in FENCE.findall(text)
+        if lang == "toml" and code.startswith("# digest.toml")
+    )
 
 
 def settings_table() -> str:
@@ -76,8 +88,10 @@ def settings_table() -> str:
         return "`" + (str(value).lower() if isinstance(value, bool) else str(value)) + "`"
 
     rows = ["| setting | default | environment | meaning |", "|---|---|---|---|"]
-    rows += [f"| `{s.key}` | {cell(s.default)} | {cell(s.env)} | {s.help.replace('|', '/')} |"
-             for s in SETTINGS.values()]
+    rows += [
+        f"| `{s.key}` | {cell(s.default)} | {cell(s.env)} | {s.help.replace('|', '/')} |"
+        for s in SETTINGS.values()
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -91,23 +105,31 @@ def generate(name: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.toml"
         empty.write_text("")
-        env: dict[str, str | None] = {"DIGEST_CONFIG": str(empty), "HOME": tmp,
-                                      "HF_HUB_CACHE": str(Path(tmp) / "hub")}
+        env: dict[str, str | None] = {
+            "DIGEST_CONFIG": str(empty),
+            "HOME": tmp,
+            "HF_HUB_CACHE": str(Path(tmp) / "hub"),
+        }
         if name == "settings":
             return settings_table()
         if name.startswith("help digest"):
             words = name.split()[2:]
-            return transcript(f"digest {' '.join(words)} --help".replace("  ", " "),
-                              invoke([*words, "--help"], env))
+            return transcript(
+                f"digest {' '.join(words)} --help".replace("  ", " "),
+                invoke([*words, "--help"], env),
+            )
         if name == "config show":
             config = Path(tmp) / ".config" / "digest" / "digest.toml"
             config.parent.mkdir(parents=True)
             config.write_text(sample_settings(), encoding="utf-8")
-            output = invoke(["config", "show"], {**env, "DIGEST_CONFIG": str(config),
-                                                 "DIGEST_SMTP_PASSWORD": "secret"})
-            return transcript("DIGEST_SMTP_PASSWORD=… digest config show",
-                              output.replace(str(Path(tmp).resolve()), HOME)
-                              .replace(tmp, HOME))
+            output = invoke(
+                ["config", "show"],
+                {**env, "DIGEST_CONFIG": str(config), "DIGEST_SMTP_PASSWORD": "secret"},
+            )
+            return transcript(
+                "DIGEST_SMTP_PASSWORD=… digest config show",
+                output.replace(str(Path(tmp).resolve()), HOME).replace(tmp, HOME),
+            )
         if name in ("backends", "models list"):
             return transcript(f"digest {name}", invoke(name.split(), env))
     raise ValueError(f"no generator for '<!-- generated: {name} -->'")
@@ -130,11 +152,12 @@ def sections(text: str) -> dict[str, str]:
     """Each heading's text (its level's marks stripped), to its section: everything up
     to the next heading of the same or a higher level. Headings inside code are not."""
     outside = FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)  # same offsets
-    heads = [(m.start(), len(m[1]), m[2].strip())
-             for m in re.finditer(r"^(#+) (.+)$", outside, re.M)]
+    heads = [
+        (m.start(), len(m[1]), m[2].strip()) for m in re.finditer(r"^(#+) (.+)$", outside, re.M)
+    ]
     out = {}
     for k, (start, level, title) in enumerate(heads):
-        end = next((s for s, lv, _ in heads[k + 1:] if lv <= level), len(text))
+        end = next((s for s, lv, _ in heads[k + 1 :] if lv <= level), len(text))
         out[title] = text[start:end]
     return out
 
@@ -143,8 +166,7 @@ def mentioned(word: str, text: str) -> bool:
     """Whether `word` is in a `code span` of the prose, as a whole word (`-w` in `-w N`);
     code blocks (synopses, transcripts) do not count."""
     pattern = rf"(?<![\w-]){re.escape(word)}(?![\w-])"
-    return any(re.search(pattern, span)
-               for span in re.findall(r"`([^`\n]+)`", FENCE.sub("", text)))
+    return any(re.search(pattern, span) for span in re.findall(r"`([^`\n]+)`", FENCE.sub("", text)))
 
 
 def undocumented_options(cli_md: str) -> list[str]:
@@ -154,13 +176,18 @@ def undocumented_options(cli_md: str) -> list[str]:
     heads = sections(by_hand(cli_md))
     missing = []
     for path, command in commands():
-        section = next((body for title, body in heads.items()
-                        if title.split("`")[1:2] == [path]), None)
+        section = next(
+            (body for title, body in heads.items() if title.split("`")[1:2] == [path]), None
+        )
         if section is None:
             missing.append(path)
             continue
-        missing += [f"{path} {name}" for param in command.params for name in names(param)
-                    if name != "--help" and not mentioned(name, section)]
+        missing += [
+            f"{path} {name}"
+            for param in command.params
+            for name in names(param)
+            if name != "--help" and not mentioned(name, section)
+        ]
     return missing
 
 
@@ -188,7 +215,8 @@ def test_an_undocumented_option_or_command_is_found():
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert undocumented_options(text.replace("`--follow`", "follow")) == ["digest run --follow"]
     assert "digest schedule show" in undocumented_options(
-        text.replace("## `digest schedule show`", "## Show the entry"))
+        text.replace("## `digest schedule show`", "## Show the entry")
+    )
 
 
 def test_every_setting_is_described_in_settings_md():
@@ -212,14 +240,18 @@ def test_the_sample_settings_file_is_one_digest_reads(tmp_path):
 
 
 def test_every_command_has_its_help_in_cli_md():
-    blocks = {name for _, name, _, _ in GENERATED.findall(
-        (DOCS / "cli.md").read_text(encoding="utf-8"))}
+    blocks = {
+        name for _, name, _, _ in GENERATED.findall((DOCS / "cli.md").read_text(encoding="utf-8"))
+    }
     assert {f"help {path}" for path, _ in commands()} <= blocks
 
 
 def test_the_generated_parts_are_what_digest_prints_now():
-    stale = [path.relative_to(ROOT).as_posix() for path in doc_files()
-             if regenerated(text := path.read_text(encoding="utf-8")) != text]
+    stale = [
+        path.relative_to(ROOT).as_posix()
+        for path in doc_files()
+        if regenerated(text := path.read_text(encoding="utf-8")) != text
+    ]
     assert stale == [], "run `python tests/test_docs.py --write`"
 
 
@@ -236,8 +268,10 @@ def slug(title: str) -> str:
 
 def test_links_between_the_docs_lead_somewhere():
     """Every link to a docs/ file, or to a heading in one, finds it."""
-    anchors = {path.resolve(): {slug(t) for t in sections(path.read_text(encoding="utf-8"))}
-               for path in doc_files()}
+    anchors = {
+        path.resolve(): {slug(t) for t in sections(path.read_text(encoding="utf-8"))}
+        for path in doc_files()
+    }
     broken = []
     for path in doc_files():
         text = re.sub(r"`[^`]*`", "", FENCE.sub("", path.read_text(encoding="utf-8")))
@@ -258,10 +292,13 @@ def test_bench_figures_are_quoted_in_performance_md_alone():
     performance = (DOCS / "performance.md").read_text(encoding="utf-8")
     number = r"(?<![\w.,])\d+\.\d+(?![\w.])"
     figures = {f for _, code in FENCE.findall(performance) for f in re.findall(number, code)}
-    copies = [f"{path.relative_to(ROOT)}: {f}" for path in doc_files()
-              if path.name != "performance.md"
-              for f in sorted(set(re.findall(number, path.read_text(encoding="utf-8"))))
-              if f in figures]
+    copies = [
+        f"{path.relative_to(ROOT)}: {f}"
+        for path in doc_files()
+        if path.name != "performance.md"
+        for f in sorted(set(re.findall(number, path.read_text(encoding="utf-8"))))
+        if f in figures
+    ]
     assert copies == []
 
 

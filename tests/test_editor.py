@@ -1,5 +1,6 @@
 """The editor: a real day's news ranked, capped, related stories together, sections where
 the sources give them, a briefing that reads in its minutes, no sentence cut."""
+
 import re
 import shutil
 
@@ -28,6 +29,7 @@ def day(tmp_path_factory):
     from helpers import CSTNEWS
 
     import digest as api
+
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     folder = tmp_path_factory.mktemp("day")
@@ -80,9 +82,15 @@ def test_copies_and_unknown_outlets_count_once():
         return Article("T", (lede, "Mais."), path, outlet=outlet)
 
     wire = "O presidente anunciou nesta segunda-feira um novo plano."
-    story = Story([article("Folha", wire, "a"), article("Estadão", wire, "b"),
-                   article("O Globo", "Outro texto, outra apuração.", "c"),
-                   article(None, "Um arquivo.", "d"), article(None, "Outro arquivo.", "e")])
+    story = Story(
+        [
+            article("Folha", wire, "a"),
+            article("Estadão", wire, "b"),
+            article("O Globo", "Outro texto, outra apuração.", "c"),
+            article(None, "Um arquivo.", "d"),
+            article(None, "Outro arquivo.", "e"),
+        ]
+    )
     assert reports(story) == 3  # the wire copy once, O Globo, the unknown files once
 
 
@@ -90,8 +98,10 @@ def test_related_stories_sit_together_and_are_named(day):
     result, md = day
     b = result.briefing
     folder = {id(s): s.articles[0].path.parent.name for s in b.stories}
-    lula, alckmin = (next(s for s in b.stories if folder[id(s)] == name) for name in
-                     ("c02-politica-reeleicaolula", "c17-politica-eleicaoalckmim"))
+    lula, alckmin = (
+        next(s for s in b.stories if folder[id(s)] == name)
+        for name in ("c02-politica-reeleicaolula", "c17-politica-eleicaoalckmim")
+    )
     first, second = sorted((lula, alckmin), key=b.stories.index)
     assert second in first.related  # the first of a topic lists the others
     for part in (b.full, b.also):  # and in each part, a topic's stories are side by side
@@ -99,8 +109,9 @@ def test_related_stories_sit_together_and_are_named(day):
         assert len(where) < 2 or where[1] - where[0] == 1
     if first in b.full:
         entry = md.split(f". {first.title}\n")[1].split("\n---\n")[0]
-        assert re.search(r"^Relacionadas · Related:\n\n(- .*\n)*- .*" + re.escape(second.title),
-                         entry, re.M)
+        assert re.search(
+            r"^Relacionadas · Related:\n\n(- .*\n)*- .*" + re.escape(second.title), entry, re.M
+        )
     assert all(len(s.related) <= 3 for s in b.stories)
 
 
@@ -110,8 +121,7 @@ def test_a_long_day_gives_way_list_first_and_never_cuts_a_sentence(tmp_path):
     lengths, ledes = [], seed_ledes()
     for minutes in (10, 6, 4, 3):
         out = tmp_path / str(minutes)
-        result = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", out,
-                        "--date", DATE)
+        result = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", out, "--date", DATE)
         assert result.exit_code == 0, result.output
         md = (out / f"{DATE}.md").read_text()
         full = [b for b in re.split(r"(?m)^(?=## )", md) if re.match(r"## \d+\.", b)]
@@ -132,10 +142,11 @@ def test_a_day_too_long_for_its_minutes_says_so(tmp_path):
     md = (tmp_path / f"{DATE}.md").read_text()
     (minutes,) = re.findall(r"^Leitura: (\d+) min", md, re.M)
     assert int(minutes) > 3
-    assert (f"warning: this briefing takes {minutes} min to read, more than --minutes 3: "
-            "10 summaries are at the shortest (30 words)\n") in result.stderr
-    again = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", tmp_path,
-                   "--date", DATE)
+    assert (
+        f"warning: this briefing takes {minutes} min to read, more than --minutes 3: "
+        "10 summaries are at the shortest (30 words)\n"
+    ) in result.stderr
+    again = cli("run", SEEDS, "--all", "--minutes", minutes, "--out", tmp_path, "--date", DATE)
     assert "warning" not in again.stderr  # it fits, if only just
 
 
@@ -144,8 +155,20 @@ def test_words_under_thirty_are_kept_whatever_the_minutes(tmp_path):
     without (a lede longer than that stays whole, never cut inside its sentence)."""
     summaries = []
     for minutes in (10, 0):
-        result = cli("run", SEEDS, "--words", 12, "--minutes", minutes, "--out",
-                        tmp_path / str(minutes), "--date", DATE, "--lang", "pt")
+        result = cli(
+            "run",
+            SEEDS,
+            "--words",
+            12,
+            "--minutes",
+            minutes,
+            "--out",
+            tmp_path / str(minutes),
+            "--date",
+            DATE,
+            "--lang",
+            "pt",
+        )
         assert result.exit_code == 0, result.output
         md = (tmp_path / str(minutes) / f"{DATE}.md").read_text()
         summaries.append(re.findall(r"^## \d+\. .+\n\n(.+)$", md, re.M))
@@ -154,51 +177,91 @@ def test_words_under_thirty_are_kept_whatever_the_minutes(tmp_path):
     assert all(within_budget(s, 12, ledes) for s in summaries[0])
 
 
-@pytest.mark.parametrize("labels, key", [
-    (["Mundo"], "world"), (["Política"], "politics"), (["poder"], "politics"),
-    (["Economia", "mundo"], "economy"), ([None, "esporte"], "sports"),
-    (["2026", "noticias"], None), ([], None),
-])
+@pytest.mark.parametrize(
+    "labels, key",
+    [
+        (["Mundo"], "world"),
+        (["Política"], "politics"),
+        (["poder"], "politics"),
+        (["Economia", "mundo"], "economy"),
+        ([None, "esporte"], "sports"),
+        (["2026", "noticias"], None),
+        ([], None),
+    ],
+)
 def test_section_names_map_onto_a_fixed_bilingual_set(labels, key):
     assert section_of(labels) == key
 
 
 def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
     bodies = {
-        "world": ["Terremoto de magnitude 7 atinge a costa do Japão e deixa feridos",
-                  "Um terremoto de magnitude 7 atingiu nesta sexta-feira a costa nordeste do "
-                  "Japão, deixando dezenas de feridos e danificando estradas e casas."],
-        "sports": ["Palmeiras vence o clássico e assume a liderança do campeonato",
-                   "O Palmeiras venceu o Corinthians por 2 a 0 nesta sexta-feira e assumiu a "
-                   "liderança do campeonato brasileiro, a cinco rodadas do fim."],
-        "economy": ["Inflação desacelera em outubro, diz o IBGE",
-                    "A inflação oficial desacelerou em outubro e ficou em 0,3%, informou nesta "
-                    "sexta-feira o IBGE, puxada pela queda nos preços dos alimentos."],
-        "plain": ["Prefeitura inaugura nova biblioteca pública na zona norte",
-                  "A prefeitura inaugurou nesta sexta-feira uma nova biblioteca pública na "
-                  "zona norte, com acervo de 20 mil livros e salas de estudo."],
+        "world": [
+            "Terremoto de magnitude 7 atinge a costa do Japão e deixa feridos",
+            "Um terremoto de magnitude 7 atingiu nesta sexta-feira a costa nordeste do "
+            "Japão, deixando dezenas de feridos e danificando estradas e casas.",
+        ],
+        "sports": [
+            "Palmeiras vence o clássico e assume a liderança do campeonato",
+            "O Palmeiras venceu o Corinthians por 2 a 0 nesta sexta-feira e assumiu a "
+            "liderança do campeonato brasileiro, a cinco rodadas do fim.",
+        ],
+        "economy": [
+            "Inflação desacelera em outubro, diz o IBGE",
+            "A inflação oficial desacelerou em outubro e ficou em 0,3%, informou nesta "
+            "sexta-feira o IBGE, puxada pela queda nos preços dos alimentos.",
+        ],
+        "plain": [
+            "Prefeitura inaugura nova biblioteca pública na zona norte",
+            "A prefeitura inaugurou nesta sexta-feira uma nova biblioteca pública na "
+            "zona norte, com acervo de 20 mil livros e salas de estudo.",
+        ],
     }
     site.routes = {
         # A section from the feed's <category>, from the page's article:section, from
         # the URL's folder; and none at all.
         "/feed.xml": rss("/a/1.html").replace(
-            b"<link>", b"<category>Internacional</category><link>"),
+            b"<link>", b"<category>Internacional</category><link>"
+        ),
         "/a/1.html": page(bodies["world"][0], bodies["world"][1:]),
         "/b/2.html": page(bodies["sports"][0], bodies["sports"][1:]).replace(
-            b"<title>", b'<meta property="article:section" content="Esporte"><title>'),
+            b"<title>", b'<meta property="article:section" content="Esporte"><title>'
+        ),
         "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
         "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
     }
-    result = cli("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
-                    "--top", "0", "-l", "pt", *[x for u in ("b/2", "economia/3", "c/4")
-                                                for x in ("--url", f"{site.url}/{u}.html")])
+    result = cli(
+        "run",
+        "--feed",
+        f"{site.url}/feed.xml",
+        "-d",
+        DATE,
+        "-o",
+        tmp_path,
+        "--top",
+        "0",
+        "-l",
+        "pt",
+        *[x for u in ("b/2", "economia/3", "c/4") for x in ("--url", f"{site.url}/{u}.html")],
+    )
     assert result.exit_code == 0, result.output
     full = (tmp_path / f"{DATE}.md").read_text()
     assert "Também hoje" not in full  # --top 0: all in full
-    result = cli("run", "--feed", f"{site.url}/feed.xml", "-d", DATE, "-o", tmp_path,
-                    "--top", "1", "-l", "pt,en", "--format", "both",
-                    *[x for u in ("b/2", "economia/3", "c/4")
-                      for x in ("--url", f"{site.url}/{u}.html")])
+    result = cli(
+        "run",
+        "--feed",
+        f"{site.url}/feed.xml",
+        "-d",
+        DATE,
+        "-o",
+        tmp_path,
+        "--top",
+        "1",
+        "-l",
+        "pt,en",
+        "--format",
+        "both",
+        *[x for u in ("b/2", "economia/3", "c/4") for x in ("--url", f"{site.url}/{u}.html")],
+    )
     assert result.exit_code == 0, result.output
     md = (tmp_path / f"{DATE}.md").read_text()
     assert "## Também hoje · Also today\n" in md, md
@@ -207,23 +270,30 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
     lines = re.findall(r"^- (.+?) ·", also, re.M)
     assert len(lines) == 3  # one story in full, three in one line
     # In the sections' fixed order; a story that names none comes last, under "Outras".
-    order = [h for h in ("Economia · Economy", "Mundo · World", "Esportes · Sports",
-                         "Outras · Other") if any(h == x for x in headings)]
+    order = [
+        h
+        for h in ("Economia · Economy", "Mundo · World", "Esportes · Sports", "Outras · Other")
+        if any(h == x for x in headings)
+    ]
     assert headings == order and len(headings) >= 2
     assert not re.search(r"^- ", also.split("### ")[0], re.M)  # every line under a heading
     for section in also.split("### ")[1:]:
         for title in re.findall(r"^- (.+?) ·", section, re.M):
             key = next(k for k, (t, _) in bodies.items() if t == title)
-            assert section.startswith({"world": "Mundo", "sports": "Esportes",
-                                       "economy": "Economia", "plain": "Outras"}[key])
+            assert section.startswith(
+                {"world": "Mundo", "sports": "Esportes", "economy": "Economia", "plain": "Outras"}[
+                    key
+                ]
+            )
     # One line: both headlines and the source, linked to the page.
-    assert re.search(rf"^- .+ · \*.+\* — \[Jornal Exemplo\]\(<{re.escape(site.url)}/", also,
-                     re.M)
+    assert re.search(rf"^- .+ · \*.+\* — \[Jornal Exemplo\]\(<{re.escape(site.url)}/", also, re.M)
     # The email has the same structure, in both parts.
     import email
     import email.policy
-    message = email.message_from_bytes((tmp_path / f"{DATE}.eml").read_bytes(),
-                                       policy=email.policy.default)
+
+    message = email.message_from_bytes(
+        (tmp_path / f"{DATE}.eml").read_bytes(), policy=email.policy.default
+    )
     text, html = (p.get_content() for p in message.get_payload())
     assert "TAMBÉM HOJE · ALSO TODAY" in text and text.count("\n- ") == 3
     assert "Também hoje · Also today" in html and html.count("<h3") == len(headings)
@@ -232,17 +302,37 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
 def test_names_and_links_from_outside_cannot_inject_markdown(tmp_path, site):
     evil = tmp_path / "in" / "x` <img src=x onerror=alert(1)> `.txt"
     evil.parent.mkdir()
-    evil.write_text("Prefeito inaugura ponte\n\nO prefeito inaugurou nesta sexta-feira uma "
-                    "ponte sobre o rio, depois de três anos de obras e atrasos.")
+    evil.write_text(
+        "Prefeito inaugura ponte\n\nO prefeito inaugurou nesta sexta-feira uma "
+        "ponte sobre o rio, depois de três anos de obras e atrasos."
+    )
     link = "/nota`)x<b>a.html"  # a backtick, a bracket and a tag in a feed's link
     feed = rss(link.replace("<", "&lt;").replace(">", "&gt;"))
-    site.routes = {"/feed.xml": feed, "/nota%60)x%3Cb%3Ea.html": page(
-                       "Chuva para o trânsito na capital",
-                       ["A chuva forte desta sexta-feira parou o trânsito na capital por "
-                        "horas e alagou ruas de quatro bairros, segundo a companhia de "
-                        "engenharia de tráfego."])}
-    result = cli("run", evil.parent, "--feed", f"{site.url}/feed.xml", "-d", DATE,
-                    "-o", tmp_path / "out", "-l", "pt", "--top", "1")
+    site.routes = {
+        "/feed.xml": feed,
+        "/nota%60)x%3Cb%3Ea.html": page(
+            "Chuva para o trânsito na capital",
+            [
+                "A chuva forte desta sexta-feira parou o trânsito na capital por "
+                "horas e alagou ruas de quatro bairros, segundo a companhia de "
+                "engenharia de tráfego."
+            ],
+        ),
+    }
+    result = cli(
+        "run",
+        evil.parent,
+        "--feed",
+        f"{site.url}/feed.xml",
+        "-d",
+        DATE,
+        "-o",
+        tmp_path / "out",
+        "-l",
+        "pt",
+        "--top",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / f"{DATE}.md").read_text()
     tokens = MarkdownIt("commonmark").parse(md)

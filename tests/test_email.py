@@ -1,4 +1,5 @@
 """The briefing by email: a real SMTP server (aiosmtpd) on 127.0.0.1, real messages."""
+
 import base64
 import email
 import email.policy
@@ -54,9 +55,11 @@ def test_run_send_delivers_one_two_part_utf8_message(delivered):
     assert f"sent {DATE} to ana@example.org" in result.output
     (msg,) = inbox.messages()
     assert inbox.envelopes[0].rcpt_tos == ["ana@example.org"]
-    assert msg["Subject"] == ("Resumo diário · Daily briefing — 22/11/2026: Putin e líder "
-                              'norte-coreano prometem "reforçar cooperação" antes da cúpula '
-                              "Rússia-EUA")  # whole, with its spaces, though long
+    assert msg["Subject"] == (
+        "Resumo diário · Daily briefing — 22/11/2026: Putin e líder "
+        'norte-coreano prometem "reforçar cooperação" antes da cúpula '
+        "Rússia-EUA"
+    )  # whole, with its spaces, though long
     assert msg["From"] == "digest@example.org" and msg["To"] == "ana@example.org"
     assert msg["Date"].datetime is not None
     assert re.fullmatch(r"<.+@example\.org>", msg["Message-ID"])
@@ -68,8 +71,11 @@ def test_run_send_delivers_one_two_part_utf8_message(delivered):
         assert "Putin e líder norte-coreano prometem" in part
         assert "Putin and North Korean leader" in part
         assert "Domingo, 22 de novembro de 2026" in part
-    assert re.search(r"Fontes · Sources \(12/08/2025 19:48\): Agence France-Presse, "
-                     r"seeds/004_\w+\.txt", text.get_content())
+    assert re.search(
+        r"Fontes · Sources \(12/08/2025 19:48\): Agence France-Presse, "
+        r"seeds/004_\w+\.txt",
+        text.get_content(),
+    )
     # What was sent is what digest kept: out/DATE.eml, then out/sent/DATE.eml.
     assert (out / "sent" / f"{DATE}.eml").read_bytes() == inbox.envelopes[0].original_content
     assert not list((out / "outbox").iterdir())
@@ -83,7 +89,7 @@ def test_html_part_needs_nothing_remote(delivered):
     assert not re.search(r"""(src|href)\s*=|url\(|<link|<script|<style""", html, re.I)
     assert 'name="viewport"' in html and "max-width:640px" in html
     # "Em resumo", ten stories in full; the other three under the stories they relate to.
-    assert html.count('<h2 style=') == 11 and "Também hoje" not in html
+    assert html.count("<h2 style=") == 11 and "Também hoje" not in html
     assert html.count('<li style="margin:0 0 6px 0;">') == 10  # in brief
     assert html.count('<li style="margin:0 0 4px 0;">') >= 3  # related, under their story
 
@@ -105,9 +111,11 @@ def test_article_text_is_escaped_in_html(smtp, tmp_path):
     (tmp_path / "a.txt").write_text(
         "<script>alert('x')</script> invade a redação\n\n"
         "O texto da notícia fala de <b>negrito</b> e de R&D nesta segunda-feira, "
-        "segundo os editores do jornal que publicou a reportagem completa.\n")
-    result = cli("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt",
-                    "--send")
+        "segundo os editores do jornal que publicou a reportagem completa.\n"
+    )
+    result = cli(
+        "run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt", "--send"
+    )
     assert result.exit_code == 0, result.output
     html = smtp.messages()[0].get_payload()[1].get_content()
     assert "<script>" not in html and "<b>" not in html
@@ -149,7 +157,9 @@ def test_a_refused_message_waits_and_goes_once_accepted(smtp, tmp_path):
     result = run_send(out, "--lang", "pt")
     assert result.exit_code == 0, result.output
     assert len(smtp.messages()) == 1 and smtp.envelopes[0].rcpt_tos == [
-        "ana@example.org", "bruno@example.org"]
+        "ana@example.org",
+        "bruno@example.org",
+    ]
     assert run_send(out, "--lang", "pt").exit_code == 0 and len(smtp.envelopes) == 1
 
 
@@ -166,9 +176,28 @@ def test_starttls_and_login_with_the_password_from_the_environment(monkeypatch, 
     from aiosmtpd.smtp import AuthResult
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     logins = []
@@ -181,9 +210,13 @@ def test_starttls_and_login_with_the_password_from_the_environment(monkeypatch, 
     inbox.start(tls_context=context, require_starttls=True, authenticator=authenticator)
     try:
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
-        for name, value in {"DIGEST_SMTP_HOST": "127.0.0.1", "DIGEST_SMTP_PORT": str(inbox.port),
-                            "DIGEST_SMTP_USER": "ana", "DIGEST_SMTP_PASSWORD": "wrong",
-                            "DIGEST_TO": "ana@example.org"}.items():
+        for name, value in {
+            "DIGEST_SMTP_HOST": "127.0.0.1",
+            "DIGEST_SMTP_PORT": str(inbox.port),
+            "DIGEST_SMTP_USER": "ana",
+            "DIGEST_SMTP_PASSWORD": "wrong",
+            "DIGEST_TO": "ana@example.org",
+        }.items():
             monkeypatch.setenv(name, value)
         out = tmp_path / "out"
         result = run_send(out, "--lang", "pt")
@@ -204,6 +237,7 @@ def test_starttls_and_login_with_the_password_from_the_environment(monkeypatch, 
 
 def test_password_command_serves_cron(smtp, isolated_settings, tmp_path):
     from aiosmtpd.smtp import AuthResult
+
     logins = []
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -212,8 +246,9 @@ def test_password_command_serves_cron(smtp, isolated_settings, tmp_path):
 
     smtp.stop()
     smtp.start(authenticator=authenticator, auth_require_tls=False)
-    isolated_settings.write_text('[smtp]\nuser = "ana"\n'
-                                 'password_command = "echo from-the-keyring"\n')
+    isolated_settings.write_text(
+        '[smtp]\nuser = "ana"\npassword_command = "echo from-the-keyring"\n'
+    )
     assert run_send(tmp_path / "out", "--lang", "pt").exit_code == 0
     assert logins == [b"from-the-keyring"] and len(smtp.envelopes) == 1
 
@@ -224,9 +259,11 @@ def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypat
     assert result.exit_code == 1
     # What was written, then the error: the email is kept for `digest send --to`.
     assert result.stdout.startswith(f"{tmp_path / 'out' / DATE}.md, ")
-    assert result.stderr.strip() == ("Error: email.to: no recipients; set `to` under [email] "
-                                     "in digest.toml or DIGEST_TO (or give `digest send --to "
-                                     "ADDRESS`)")
+    assert result.stderr.strip() == (
+        "Error: email.to: no recipients; set `to` under [email] "
+        "in digest.toml or DIGEST_TO (or give `digest send --to "
+        "ADDRESS`)"
+    )
     assert (tmp_path / "out" / f"{DATE}.eml").exists()
     result = cli("send", "-d", DATE, "-o", tmp_path / "out", "--dry-run")
     assert result.exit_code == 1 and "no recipients" in result.stderr
@@ -241,30 +278,38 @@ def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
     assert cli("run", SEEDS, "-d", DATE, "-o", out, "-l", "pt", "-f", "email").exit_code == 0
     result = cli("send", "-d", DATE, "-o", out, "--dry-run")
     assert result.exit_code == 0
-    assert result.output == (f"would send {DATE} to ana@example.org, bruno@example.org: "
-                             "Resumo diário — 22/11/2026: Putin e líder norte-coreano prometem "
-                             '"reforçar cooperação" antes da cúpula Rússia-EUA\n')
+    assert result.output == (
+        f"would send {DATE} to ana@example.org, bruno@example.org: "
+        "Resumo diário — 22/11/2026: Putin e líder norte-coreano prometem "
+        '"reforçar cooperação" antes da cúpula Rússia-EUA\n'
+    )
     assert smtp.envelopes == [] and not (out / "outbox").exists()
 
 
 def test_send_without_a_briefing_says_how_to_make_one(smtp, tmp_path):
     result = cli("send", "-d", DATE, "-o", tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"Error: {tmp_path / (DATE + '.eml')}: no email briefing "
-                                     f"for {DATE}; `digest run --format email` writes one")
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / (DATE + '.eml')}: no email briefing "
+        f"for {DATE}; `digest run --format email` writes one"
+    )
 
 
 def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_path):
     (tmp_path / "in").mkdir()
     result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
-    assert (f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
-            "sends it anyway)") in result.stderr and smtp.envelopes == []
+    assert (
+        f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
+        "sends it anyway)"
+    ) in result.stderr and smtp.envelopes == []
     isolated_settings.write_text("[email]\nsend_empty = true\n")
     result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
-    assert "0 notícias de 0 artigos · 0 veículos · 0 stories from 0 articles · 0 outlets" in \
-        smtp.messages()[0].get_payload()[0].get_content()
+    assert (
+        "0 notícias de 0 artigos · 0 veículos · 0 stories from 0 articles · 0 outlets"
+        in smtp.messages()[0].get_payload()[0].get_content()
+    )
 
 
 def test_a_second_run_waits_for_the_first(smtp, tmp_path, monkeypatch):
@@ -300,17 +345,20 @@ def test_an_internationalized_address_goes_out_with_smtputf8(smtp, monkeypatch, 
     assert "SMTPUTF8" in smtp.envelopes[0].mail_options
 
 
-def test_one_message_the_server_cannot_take_does_not_hold_back_the_rest(smtp, monkeypatch,
-                                                                         tmp_path):
+def test_one_message_the_server_cannot_take_does_not_hold_back_the_rest(
+    smtp, monkeypatch, tmp_path
+):
     smtp.stop()
     smtp.start(enable_SMTPUTF8=False)
     monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
     result = cli("run", ONE_SEED, "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     (error,) = result.stderr.splitlines()
-    assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: "
-                            "an internationalized address, and the server does not offer "
-                            "SMTPUTF8")
+    assert error.startswith(
+        "Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: "
+        "an internationalized address, and the server does not offer "
+        "SMTPUTF8"
+    )
     monkeypatch.setenv("DIGEST_TO", "ana@example.org")
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send", "--all")
     assert result.exit_code == 3
@@ -343,8 +391,9 @@ class Drip:
         self.listener.close()
 
 
-def test_a_server_that_drips_is_cut_off_at_smtp_timeout(smtp, monkeypatch, isolated_settings,
-                                                        tmp_path):
+def test_a_server_that_drips_is_cut_off_at_smtp_timeout(
+    smtp, monkeypatch, isolated_settings, tmp_path
+):
     # Each byte comes well within the 1 s timeout; the greeting would take 6 s.
     isolated_settings.write_text("[smtp]\ntimeout = 1\n")
     queued(tmp_path)
@@ -357,9 +406,11 @@ def test_a_server_that_drips_is_cut_off_at_smtp_timeout(smtp, monkeypatch, isola
         drip.close()
     assert time.monotonic() - start < 2.5
     assert result.exit_code == 3
-    assert result.stderr == (f"Error: the SMTP server 127.0.0.1:{drip.port} did not finish "
-                             f"within smtp.timeout (1 s); 1 message waits in "
-                             f"{tmp_path / 'outbox'} for the next `digest send`\n")
+    assert result.stderr == (
+        f"Error: the SMTP server 127.0.0.1:{drip.port} did not finish "
+        f"within smtp.timeout (1 s); 1 message waits in "
+        f"{tmp_path / 'outbox'} for the next `digest send`\n"
+    )
     assert (tmp_path / "outbox" / f"{DATE}.eml").exists()
 
 
@@ -368,9 +419,14 @@ def test_credentials_the_server_echoes_are_not_shown(smtp, monkeypatch, tmp_path
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         blob = base64.b64encode(b"\0" + auth_data.login + b"\0" + auth_data.password)
-        return AuthResult(success=False, handled=False, message=(
-            f"535 5.7.8 AUTH PLAIN {blob.decode()} refused: "
-            f"{auth_data.password.decode()} is wrong"))
+        return AuthResult(
+            success=False,
+            handled=False,
+            message=(
+                f"535 5.7.8 AUTH PLAIN {blob.decode()} refused: "
+                f"{auth_data.password.decode()} is wrong"
+            ),
+        )
 
     smtp.stop()
     smtp.start(authenticator=authenticator, auth_require_tls=False)
@@ -378,26 +434,42 @@ def test_credentials_the_server_echoes_are_not_shown(smtp, monkeypatch, tmp_path
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
-    assert ("login as 'ana' refused (535 5.7.8 AUTH PLAIN ******** refused: ******** is "
-            "wrong)") in result.stderr
+    assert (
+        "login as 'ana' refused (535 5.7.8 AUTH PLAIN ******** refused: ******** is wrong)"
+    ) in result.stderr
     assert "s3cret" not in result.stderr and "czNjcmV0" not in result.stderr
 
 
 BREAKS = "holds a line break or another control character, which a mail header cannot carry"
 
 
-@pytest.mark.parametrize("setting, value, error", [
-    ("DIGEST_FROM", "digest@example.org\nBcc: eve@example.net",
-     f"email.from: 'digest@example.org\\nBcc: eve@example.net' {BREAKS}"),
-    ("DIGEST_TO", "ana@example.org\r\nBcc: eve@example.net",
-     f"email.to: 'ana@example.org\\r\\nBcc: eve@example.net' {BREAKS}"),
-    ("DIGEST_FROM", "Ana <ana@example.org>, bruno@example.org",
-     ("email.from: 'Ana <ana@example.org>, bruno@example.org' holds more than one address; "
-      "the sender is one, like 'Digest <digest@example.org>'")),
-    ("DIGEST_TO", "ana.example.org", "email.to: 'ana.example.org' is not an email address"),
-])
-def test_mail_settings_that_break_headers_are_one_line_errors(smtp, monkeypatch, tmp_path,
-                                                              setting, value, error):
+@pytest.mark.parametrize(
+    "setting, value, error",
+    [
+        (
+            "DIGEST_FROM",
+            "digest@example.org\nBcc: eve@example.net",
+            f"email.from: 'digest@example.org\\nBcc: eve@example.net' {BREAKS}",
+        ),
+        (
+            "DIGEST_TO",
+            "ana@example.org\r\nBcc: eve@example.net",
+            f"email.to: 'ana@example.org\\r\\nBcc: eve@example.net' {BREAKS}",
+        ),
+        (
+            "DIGEST_FROM",
+            "Ana <ana@example.org>, bruno@example.org",
+            (
+                "email.from: 'Ana <ana@example.org>, bruno@example.org' holds more than one "
+                "address; the sender is one, like 'Digest <digest@example.org>'"
+            ),
+        ),
+        ("DIGEST_TO", "ana.example.org", "email.to: 'ana.example.org' is not an email address"),
+    ],
+)
+def test_mail_settings_that_break_headers_are_one_line_errors(
+    smtp, monkeypatch, tmp_path, setting, value, error
+):
     monkeypatch.setenv(setting, value)
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert (result.exit_code, result.stderr) == (1, f"Error: {error}\n")
@@ -408,8 +480,9 @@ def test_a_recipient_option_with_a_line_break_is_a_one_line_error(smtp, tmp_path
     queued(tmp_path)
     result = cli("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org\nBcc: x@y.z")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: email.to: 'ana@example.org\\nBcc: x@y.z' holds a "
-                                    "line break")
+    assert result.stderr.startswith(
+        "Error: email.to: 'ana@example.org\\nBcc: x@y.z' holds a line break"
+    )
     assert smtp.envelopes == []
 
 
@@ -418,9 +491,11 @@ def test_a_password_smtplib_cannot_send_is_a_one_line_error(smtp, monkeypatch, t
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "señha")
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
-    assert result.stderr == ("Error: smtp.password holds characters other than ASCII, which "
-                             "Python's smtplib cannot log in with; 1 message waits in "
-                             f"{tmp_path / 'outbox'} for the next `digest send`\n")
+    assert result.stderr == (
+        "Error: smtp.password holds characters other than ASCII, which "
+        "Python's smtplib cannot log in with; 1 message waits in "
+        f"{tmp_path / 'outbox'} for the next `digest send`\n"
+    )
 
 
 def running(pid: int) -> bool:
@@ -434,17 +509,21 @@ def running(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
 def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
-        smtp, monkeypatch, isolated_settings, tmp_path):
+    smtp, monkeypatch, isolated_settings, tmp_path
+):
     pid_file = tmp_path / "pid"
-    isolated_settings.write_text(f'[smtp]\ntimeout = 1\npassword_command = "sleep 5 & echo '
-                                 f'$! > {pid_file}; wait"\n')
+    isolated_settings.write_text(
+        f'[smtp]\ntimeout = 1\npassword_command = "sleep 5 & echo $! > {pid_file}; wait"\n'
+    )
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     start = time.monotonic()
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert time.monotonic() - start < 3
     assert result.exit_code == 3
-    assert result.stderr.startswith("Error: smtp.password_command printed no password within "
-                                    "smtp.timeout (1 s); stopped it; 1 message waits in ")
+    assert result.stderr.startswith(
+        "Error: smtp.password_command printed no password within "
+        "smtp.timeout (1 s); stopped it; 1 message waits in "
+    )
     pid = int(pid_file.read_text())
     for _ in range(50):
         if not running(pid):
@@ -454,15 +533,18 @@ def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
 
 
 def test_a_password_command_that_fails_leaves_the_message_waiting_and_shows_nothing_it_said(
-        smtp, monkeypatch, isolated_settings, tmp_path):
+    smtp, monkeypatch, isolated_settings, tmp_path
+):
     # As `pass show smtp >&2; exit 2` would: the secret on stderr, then a failure.
     isolated_settings.write_text('[smtp]\npassword_command = "echo s3cr3t-pw >&2; exit 2"\n')
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
-    assert result.stderr == ("Error: smtp.password_command exited with status 2; run it by "
-                             f"hand to see why; 1 message waits in {tmp_path / 'outbox'} for "
-                             "the next `digest send`\n")
+    assert result.stderr == (
+        "Error: smtp.password_command exited with status 2; run it by "
+        f"hand to see why; 1 message waits in {tmp_path / 'outbox'} for "
+        "the next `digest send`\n"
+    )
     assert "s3cr3t" not in result.output
 
 
@@ -472,9 +554,11 @@ def test_a_file_where_sent_mail_goes_stops_the_send_before_anything_is_mailed(sm
     for _ in range(2):  # each send: nothing mailed, the message still waiting
         result = cli("send", "-d", DATE, "-o", tmp_path)
         assert result.exit_code == 3
-        assert result.stderr == (f"Error: {tmp_path / 'sent'}: cannot keep sent mail there "
-                                 f"(File exists); nothing sent, 1 message waits in "
-                                 f"{tmp_path / 'outbox'}\n")
+        assert result.stderr == (
+            f"Error: {tmp_path / 'sent'}: cannot keep sent mail there "
+            f"(File exists); nothing sent, 1 message waits in "
+            f"{tmp_path / 'outbox'}\n"
+        )
         assert smtp.envelopes == []
     (tmp_path / "sent").unlink()
     assert cli("send", "-d", DATE, "-o", tmp_path).exit_code == 0
@@ -487,32 +571,41 @@ def test_a_message_sent_that_cannot_be_filed_says_so(smtp, tmp_path):
     (tmp_path / "sent" / f"{DATE}.eml" / "x").mkdir(parents=True)  # a folder in its place
     result = cli("send", "-d", DATE, "-o", tmp_path, "--force")
     assert result.exit_code == 3
-    assert result.stderr.startswith(f"Error: {DATE}.eml was sent but cannot be moved to "
-                                    f"{tmp_path / 'sent'} (Is a directory); move it there, "
-                                    "or the next send mails it again")
+    assert result.stderr.startswith(
+        f"Error: {DATE}.eml was sent but cannot be moved to "
+        f"{tmp_path / 'sent'} (Is a directory); move it there, "
+        "or the next send mails it again"
+    )
     assert len(smtp.envelopes) == 1 and len(result.stderr.splitlines()) == 1
 
 
 def test_send_mails_only_a_briefing_digest_wrote(smtp, tmp_path):
     eml = tmp_path / f"{DATE}.eml"
-    for what, error in ((b"From: eve@example.net\nTo: ana@example.org\n\nmy own notes\n",
-                         "not an email briefing that digest wrote"),
-                        (None, "cannot read (Is a directory)")):
+    for what, error in (
+        (
+            b"From: eve@example.net\nTo: ana@example.org\n\nmy own notes\n",
+            "not an email briefing that digest wrote",
+        ),
+        (None, "cannot read (Is a directory)"),
+    ):
         if what is None:
             eml.unlink()
             eml.mkdir()
         else:
             eml.write_bytes(what)
         result = cli("send", "-d", DATE, "-o", tmp_path, "--to", "ana@example.org")
-        assert (result.exit_code, result.stderr) == (1, f"Error: {eml}: {error}"
-                                                    + ("; `digest run --format email` writes "
-                                                       "one\n" if what else "\n"))
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"Error: {eml}: {error}"
+            + ("; `digest run --format email` writes one\n" if what else "\n"),
+        )
     assert smtp.envelopes == [] and not (tmp_path / "outbox").exists()
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(smtp, monkeypatch, tmp_path,
-                                                                 separator):
+def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(
+    smtp, monkeypatch, tmp_path, separator
+):
     to = f"ana@example.org{separator}Bcc: eve@example.net"
     monkeypatch.setenv("DIGEST_TO", to)
     result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
@@ -524,16 +617,18 @@ def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(smtp, monkeypat
     assert smtp.envelopes == []
 
 
-def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings,
-                                                             tmp_path):
+def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings, tmp_path):
     (tmp_path / "in").mkdir()
     out = tmp_path / "out"
     assert cli("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
     assert read_message_of(out)["X-Digest-Stories"] == "0"
     result = cli("send", "-d", DATE, "-o", out)
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, "", f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
-               "sends it anyway)\n")
+        0,
+        "",
+        f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
+        "sends it anyway)\n",
+    )
     assert smtp.envelopes == [] and not (out / "outbox").exists()
     isolated_settings.write_text("[email]\nsend_empty = true\n")
     result = cli("send", "-d", DATE, "-o", out)
@@ -541,8 +636,7 @@ def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_sett
 
 
 def read_message_of(out, date=DATE):
-    return email.message_from_bytes((out / f"{date}.eml").read_bytes(),
-                                    policy=email.policy.default)
+    return email.message_from_bytes((out / f"{date}.eml").read_bytes(), policy=email.policy.default)
 
 
 def _png_pixels(path):
@@ -551,27 +645,46 @@ def _png_pixels(path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat = 8, b""
     while pos < len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind = data[pos + 4:pos + 8]
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
         if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     return zlib.decompress(idat)
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_html_email_renders_in_a_browser(delivered, tmp_path):
-    html = email.message_from_bytes(delivered[1].envelopes[0].original_content,
-                                    policy=email.policy.default).get_payload()[1].get_content()
+    html = (
+        email.message_from_bytes(
+            delivered[1].envelopes[0].original_content, policy=email.policy.default
+        )
+        .get_payload()[1]
+        .get_content()
+    )
     page = tmp_path / "email.html"
     page.write_text(html, encoding="utf-8")
     shot = tmp_path / "email.png"
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=400,900",
-                    f"--screenshot={shot}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=400,900",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pixels = _png_pixels(shot)
     # A phone-width page of text: many distinct shades, far from one flat colour.
     assert len(set(pixels)) > 100

@@ -1,4 +1,5 @@
 """`digest eval` on cstnews-dev, and the measures it is built on."""
+
 import json
 
 import pytest
@@ -13,6 +14,7 @@ def test_rouge_matches_rouge_score_with_a_unicode_tokenizer():
     class Unicode:
         def tokenize(self, text):
             import re
+
             return re.findall(r"\w+", text.lower())
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=Unicode())
@@ -32,8 +34,10 @@ def test_b_cubed():
 def test_a_corpus_file_it_cannot_read_is_one_warning(tmp_path):
     story = tmp_path / "c01-chuva"
     story.mkdir()
-    (story / "d1.txt").write_text("Chuva alaga São Paulo\n\nA chuva forte desta segunda-feira "
-                                  "alagou ruas da zona sul e parou o trânsito na cidade.")
+    (story / "d1.txt").write_text(
+        "Chuva alaga São Paulo\n\nA chuva forte desta segunda-feira "
+        "alagou ruas da zona sul e parou o trânsito na cidade."
+    )
     (story / "d1.reference.txt").write_text("A chuva alagou ruas de São Paulo.")
     (story / "d2.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40))
     (story / "d3.txt").write_bytes("Notícia em cp1252: ação".encode("cp1252"))
@@ -46,14 +50,17 @@ def test_a_corpus_file_it_cannot_read_is_one_warning(tmp_path):
 
 def test_reference_drops_bookkeeping_lines(tmp_path):
     ref = tmp_path / "x.reference.txt"
-    ref.write_text("Gist: Israel ataca\n\nTamanho do texto-fonte: 466 palavras\n\n"
-                   "Sumário: A aviação atacou.\n\nTamanho real do sumário: 139 palavras\n")
+    ref.write_text(
+        "Gist: Israel ataca\n\nTamanho do texto-fonte: 466 palavras\n\n"
+        "Sumário: A aviação atacou.\n\nTamanho real do sumário: 139 palavras\n"
+    )
     assert reference(ref) == "Israel ataca\nA aviação atacou."
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     from helpers import CSTNEWS
+
     if not CSTNEWS.is_dir():
         pytest.skip(f"the evaluation corpus is not beside the repo ({CSTNEWS})")
     saved = tmp_path_factory.mktemp("saved")
@@ -64,8 +71,7 @@ def report(tmp_path_factory):
 
 def test_multi_document_summaries_beat_the_round_robin_of_leads(report):
     numbers, _ = report
-    assert numbers["counts"] == {"articles": 70, "stories": 25, "single_refs": 70,
-                                 "multi_refs": 25}
+    assert numbers["counts"] == {"articles": 70, "stories": 25, "single_refs": 70, "multi_refs": 25}
     rouge = numbers["rouge"]
     # The published position baseline, and by a clear margin (out of fold: 0.508 against
     # 0.464, bench/tune.py); the first article's lead is no stronger.
@@ -94,8 +100,9 @@ def test_baselines_are_whole_sentences_within_the_budget(cstnews):
         for baseline in (lead, round_robin):
             text = baseline(story, 60)
             assert len(text.split()) <= 60
-            body = {x.rstrip(".") for a in story.articles for p in a.paragraphs
-                    for x in sentences(p)}
+            body = {
+                x.rstrip(".") for a in story.articles for p in a.paragraphs for x in sentences(p)
+            }
             assert all(s.rstrip(".") in body for s in sentences(text))
         # The round robin takes every article's first sentence before any second one.
         firsts = [sentences(a.paragraphs[0])[0] for a in story.articles]
@@ -105,6 +112,7 @@ def test_baselines_are_whole_sentences_within_the_budget(cstnews):
 
 def test_saved_summaries_match_digest_summarize(report):
     from helpers import CSTNEWS
+
     _, saved = report
     assert len(list(saved.rglob("cluster.txt"))) == 25
     assert len([p for p in saved.rglob("*.txt") if p.name != "cluster.txt"]) == 70
@@ -118,7 +126,7 @@ def _corpus(folder, stories: int):
     """A corpus of `stories` folders of one seed article each, with a reference."""
     from helpers import SEEDS
 
-    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[1:1 + stories]):
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[1 : 1 + stories]):
         story = folder / f"c{i:02d}"
         story.mkdir(parents=True)
         (story / "d1.txt").write_text(seed.read_text(encoding="utf-8"))
@@ -138,16 +146,19 @@ def test_an_empty_corpus_is_one_line(tmp_path):
     (tmp_path / "empty" / "c01").mkdir(parents=True)
     result = cli("eval", tmp_path / "empty")
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: {tmp_path / 'empty'}: no article to evaluate (.txt files digest can "
-           "read)\n")
+        1,
+        f"Error: {tmp_path / 'empty'}: no article to evaluate (.txt files digest can read)\n",
+    )
 
 
 @pytest.mark.parametrize("where", [".", "c00", "summaries"])
 def test_summaries_are_never_saved_into_the_corpus(tmp_path, where):
     corpus = _corpus(tmp_path / "corpus", 3)
-    before = {p: p.read_bytes() for p in corpus.rglob("*")  if p.is_file()}
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
     result = cli("eval", corpus, "--save-summaries", corpus / where)
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: {corpus / where}: inside the corpus {corpus}, whose articles the "
-           "summaries would overwrite or join; save them elsewhere\n")
+        1,
+        f"Error: {corpus / where}: inside the corpus {corpus}, whose articles the "
+        "summaries would overwrite or join; save them elsewhere\n",
+    )
     assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before

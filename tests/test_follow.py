@@ -1,4 +1,5 @@
 """Stories that continue: real articles over several days in one data folder."""
+
 import re
 import shutil
 
@@ -14,10 +15,13 @@ def days(cstnews, tmp_path, monkeypatch):
     another outlet's report of the blast, and the Congo plane crash."""
     isolate(monkeypatch, tmp_path)
     folders = {}
-    for day, files in ((DAY1, ["c15-mundo-explosaomoscou/d2-estadao.txt",
-                               "c08-esportes-ligavolei/d1-estadao.txt"]),
-                       (DAY2, ["c15-mundo-explosaomoscou/d3-oglobo.txt",
-                               "c01-mundo-aviaocongo/d1-folha.txt"])):
+    for day, files in (
+        (
+            DAY1,
+            ["c15-mundo-explosaomoscou/d2-estadao.txt", "c08-esportes-ligavolei/d1-estadao.txt"],
+        ),
+        (DAY2, ["c15-mundo-explosaomoscou/d3-oglobo.txt", "c01-mundo-aviaocongo/d1-folha.txt"]),
+    ):
         folders[day] = tmp_path / day
         folders[day].mkdir()
         for name in files:
@@ -26,8 +30,11 @@ def days(cstnews, tmp_path, monkeypatch):
 
 
 def _blocks(md: str) -> dict[str, str]:
-    return {re.match(r"## \d+\. (.+)", b)[1]: b for b in re.split(r"(?m)^(?=## )", md)
-            if re.match(r"## \d+\.", b)}
+    return {
+        re.match(r"## \d+\. (.+)", b)[1]: b
+        for b in re.split(r"(?m)^(?=## )", md)
+        if re.match(r"## \d+\.", b)
+    }
 
 
 def test_a_story_that_continues_says_since_when_and_repeats_nothing(days):
@@ -41,8 +48,9 @@ def test_a_story_that_continues_says_since_when_and_repeats_nothing(days):
     blast = next(b for h, b in _blocks(second).items() if "Moscou" in h or "Polícia" in h)
     congo = next(b for h, b in _blocks(second).items() if "Congo" in h or "avião" in h)
     # Marked, in both languages, with a link to the day it was first shown.
-    assert re.search(r"^\[Desde 21/11 · Since 21 Nov\]\(<2026-11-21\.md#\d+-[\w-]+>\)$", blast,
-                     re.M)
+    assert re.search(
+        r"^\[Desde 21/11 · Since 21 Nov\]\(<2026-11-21\.md#\d+-[\w-]+>\)$", blast, re.M
+    )
     headline_then = re.match(r"## \d+\. (.+)", blast_then)[1]
     assert f"- 21/11: {headline_then}" in blast  # the thread's history
     assert "Desde" not in congo and "Since" not in congo  # new today: not marked

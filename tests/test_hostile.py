@@ -2,6 +2,7 @@
 with one error line (after any warnings), with a documented exit status (1 bad input or
 settings, 2 bad command line), never a traceback or a hang. Each runs as its own process,
 as a shell runs it, with the command line's bytes as they are."""
+
 import json
 import os
 import subprocess
@@ -48,13 +49,22 @@ def cases(j: Path) -> list[tuple[list[str], int, str]]:
         (["run", "--words", "-5"], 2, "-5 is not in the range"),
         (["run", "--lang", "fr"], 2, "use pt, en or pt,en"),
         (["run", SEED, "-o", out, "--summarizer", "nope"], 1, "unknown summarizer 'nope'"),
-        (["run", SEED, "-o", out, "--summarizer", f"hf:{j / 'badmodel'}", "--strict"], 1,
-         "config.json: not a model's config (JSONDecodeError: "),
-        (["run", SEED, "-o", out, "--translator", f"hf:{j / 'listmodel'}", "--strict"], 1,
-         "config.json: not a model's config (not a JSON object)"),
+        (
+            ["run", SEED, "-o", out, "--summarizer", f"hf:{j / 'badmodel'}", "--strict"],
+            1,
+            "config.json: not a model's config (JSONDecodeError: ",
+        ),
+        (
+            ["run", SEED, "-o", out, "--translator", f"hf:{j / 'listmodel'}", "--strict"],
+            1,
+            "config.json: not a model's config (not a JSON object)",
+        ),
         (["run", SEED, "-o", out, "--summarizer-prompt", j / "pipe"], 1, "pipe is not a file"),
-        (["run", SEED, "-o", out, "--summarizer", "hf:~digest-no-user/m"], 1,
-         "~digest-no-user names no user with a home folder"),
+        (
+            ["run", SEED, "-o", out, "--summarizer", "hf:~digest-no-user/m"],
+            1,
+            "~digest-no-user names no user with a home folder",
+        ),
         (["--config", j / "bad.toml", "run"], 1, "bad.toml: not valid TOML"),
         (["--config", j / "pipe", "config", "show"], 1, "pipe: a pipe, not a settings file"),
         (["--config", j / "folder", "config", "show"], 2, "is a directory"),
@@ -62,8 +72,20 @@ def cases(j: Path) -> list[tuple[list[str], int, str]]:
         (["send", "-o", out, "-d", "x"], 2, "'x' is not a date"),
         (["send", "-o", j / "binary.txt"], 2, "is a file"),
         (["schedule", "install", "--at", "25:00", "--input", SEEDS], 1, "use HH:MM"),
-        (["schedule", "install", "--at", "07:00", "--input", j / f"{NOT_UTF8}.txt",
-          "--tabfile", j / "tab"], 1, "a crontab line cannot carry"),
+        (
+            [
+                "schedule",
+                "install",
+                "--at",
+                "07:00",
+                "--input",
+                j / f"{NOT_UTF8}.txt",
+                "--tabfile",
+                j / "tab",
+            ],
+            1,
+            "a crontab line cannot carry",
+        ),
         (["schedule", "show", "--tabfile", j / "pipe"], 1, "a pipe, not a crontab file"),
         (["schedule", "remove", "--tabfile", j / "folder"], 2, "is a directory"),
         (["models", "pull", "../../x"], 1, "model '../../x' could not be downloaded"),
@@ -77,14 +99,22 @@ def cases(j: Path) -> list[tuple[list[str], int, str]]:
         (["translate", "--src", "fr"], 1, "no fr→en model"),
         (["eval", j / "nope"], 2, "does not exist"),
         (["eval", j / "empty-corpus"], 1, "no article to evaluate"),
-        (["eval", j / "empty-corpus", "--save-summaries", j / "empty-corpus" / "s"], 1,
-         "inside the corpus"),
+        (
+            ["eval", j / "empty-corpus", "--save-summaries", j / "empty-corpus" / "s"],
+            1,
+            "inside the corpus",
+        ),
     ]
 
 
 def digest_process(*args, stdin: bytes = b"") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digest", *map(os.fsencode, args)],
-                          input=stdin, capture_output=True, timeout=60, env=os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *map(os.fsencode, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env=os.environ,
+    )
 
 
 def test_every_command_on_hostile_input_is_one_error_line_and_a_documented_status(junk):
@@ -100,8 +130,9 @@ def test_every_command_on_hostile_input_is_one_error_line_and_a_documented_statu
         if status == 2:  # click's usage line and hint, then the error
             assert lines[0].startswith("Usage: ") and lines[-1] == error
         else:  # warnings, one line each, then the error
-            assert lines[-1] == error and all(line.startswith("digest: warning: ")
-                                              for line in lines[:-1]), (args, lines)
+            assert lines[-1] == error and all(
+                line.startswith("digest: warning: ") for line in lines[:-1]
+            ), (args, lines)
         tried.add(command(args))
     # Every command `digest --help` lists, bar those that take no input (tried below).
     assert set(commands(main)) - tried == {"backends", "models list"}
@@ -111,14 +142,17 @@ def command(args: list) -> str:
     """The command that `args` run: 'run', 'schedule install'."""
     words = [str(a) for a in args]
     words = words[2:] if words[0] == "--config" else words
-    return " ".join(words[:2]) if isinstance(main.commands[words[0]], click.Group) \
-        else words[0]
+    return " ".join(words[:2]) if isinstance(main.commands[words[0]], click.Group) else words[0]
 
 
 def commands(group: click.Group, prefix: str = "") -> list[str]:
-    return [name for key, cmd in group.commands.items()
-            for name in (commands(cmd, f"{prefix}{key} ") if isinstance(cmd, click.Group)
-                         else [prefix + key])]
+    return [
+        name
+        for key, cmd in group.commands.items()
+        for name in (
+            commands(cmd, f"{prefix}{key} ") if isinstance(cmd, click.Group) else [prefix + key]
+        )
+    ]
 
 
 @pytest.mark.parametrize("args", [["backends"], ["models", "list"], ["config", "show"]])
@@ -132,12 +166,15 @@ def test_the_commands_that_take_no_input_succeed_whatever_the_data_folder_holds(
 
 def test_hostile_standard_input_is_read_or_one_line(junk):
     done = digest_process("summarize", "--json", stdin=b"caf\xe9 \xff\xfe " * 20)
-    assert done.returncode == 0 and done.stderr == (b"digest: warning: <stdin>: not UTF-8, "
-                                                    b"read as cp1252\n")
+    assert done.returncode == 0 and done.stderr == (
+        b"digest: warning: <stdin>: not UTF-8, read as cp1252\n"
+    )
     assert json.loads(done.stdout)["input"] == "<stdin>"
     done = digest_process("translate", stdin=b"ol\xe1\n\xff\x00\n")
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == b"Error: <stdin>: binary data on line 2"
     done = digest_process("summarize", stdin=b"")
     assert (done.returncode, done.stderr.splitlines()[-1]) == (
-        1, b"Error: <stdin>: no article text to summarize")
+        1,
+        b"Error: <stdin>: no article text to summarize",
+    )

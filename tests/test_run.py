@@ -1,4 +1,5 @@
 """`digest run` end to end: real files in, a real briefing out."""
+
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def briefing(tmp_path_factory) -> str:
     from helpers import SEEDS
+
     out = tmp_path_factory.mktemp("out")
     result = run("--input", SEEDS, "--date", "2026-11-22", "--out", out)
     assert result.exit_code == 0, result.output
@@ -51,8 +53,12 @@ def test_seeds_give_ten_stories_in_full_and_three_in_one_line(briefing):
         assert len(pt.split()) > 15 and len(en.split()) > 15
         assert within_budget(pt, SETTINGS["words"].default, ledes)
         assert detect_lang(pt) == "pt" and detect_lang(en) == "en"
-        assert re.search(r"^Fontes? · Sources?( \([\d/: ]+\))?: .*(`seeds/00\d_\w+\.txt`|"
-                         r"Agence France-Presse)$", section, re.M)
+        assert re.search(
+            r"^Fontes? · Sources?( \([\d/: ]+\))?: .*(`seeds/00\d_\w+\.txt`|"
+            r"Agence France-Presse)$",
+            section,
+            re.M,
+        )
     for line in re.findall(r"^- [^\d].+$", briefing, re.M):
         assert re.fullmatch(r"- .+ · \*.+\* — `seeds/000_87b21344010ebffb\.txt`", line)
 
@@ -61,19 +67,27 @@ def test_the_event_two_outlets_report_leads_the_day(briefing):
     first = _sections(briefing)[0]
     # The headline of one of its two reports (the one whose lede opens the summary).
     head = re.search(r"^## 1\. (.+)$", first, re.M)[1]
-    assert head in ('Putin e líder norte-coreano prometem "reforçar cooperação" antes da '
-                    "cúpula Rússia-EUA", "Kim Jong Un e Putin falam ao telefone e reafirmam o "
-                    "consenso em relação à Ucrânia")
+    assert head in (
+        'Putin e líder norte-coreano prometem "reforçar cooperação" antes da cúpula Rússia-EUA',
+        "Kim Jong Un e Putin falam ao telefone e reafirmam o consenso em relação à Ucrânia",
+    )
     # Named by its outlet where the page says, by its file (below the folder) where not;
     # dated by its newest report.
-    assert re.search(r"^Fontes · Sources \(12/08/2025 19:48\): Agence France-Presse, "
-                     r"`seeds/004_38e46deb90958bc9.txt`$", first, re.M)
+    assert re.search(
+        r"^Fontes · Sources \(12/08/2025 19:48\): Agence France-Presse, "
+        r"`seeds/004_38e46deb90958bc9.txt`$",
+        first,
+        re.M,
+    )
     # Different meetings of the same leaders stay apart, and sit beside it as related.
     assert sum("002_" in s or "003_" in s for s in _sections(briefing)) == 2
     related = re.findall(r"^- (\d+)\\\. ", first.split("Relacionadas · Related:")[1], re.M)
     assert set(related) == {"2", "3", "4"}
     assert [s.split("\n")[1][:10] for s in _sections(briefing)[1:4]] == [
-        "## 2. Kim ", "## 3. Puti", "## 4. Seul"]
+        "## 2. Kim ",
+        "## 3. Puti",
+        "## 4. Seul",
+    ]
 
 
 def test_briefing_holds_no_boilerplate(briefing):
@@ -106,7 +120,7 @@ def test_in_brief_says_the_same_in_both_languages(briefing):
 
     brief = briefing.split("## Em resumo · In brief")[1].split("---")[0]
     items = re.findall(r"^\d+\. (.+) · \*(.+)\*$", brief, re.M)
-    stories = _sections(briefing)[:len(items)]
+    stories = _sections(briefing)[: len(items)]
     cut = []
     for (pt, en), story in zip(items, stories, strict=True):
         lede = re.search(r"^## .+\n\n(.+)$", story, re.M)[1]
@@ -138,12 +152,25 @@ def test_top_0_shows_every_story_in_full(tmp_path, seeds):
     assert len(re.findall(r"^## \d+\. ", md, re.M)) == 13 and "Também hoje" not in md
 
 
-@pytest.mark.parametrize("lang,seed,header,present,absent", [
-    ("pt", "001_f1a4ccf0f197fcc1", "# Resumo diário — 2026-01-02", "Putin",
-     ["Daily briefing", "> ", "tradução"]),
-    ("en", "003_3b7088970f3e0a81", "# Daily briefing — 2026-01-02", "Putin",
-     ["Resumo", "Fonte"]),
-])
+@pytest.mark.parametrize(
+    "lang,seed,header,present,absent",
+    [
+        (
+            "pt",
+            "001_f1a4ccf0f197fcc1",
+            "# Resumo diário — 2026-01-02",
+            "Putin",
+            ["Daily briefing", "> ", "tradução"],
+        ),
+        (
+            "en",
+            "003_3b7088970f3e0a81",
+            "# Daily briefing — 2026-01-02",
+            "Putin",
+            ["Resumo", "Fonte"],
+        ),
+    ],
+)
 def test_one_language_only(tmp_path, seeds, lang, seed, header, present, absent):
     result = run(seeds / f"{seed}.txt", "--date", "2026-01-02", "--out", tmp_path, "--lang", lang)
     assert result.exit_code == 0
@@ -172,7 +199,8 @@ def test_bad_files_are_skipped_with_one_line_each(tmp_path, seeds):
     (inp / "bad.txt").write_bytes(b"T\xedtulo\n\nUm texto \x81\x8d inv\xe1lido.")
     (inp / "latin.txt").write_bytes(
         "Chuva forte alaga São Paulo\n\nA chuva desta segunda-feira alagou ruas e "
-        "parou o trânsito na zona sul da cidade.".encode("cp1252"))
+        "parou o trânsito na zona sul da cidade.".encode("cp1252")
+    )
     (inp / "ok.md").write_text((seeds / "003_3b7088970f3e0a81.txt").read_text())
     result = run(inp, "-o", tmp_path / "out", "-d", "2026-11-22")
     assert result.exit_code == 0, result.output
@@ -190,8 +218,9 @@ def test_no_readable_article_gives_an_empty_briefing_and_a_warning(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n")
     result = run(tmp_path, "-d", "2026-11-22", "-l", "pt", "-o", tmp_path / "out")
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[-1] == ("digest: warning: no article could be read from "
-                                              "the inputs given; the briefing is empty")
+    assert result.stderr.splitlines()[-1] == (
+        "digest: warning: no article could be read from the inputs given; the briefing is empty"
+    )
     md = (tmp_path / "out" / "2026-11-22.md").read_text()
     assert "0 notícias de 0 artigos" in md and "Em resumo" not in md
 
@@ -208,7 +237,8 @@ def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):
 def test_english_article_is_noted_and_not_translated(tmp_path):
     (tmp_path / "en.txt").write_text(
         "Storm hits the coast\n\nA powerful storm hit the coast on Monday, and the "
-        "authorities said that thousands of homes were without power for hours.")
+        "authorities said that thousands of homes were without power for hours."
+    )
     assert run(tmp_path / "en.txt", "-o", tmp_path, "-d", "2026-11-22").exit_code == 0
     md = (tmp_path / "2026-11-22.md").read_text()
     assert "Article in English: shown as written." in md
@@ -218,7 +248,8 @@ def test_english_article_is_noted_and_not_translated(tmp_path):
 def test_markdown_in_titles_is_shown_literally(tmp_path):
     (tmp_path / "x.txt").write_text(
         "Prefeito diz que <script>alert(1)</script> e *nada* mudou\n\nO prefeito falou "
-        "nesta segunda-feira sobre o orçamento da cidade e os gastos com obras.")
+        "nesta segunda-feira sobre o orçamento da cidade e os gastos com obras."
+    )
     assert run(tmp_path / "x.txt", "-o", tmp_path, "-d", "2026-11-22", "-l", "pt").exit_code == 0
     html = MarkdownIt("commonmark").render((tmp_path / "2026-11-22.md").read_text())
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -251,8 +282,7 @@ def test_help_of_every_command_loads_no_library_but_click():
         loaded = {m.partition(".")[0] for m in set(sys.modules) - before}
         print(*sorted(loaded - set(sys.stdlib_module_names)), file=sys.stderr)
     """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "digest run [OPTIONS]" in done.stdout and "digest schedule install" in done.stdout
     loaded = set(done.stderr.split())
     assert "digest" in loaded and loaded <= HELP_LOADS, loaded
@@ -302,9 +332,11 @@ def test_a_script_without_a_main_guard_reads_a_large_day(tmp_path):
         "p.PARALLEL, p.READ_AT_ONCE = 4, 3  # workers from 5 files on, 3 at a time\n"
         f"workers = digest.load([{str(tmp_path)!r}])\n"
         "p.PARALLEL = 10**9\n"
-        f"print(len(workers), workers == digest.load([{str(tmp_path)!r}]))\n")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120)
+        f"print(len(workers), workers == digest.load([{str(tmp_path)!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     count, same = done.stdout.split()
     assert int(count) > 12 and same == "True"

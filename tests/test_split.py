@@ -15,14 +15,21 @@ def test_seed_000_holds_exactly_ten_stories():
     assert [title for title, _ in _stories("000")] == SEED_000_HEADLINES
 
 
-@pytest.mark.parametrize("heading,story,following", [
-    ("Encontro entre Putin e Witkoff", 0, "se reuniu com o enviado especial americano"),
-    ("Kremlin diz que pressão afasta diplomacia", 2, "os recentes anúncios de envio"),
-    ("Reação Russa", 4, "A postura de Trump sinaliza uma guinada"),
-    ("Zelensky agradece", 5, "Em vídeo, o presidente da Ucrânia aparece"),
-    ("Rússia responde às críticas de Washington", 8, "Durante visita a Kiev na segunda-feira (30)"),
-    ("Pacto de defesa mútua", 9, "Em relação ao envio de novas tropas"),
-])
+@pytest.mark.parametrize(
+    "heading,story,following",
+    [
+        ("Encontro entre Putin e Witkoff", 0, "se reuniu com o enviado especial americano"),
+        ("Kremlin diz que pressão afasta diplomacia", 2, "os recentes anúncios de envio"),
+        ("Reação Russa", 4, "A postura de Trump sinaliza uma guinada"),
+        ("Zelensky agradece", 5, "Em vídeo, o presidente da Ucrânia aparece"),
+        (
+            "Rússia responde às críticas de Washington",
+            8,
+            "Durante visita a Kiev na segunda-feira (30)",
+        ),
+        ("Pacto de defesa mútua", 9, "Em relação ao envio de novas tropas"),
+    ],
+)
 def test_sub_headings_stay_inside_their_story(heading, story, following):
     found = _stories("000")
     assert all(title != heading for title, _ in found)
@@ -42,26 +49,31 @@ def test_pages_glued_from_several_articles_come_apart(cstnews):
     from digest.pipeline import articles_of
 
     pages = glued_pages(read_corpus(cstnews), 60, seed=5)
-    exact = [[a.title for a in articles_of(text, "page.txt")] == titles
-             for text, titles in pages]
+    exact = [[a.title for a in articles_of(text, "page.txt")] == titles for text, titles in pages]
     assert len(pages) == 60 and sum(exact) >= 0.9 * len(pages)
 
 
 def test_a_heading_without_a_day_opens_a_story_when_the_subject_changes():
-    page = ("Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
-            "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
-            "A Defesa Civil registrou 80 milímetros de chuva em duas horas.\n\n"
-            "Petrobras amplia plano de investimentos\n\nA Petrobras ampliou o plano de "
-            "investimentos para os próximos cinco anos, com foco em exploração no pré-sal.")
+    page = (
+        "Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+        "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
+        "A Defesa Civil registrou 80 milímetros de chuva em duas horas.\n\n"
+        "Petrobras amplia plano de investimentos\n\nA Petrobras ampliou o plano de "
+        "investimentos para os próximos cinco anos, com foco em exploração no pré-sal."
+    )
     assert [t for t, _ in stories(clean(page))] == [
-        "Chuva forte alaga ruas de São Paulo", "Petrobras amplia plano de investimentos"]
+        "Chuva forte alaga ruas de São Paulo",
+        "Petrobras amplia plano de investimentos",
+    ]
 
 
 def test_a_sub_heading_on_the_same_subject_stays_inside():
-    page = ("Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
-            "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
-            "Estragos na zona sul da cidade\n\nNa zona sul de São Paulo, a chuva forte alagou "
-            "ruas e derrubou árvores sobre carros em três bairros.")
+    page = (
+        "Chuva forte alaga ruas de São Paulo\n\nUma chuva forte atingiu a cidade de São "
+        "Paulo, alagando ruas da zona sul e derrubando árvores em vários bairros.\n\n"
+        "Estragos na zona sul da cidade\n\nNa zona sul de São Paulo, a chuva forte alagou "
+        "ruas e derrubou árvores sobre carros em três bairros."
+    )
     ((title, body),) = stories(clean(page))
     assert title == "Chuva forte alaga ruas de São Paulo" and len(body) == 2
 
@@ -74,51 +86,84 @@ def test_no_cstnews_article_is_split(cstnews):
 
 
 def test_markdown_h1_opens_a_story():
-    cleaned = clean("# Um\n\nTexto um.\n\n## Sub\n\nMais um.\n\n# Dois\n\nTexto dois.",
-                    markdown=True)
+    cleaned = clean(
+        "# Um\n\nTexto um.\n\n## Sub\n\nMais um.\n\n# Dois\n\nTexto dois.", markdown=True
+    )
     assert [(t, b) for t, b in stories(cleaned)] == [
-        ("Um", ["Texto um.", "Mais um."]), ("Dois", ["Texto dois."])]
+        ("Um", ["Texto um.", "Mais um."]),
+        ("Dois", ["Texto dois."]),
+    ]
 
 
 def test_text_without_headline_gets_a_title_from_its_first_sentence():
-    body = ("O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a "
-            "região central da cidade depois de meses de debate. A votação terminou tarde.")
+    body = (
+        "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a "
+        "região central da cidade depois de meses de debate. A votação terminou tarde."
+    )
     ((title, paragraphs),) = stories(clean(body))
     # Whole: the first sentence's main clause, not its first words.
-    assert title == "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a " \
+    assert (
+        title == "O conselho municipal aprovou ontem o novo plano de mobilidade urbana para a "
         "região central da cidade depois de meses de debate"
+    )
     assert paragraphs == [body]
 
 
-@pytest.mark.parametrize("sentence, headline", [
-    ("Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade Técnica "
-     "da Virgínia, em Blacksburg (Virgínia), nesta segunda-feira, no pior ataque a tiros "
-     "contra um campus universitário da história dos Estados Unidos.",
-     "Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade Técnica "
-     "da Virgínia"),
-    ("BRASÍLIA - A TAM confirmou, na noite desta quinta-feira, que o reversor estava travado.",
-     "A TAM confirmou, na noite desta quinta-feira, que o reversor estava travado"),
-])
+@pytest.mark.parametrize(
+    "sentence, headline",
+    [
+        (
+            "Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade "
+            "Técnica da Virgínia, em Blacksburg (Virgínia), nesta segunda-feira, no pior "
+            "ataque a tiros contra um campus universitário da história dos Estados Unidos.",
+            "Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade "
+            "Técnica da Virgínia",
+        ),
+        (
+            "BRASÍLIA - A TAM confirmou, na noite desta quinta-feira, que o reversor estava "
+            "travado.",
+            "A TAM confirmou, na noite desta quinta-feira, que o reversor estava travado",
+        ),
+    ],
+)
 def test_a_headline_made_from_a_lede_is_its_main_clause_never_cut(sentence, headline):
     assert main_clause(sentence) == headline
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("O Sr. Silva chegou. Depois saiu.", ["O Sr. Silva chegou.", "Depois saiu."]),
-    ("A Av. Paulista parou. O trânsito voltou.", ["A Av. Paulista parou.", "O trânsito voltou."]),
-    ("O presidente John F. Kennedy morreu em 1963. Foi em Dallas.",
-     ["O presidente John F. Kennedy morreu em 1963.", "Foi em Dallas."]),
-    ("Foram 15.000 soldados e US$ 2,3 bilhões. Houve 9,4 km de lentidão.",
-     ["Foram 15.000 soldados e US$ 2,3 bilhões.", "Houve 9,4 km de lentidão."]),
-    ("Ele falou nesta quarta-feira (6). O encontro durou três horas.",
-     ["Ele falou nesta quarta-feira (6).", "O encontro durou três horas."]),
-    ("“Sanções não vão mudar nada. Estamos preparados”, disse. Ele saiu.",
-     ["“Sanções não vão mudar nada. Estamos preparados”, disse.", "Ele saiu."]),
-    ("Ele disse: “Acabou.” Depois saiu.", ["Ele disse: “Acabou.”", "Depois saiu."]),
-    ("Vai acabar? Ninguém sabe! Talvez… Veremos.",
-     ["Vai acabar?", "Ninguém sabe!", "Talvez…", "Veremos."]),
-    ("Às 9h30 o trem partiu. 420 drones foram usados.",
-     ["Às 9h30 o trem partiu.", "420 drones foram usados."]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("O Sr. Silva chegou. Depois saiu.", ["O Sr. Silva chegou.", "Depois saiu."]),
+        (
+            "A Av. Paulista parou. O trânsito voltou.",
+            ["A Av. Paulista parou.", "O trânsito voltou."],
+        ),
+        (
+            "O presidente John F. Kennedy morreu em 1963. Foi em Dallas.",
+            ["O presidente John F. Kennedy morreu em 1963.", "Foi em Dallas."],
+        ),
+        (
+            "Foram 15.000 soldados e US$ 2,3 bilhões. Houve 9,4 km de lentidão.",
+            ["Foram 15.000 soldados e US$ 2,3 bilhões.", "Houve 9,4 km de lentidão."],
+        ),
+        (
+            "Ele falou nesta quarta-feira (6). O encontro durou três horas.",
+            ["Ele falou nesta quarta-feira (6).", "O encontro durou três horas."],
+        ),
+        (
+            "“Sanções não vão mudar nada. Estamos preparados”, disse. Ele saiu.",
+            ["“Sanções não vão mudar nada. Estamos preparados”, disse.", "Ele saiu."],
+        ),
+        ("Ele disse: “Acabou.” Depois saiu.", ["Ele disse: “Acabou.”", "Depois saiu."]),
+        (
+            "Vai acabar? Ninguém sabe! Talvez… Veremos.",
+            ["Vai acabar?", "Ninguém sabe!", "Talvez…", "Veremos."],
+        ),
+        (
+            "Às 9h30 o trem partiu. 420 drones foram usados.",
+            ["Às 9h30 o trem partiu.", "420 drones foram usados."],
+        ),
+    ],
+)
 def test_sentences(text, expected):
     assert sentences(text) == expected

@@ -1,5 +1,6 @@
 """The extractive summarizer: budgets, sentences taken whole and in order, no sentence
 that leans on one left out, what several sources agree on."""
+
 import re
 from pathlib import Path
 
@@ -25,8 +26,12 @@ def _seed_stories():
 
 
 def _story(*articles: tuple[str, str]) -> Story:
-    return Story([Article(title, tuple(p for p in body.split("\n") if p), Path(f"{i}.txt"))
-                  for i, (title, body) in enumerate(articles)])
+    return Story(
+        [
+            Article(title, tuple(p for p in body.split("\n") if p), Path(f"{i}.txt"))
+            for i, (title, body) in enumerate(articles)
+        ]
+    )
 
 
 @pytest.mark.parametrize("words", [12, 25, 60, 120])
@@ -80,15 +85,23 @@ def test_bigger_budget_gives_longer_summary():
 # Real sentences from cstnews-dev articles, with what came before them in the article.
 LEANING = [
     ("O senador foi eleito em 2002.", "Ele disse que não está convencido da participação."),
-    ("A cheia atingiu a província.",
-     "No entanto, a publicação desmentiu o número de até 10 mil mortos pelas inundações."),
+    (
+        "A cheia atingiu a província.",
+        "No entanto, a publicação desmentiu o número de até 10 mil mortos pelas inundações.",
+    ),
     ("O governo anunciou a obra.", "Além disso, a pista será ampliada."),
-    ("O comandante da Aeronáutica, brigadeiro Juniti Saito, falou à imprensa.",
-     "Segundo o brigadeiro, a fumaça introduz um elemento novo nas investigações."),
-    ("Putin se reuniu com Witkoff em Moscou. O encontro foi pedido pelos EUA.",
-     "O encontro durou três horas."),
-    ("A pesquisa ouviu 2.000 eleitores. Heloísa Helena é a candidata do PSOL ao Senado.",
-     "A senadora subiu de 21% para 30% entre junho e julho."),
+    (
+        "O comandante da Aeronáutica, brigadeiro Juniti Saito, falou à imprensa.",
+        "Segundo o brigadeiro, a fumaça introduz um elemento novo nas investigações.",
+    ),
+    (
+        "Putin se reuniu com Witkoff em Moscou. O encontro foi pedido pelos EUA.",
+        "O encontro durou três horas.",
+    ),
+    (
+        "A pesquisa ouviu 2.000 eleitores. Heloísa Helena é a candidata do PSOL ao Senado.",
+        "A senadora subiu de 21% para 30% entre junho e julho.",
+    ),
     ("Trump venceu a eleição de 2016.", "À época, o então candidato prometeu acordos."),
     ("Dunga escalou o time.", "Improvisou o lateral Daniel Alves no meio-campo."),
     ("O prédio desabou na manhã de terça.", "Horas depois, os bombeiros acharam sobreviventes."),
@@ -97,8 +110,10 @@ STANDING = [
     ("", "O presidente russo, Vladimir Putin, teve um encontro com o líder norte-coreano."),
     ("A obra começa em janeiro.", "A partir de março, será iniciada a fase final da obra."),
     ("O avião caiu.", "Segundo uma porta-voz da ONU, o avião tentava aterrissar."),
-    ("O ministro falou ontem.",
-     "Segundo o ministro da Saúde, José Serra, a vacina chega em março."),
+    (
+        "O ministro falou ontem.",
+        "Segundo o ministro da Saúde, José Serra, a vacina chega em março.",
+    ),
     ("O voo saiu de Lugushwa.", "Aviões são usados extensivamente no Congo."),
     ("O governo da Rússia, em Moscou, falou.", "Moscou anunciou novas sanções."),
     ("Choveu muito.", "Depois de 20 dias de tempo seco, voltou a chover na capital."),
@@ -117,9 +132,15 @@ def test_sentences_that_stand_alone(before, sentence):
 
 def test_what_a_sentence_leans_on_may_lie_anywhere_before_it():
     filler = [f"Choveu {n} milímetros na cidade nesta semana." for n in range(500)]
-    texts = ["Putin se reuniu com Witkoff em Moscou.", "O encontro foi pedido pelos EUA.",
-             *filler, "O encontro durou três horas.", "O acordo foi assinado depois.",
-             "Anunciou um cessar-fogo.", "Pressionado pelo Kremlin, Witkoff anunciou a data."]
+    texts = [
+        "Putin se reuniu com Witkoff em Moscou.",
+        "O encontro foi pedido pelos EUA.",
+        *filler,
+        "O encontro durou três horas.",
+        "O acordo foi assinado depois.",
+        "Anunciou um cessar-fogo.",
+        "Pressionado pelo Kremlin, Witkoff anunciou a data.",
+    ]
     assert leaning(texts)[-4:] == [True, False, True, False]
     assert leaning(texts[:2]) == [False, False]  # nothing named the meeting before
 
@@ -142,18 +163,22 @@ def test_no_summary_takes_a_leaning_sentence_without_the_one_before(cstnews):
 
 
 def test_what_several_sources_report_is_taken_once():
-    s1 = ("O governo anunciou nesta segunda-feira um pacote de ajuda de R$ 10 bilhões "
-          "para os agricultores do Sul atingidos pela seca.")
+    s1 = (
+        "O governo anunciou nesta segunda-feira um pacote de ajuda de R$ 10 bilhões "
+        "para os agricultores do Sul atingidos pela seca."
+    )
     s2 = "O dinheiro chega em março, segundo o Ministério da Agricultura."
-    other = ("A oposição criticou o valor do pacote e pediu uma audiência no Senado "
-             "para discutir a seca no Sul.")
-    story = _story(("Ajuda", f"{s1}\n{s2}"), ("Ajuda", f"{s1}\n{other}"),
-                   ("Seca", f"{s1}\n{s2}"))
+    other = (
+        "A oposição criticou o valor do pacote e pediu uma audiência no Senado "
+        "para discutir a seca no Sul."
+    )
+    story = _story(("Ajuda", f"{s1}\n{s2}"), ("Ajuda", f"{s1}\n{other}"), ("Seca", f"{s1}\n{s2}"))
     summary = Extractive().summarize_one(story, 100)
     assert summary.count(s1) == 1 and s2 in summary
 
 
 def test_unknown_summarizer_is_a_clear_error():
-    with pytest.raises(DigestError, match="unknown summarizer 'magic': choose from "
-                                          "extractive, hf:MODEL"):
+    with pytest.raises(
+        DigestError, match="unknown summarizer 'magic': choose from extractive, hf:MODEL"
+    ):
         load("summarizer", "magic")

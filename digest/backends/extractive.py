@@ -13,6 +13,7 @@ never a sentence that leans on one it leaves out ("Ele disse…", "Além disso�
 encontro…" after the meeting was named), and never repeats itself; it fits the word
 budget and a share of the story's own length, and reads in the articles' order.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -83,8 +84,10 @@ def _sentences(story: Story) -> list[_Sentence]:
     out = []
     for d, article in enumerate(story.articles):
         texts = [s for p in article.paragraphs for s in sentences(p)]
-        out += [_Sentence(s, d, pos, word_count(s), content_words(s), lean)
-                for pos, (s, lean) in enumerate(zip(texts, leaning(texts), strict=True))]
+        out += [
+            _Sentence(s, d, pos, word_count(s), content_words(s), lean)
+            for pos, (s, lean) in enumerate(zip(texts, leaning(texts), strict=True))
+        ]
     return out
 
 
@@ -137,8 +140,9 @@ class Extractive:
         return sorted(chosen, key=lambda s: (s.pos, s.doc))
 
     def _usable(self, s: _Sentence) -> bool:
-        return not s.seen and (s.pos == 0 or (s.words >= self.knobs.min_words
-                                              and not _QUOTE.search(s.text)))
+        return not s.seen and (
+            s.pos == 0 or (s.words >= self.knobs.min_words and not _QUOTE.search(s.text))
+        )
 
     def _one(self, sents: list[_Sentence], limit: int, story: Story) -> list[_Sentence]:
         """The lede, then by 1/(1 + position) + headline share, greedily within `limit`."""
@@ -219,8 +223,9 @@ class Extractive:
         for holders, w in shared.items():
             gain[list(holders)] += w
         taken = set(_knapsack(gain, words, limit))
-        if (all(before[j] in taken for j in taken & before.keys())
-                and all(len(taken.intersection(holders)) <= 1 for holders in shared)):
+        if all(before[j] in taken for j in taken & before.keys()) and all(
+            len(taken.intersection(holders)) <= 1 for holders in shared
+        ):
             return [lede] + [sents[cand[j]] for j in sorted(taken)]
         import scipy.sparse as sp
         from scipy.optimize import Bounds, LinearConstraint, milp
@@ -233,22 +238,33 @@ class Extractive:
         length = np.r_[np.zeros(n_c), words]
         constraints = [LinearConstraint(length[None, :], 0, limit)]
         if rows:
-            r, c, v = zip(*((n, col, val) for n, row in enumerate(rows) for col, val in row),
-                          strict=True)
-            constraints.append(LinearConstraint(
-                sp.csr_matrix((v, (r, c)), shape=(len(rows), len(length))), -np.inf, 0))
+            r, c, v = zip(
+                *((n, col, val) for n, row in enumerate(rows) for col, val in row), strict=True
+            )
+            constraints.append(
+                LinearConstraint(
+                    sp.csr_matrix((v, (r, c)), shape=(len(rows), len(length))), -np.inf, 0
+                )
+            )
         cost = -np.r_[list(shared.values()), own + early]
         with warnings.catch_warnings():
             # scipy passes HiGHS an option it does not know of, and says so.
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-            result = milp(cost, integrality=np.r_[np.zeros(n_c), np.ones(len(cand))],
-                          bounds=Bounds(0, 1), constraints=constraints,
-                          # No presolve: HiGHS 1.12 prints a stray debug line to stdout
-                          # when it maps a presolved solution back (ERGO-Code/HiGHS#2783).
-                          # No feasibility jump: a heuristic that costs each call ~10 ms
-                          # and finds nothing on programs this small.
-                          options={"time_limit": 2.0, "presolve": False,
-                                   "mip_heuristic_run_feasibility_jump": False})
+            result = milp(
+                cost,
+                integrality=np.r_[np.zeros(n_c), np.ones(len(cand))],
+                bounds=Bounds(0, 1),
+                constraints=constraints,
+                # No presolve: HiGHS 1.12 prints a stray debug line to stdout
+                # when it maps a presolved solution back (ERGO-Code/HiGHS#2783).
+                # No feasibility jump: a heuristic that costs each call ~10 ms
+                # and finds nothing on programs this small.
+                options={
+                    "time_limit": 2.0,
+                    "presolve": False,
+                    "mip_heuristic_run_feasibility_jump": False,
+                },
+            )
         if result.x is None:
             return [lede]
         return [lede] + [sents[i] for j, i in enumerate(cand) if result.x[n_c + j] > 0.5]
@@ -262,11 +278,13 @@ class Extractive:
             for c in s.concepts:
                 sources.setdefault(c, set()).add(s.doc)
                 first[c] = min(first.get(c, s.pos), s.pos)
-        return {c: len(d) * (1 + self.knobs.concept_position / (1 + first[c]))
-                for c, d in sources.items() if len(d) >= 2}
+        return {
+            c: len(d) * (1 + self.knobs.concept_position / (1 + first[c]))
+            for c, d in sources.items()
+            if len(d) >= 2
+        }
 
-    def _candidates(self, sents: list[_Sentence], limit: int
-                    ) -> tuple[list[int], dict[int, int]]:
+    def _candidates(self, sents: list[_Sentence], limit: int) -> tuple[list[int], dict[int, int]]:
         """The sentences the program may add to the lede (sents[0]): indices into `sents`,
         earliest first, at most CANDIDATES, each text once with what it leans on, none
         longer than `limit`; and, for each that leans on another candidate (its place in
@@ -280,8 +298,12 @@ class Extractive:
         before: dict[int, int] = {}
         for i in sorted(range(len(sents)), key=lambda i: (sents[i].pos, sents[i].doc)):
             s = sents[i]
-            if (first.setdefault(chain[i], i) != i or i == 0 or not self._usable(s)
-                    or s.words > limit):
+            if (
+                first.setdefault(chain[i], i) != i
+                or i == 0
+                or not self._usable(s)
+                or s.words > limit
+            ):
                 continue
             if s.leans:
                 antecedent = place.get(first[chain[i - 1]]) if s.pos else None
@@ -305,7 +327,7 @@ def _knapsack(values: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
     took = np.zeros((len(values), limit + 1), bool)
     for k, (value, weight) in enumerate(zip(values, weights, strict=True)):
         if weight <= limit:
-            added = best[:limit + 1 - weight] + value
+            added = best[: limit + 1 - weight] + value
             took[k, weight:] = added > best[weight:]
             best[weight:] = np.maximum(best[weight:], added)
     out, room = [], limit

@@ -6,6 +6,7 @@ in length-sorted batches padded only to their longest member, under
 torch.inference_mode(), on CUDA (bf16/fp16) when there is one, else on the CPU.
 torch and transformers are imported here only, when a model is first asked for.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -32,8 +33,17 @@ from . import Options, why
 log = logging.getLogger("digest")
 
 # Weights files we need; the other formats a hub repo may carry are skipped.
-SKIP = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.tflite", "tf_model*", "flax_model*",
-        "rust_model*", "onnx/*"]
+SKIP = [
+    "*.h5",
+    "*.msgpack",
+    "*.ot",
+    "*.onnx",
+    "*.tflite",
+    "tf_model*",
+    "flax_model*",
+    "rust_model*",
+    "onnx/*",
+]
 
 
 @dataclass(frozen=True)
@@ -51,32 +61,87 @@ class Known:
     flores: bool = False  # a multilingual tokenizer that takes FLORES-200 codes (NLLB)
 
 
-MODELS = {m.name: m for m in (
-    Known("recogna-nlp/ptt5-base-summ-xlsum", "summarize", "223M", "0.9 GB", "MIT",
-          "t5-summarize.txt", "PTT5 fine-tuned on XL-Sum (Portuguese BBC)", default=True),
-    Known("recogna-nlp/ptt5-base-summ-wikilingua", "summarize", "223M", "0.9 GB", "MIT",
-          "t5-summarize.txt", "PTT5 fine-tuned on WikiLingua (how-to texts)"),
-    Known("recogna-nlp/ptt5-base-summ-temario", "summarize", "223M", "0.9 GB", "MIT",
-          "t5-summarize.txt", "PTT5 fine-tuned on TeMário (Brazilian news)"),
-    Known("csebuetnlp/mT5_multilingual_XLSum", "summarize", "582M", "2.3 GB",
-          "CC BY-NC-SA 4.0", "plain.txt", "mT5 on XL-Sum, 45 languages; non-commercial"),
-    Known("Helsinki-NLP/opus-mt-ROMANCE-en", "translate", "76M", "0.3 GB", "Apache-2.0",
-          "plain.txt", "MarianMT, Romance languages (Portuguese among them) to English",
-          default=True),
-    Known("unicamp-dl/translation-pt-en-t5", "translate", "223M", "0.9 GB", "see model card",
-          "t5-translate.txt", "T5 trained on Portuguese-English corpora"),
-    Known("facebook/nllb-200-distilled-600M", "translate", "600M", "2.5 GB", "CC BY-NC 4.0",
-          "plain.txt", "NLLB-200, 200 languages; non-commercial",
-          flores=True),
-)}
+MODELS = {
+    m.name: m
+    for m in (
+        Known(
+            "recogna-nlp/ptt5-base-summ-xlsum",
+            "summarize",
+            "223M",
+            "0.9 GB",
+            "MIT",
+            "t5-summarize.txt",
+            "PTT5 fine-tuned on XL-Sum (Portuguese BBC)",
+            default=True,
+        ),
+        Known(
+            "recogna-nlp/ptt5-base-summ-wikilingua",
+            "summarize",
+            "223M",
+            "0.9 GB",
+            "MIT",
+            "t5-summarize.txt",
+            "PTT5 fine-tuned on WikiLingua (how-to texts)",
+        ),
+        Known(
+            "recogna-nlp/ptt5-base-summ-temario",
+            "summarize",
+            "223M",
+            "0.9 GB",
+            "MIT",
+            "t5-summarize.txt",
+            "PTT5 fine-tuned on TeMário (Brazilian news)",
+        ),
+        Known(
+            "csebuetnlp/mT5_multilingual_XLSum",
+            "summarize",
+            "582M",
+            "2.3 GB",
+            "CC BY-NC-SA 4.0",
+            "plain.txt",
+            "mT5 on XL-Sum, 45 languages; non-commercial",
+        ),
+        Known(
+            "Helsinki-NLP/opus-mt-ROMANCE-en",
+            "translate",
+            "76M",
+            "0.3 GB",
+            "Apache-2.0",
+            "plain.txt",
+            "MarianMT, Romance languages (Portuguese among them) to English",
+            default=True,
+        ),
+        Known(
+            "unicamp-dl/translation-pt-en-t5",
+            "translate",
+            "223M",
+            "0.9 GB",
+            "see model card",
+            "t5-translate.txt",
+            "T5 trained on Portuguese-English corpora",
+        ),
+        Known(
+            "facebook/nllb-200-distilled-600M",
+            "translate",
+            "600M",
+            "2.5 GB",
+            "CC BY-NC 4.0",
+            "plain.txt",
+            "NLLB-200, 200 languages; non-commercial",
+            flores=True,
+        ),
+    )
+}
 
 
 def hub_cache() -> Path:
     """The Hugging Face hub cache folder, as huggingface_hub finds it."""
     if os.environ.get("HF_HUB_CACHE"):
         return Path(os.environ["HF_HUB_CACHE"])
-    home = os.environ.get("HF_HOME") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "huggingface"
+    home = (
+        os.environ.get("HF_HOME")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "huggingface"
+    )
     return Path(home) / "hub"
 
 
@@ -84,8 +149,11 @@ def cached(name: str) -> Path | None:
     """The cached snapshot of a hub model, without importing anything heavy."""
     repo = hub_cache() / f"models--{name.replace('/', '--')}"
     ref = repo / "refs" / "main"
-    snapshots = [repo / "snapshots" / ref.read_text().strip()] if ref.is_file() else sorted(
-        (repo / "snapshots").glob("*"))
+    snapshots = (
+        [repo / "snapshots" / ref.read_text().strip()]
+        if ref.is_file()
+        else sorted((repo / "snapshots").glob("*"))
+    )
     found = [s for s in snapshots if (s / "config.json").is_file()]
     return found[-1] if found else None
 
@@ -104,8 +172,14 @@ def model_config(folder: Path) -> dict:
 
 
 # The config.json keys that tell a model's shape.
-SHAPE = ("model_type", "vocab_size", "d_model", "num_layers", "encoder_layers",
-         "max_position_embeddings")
+SHAPE = (
+    "model_type",
+    "vocab_size",
+    "d_model",
+    "num_layers",
+    "encoder_layers",
+    "max_position_embeddings",
+)
 
 
 @dataclass(frozen=True)
@@ -132,8 +206,14 @@ def model_info(name: str) -> ModelInfo:
         config = model_config(where)
         shape = {k: config[k] for k in SHAPE if k in config}
     task = known.task if known else "summarize"
-    return ModelInfo(name, known, where, shape, task,
-                     prompt_for(task, name, (shape or {}).get("model_type", ""), None))
+    return ModelInfo(
+        name,
+        known,
+        where,
+        shape,
+        task,
+        prompt_for(task, name, (shape or {}).get("model_type", ""), None),
+    )
 
 
 def offline() -> bool:
@@ -150,8 +230,10 @@ def resolve(name: str) -> Path:
     found = cached(name)
     if found is not None:
         return found
-    how = (f"run `digest models pull {name}` where huggingface.co is reachable, "
-           f"or give a local folder: hf:/path/to/model")
+    how = (
+        f"run `digest models pull {name}` where huggingface.co is reachable, "
+        f"or give a local folder: hf:/path/to/model"
+    )
     if offline() or "/" not in name:
         why = "HF_HUB_OFFLINE is set" if offline() else "no such folder"
         raise ModelUnavailable(f"model {name!r} is not in the local cache ({why}): {how}")
@@ -171,16 +253,20 @@ def pull(name: str, how: str = "") -> Path:
         return Path(snapshot_download(name, ignore_patterns=SKIP))
     except Exception as exc:  # network, missing repo, auth: one line, whatever the cause
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelUnavailable(f"model {name!r} could not be downloaded ({reason})"
-                               + (f": {how}" if how else "")) from None
+        raise ModelUnavailable(
+            f"model {name!r} could not be downloaded ({reason})" + (f": {how}" if how else "")
+        ) from None
 
 
-_NEEDS_EXTRA = ("hf: backends need PyTorch and transformers: pip install -e '.[hf]' in "
-                "digest's folder, or pip install torch transformers sentencepiece protobuf")
+_NEEDS_EXTRA = (
+    "hf: backends need PyTorch and transformers: pip install -e '.[hf]' in "
+    "digest's folder, or pip install torch transformers sentencepiece protobuf"
+)
 
 
-def prompt_for(task: str, name: str, model_type: str, custom: Path | None,
-               src: str = "pt", tgt: str = "en") -> str:
+def prompt_for(
+    task: str, name: str, model_type: str, custom: Path | None, src: str = "pt", tgt: str = "en"
+) -> str:
     """The prompt template ('… {text}') for a model: the user's file, the recommended
     model's, else by model family (T5 needs a task prefix, others take plain text).
     `{source}` and `{target}` in it become the languages' names."""
@@ -188,13 +274,14 @@ def prompt_for(task: str, name: str, model_type: str, custom: Path | None,
         try:
             text = Path(custom).read_text(encoding="utf-8")
         except OSError as exc:
-            raise DigestError(f"{custom}: cannot read the prompt ({exc.strerror or exc})") \
-                from None
+            raise DigestError(f"{custom}: cannot read the prompt ({exc.strerror or exc})") from None
     else:
         known = MODELS.get(name)
-        file = known.prompt if known else (
-            f"t5-{task}.txt"
-            if model_type in ("t5", "mt5", "umt5") else "plain.txt")
+        file = (
+            known.prompt
+            if known
+            else (f"t5-{task}.txt" if model_type in ("t5", "mt5", "umt5") else "plain.txt")
+        )
         text = (resources.files("digest.prompts") / file).read_text(encoding="utf-8")
     text = text.rstrip("\n")
     for key, code in (("{source}", src), ("{target}", tgt)):
@@ -226,8 +313,9 @@ class Seq2Seq:
             raise ModelUnavailable(_NEEDS_EXTRA)  # now, not halfway through a run
         self.name, self.path = name, resolve(name)
         config = model_config(self.path)
-        self.prompt = prompt_for(task, name, config.get("model_type", ""), options.prompt,
-                                 options.src, options.tgt)
+        self.prompt = prompt_for(
+            task, name, config.get("model_type", ""), options.prompt, options.src, options.tgt
+        )
         self.options = options
         self.wanted_device, self.batch_size = options.device, options.batch_size
         self.quiet = not progress.shown()
@@ -249,9 +337,10 @@ class Seq2Seq:
                 self._tokenizer = transformers.AutoTokenizer.from_pretrained(self.path)
                 model = transformers.AutoModelForSeq2SeqLM.from_pretrained(self.path)
             except Exception as exc:
-                raise ModelUnavailable(f"model {self.name!r} ({self.path}) could not be "
-                                       f"loaded: {str(exc).splitlines()[0] if str(exc) else exc}"
-                                       ) from None
+                raise ModelUnavailable(
+                    f"model {self.name!r} ({self.path}) could not be "
+                    f"loaded: {str(exc).splitlines()[0] if str(exc) else exc}"
+                ) from None
         self.device = device_of(self.wanted_device)
         if self.device.type == "cuda":
             model = model.to(torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
@@ -285,15 +374,20 @@ class Seq2Seq:
         """Token ids of one input, prompt included, without truncation."""
         return self.tokenizer(self.prompt.replace("{text}", text)).input_ids
 
-    def generate(self, inputs: Sequence[list[int]], max_new_tokens: int | None = None,
-                 min_new_tokens: int = 0, what: str = "generating") -> list[str]:
+    def generate(
+        self,
+        inputs: Sequence[list[int]],
+        max_new_tokens: int | None = None,
+        min_new_tokens: int = 0,
+        what: str = "generating",
+    ) -> list[str]:
         """Decode each input greedily. Longest first, `batch_size` at a time, each batch
         padded to its own longest; `max_new_tokens` None means 1.5x the input + 10.
         The output of an input is the same in any batch (up to float rounding)."""
         import torch
 
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]), reverse=True)
-        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         out: list[str] = [""] * len(inputs)
         shown = progress.bar(what, len(inputs), " texts")
         pad = self.tokenizer.pad_token_id
@@ -303,21 +397,30 @@ class Seq2Seq:
                 ids = torch.full((len(batch), longest), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), longest), dtype=torch.long)
                 for row, i in enumerate(batch):
-                    ids[row, :len(inputs[i])] = torch.tensor(inputs[i])
-                    mask[row, :len(inputs[i])] = 1
+                    ids[row, : len(inputs[i])] = torch.tensor(inputs[i])
+                    mask[row, : len(inputs[i])] = 1
                 # Each input's own limit, so that its output never depends on its batch:
                 # generate to the batch's largest, then cut (greedy decoding is causal).
-                limits = [min(max_new_tokens or int(1.5 * len(inputs[i])) + 10,
-                              self.max_positions - 1) for i in batch]
+                limits = [
+                    min(max_new_tokens or int(1.5 * len(inputs[i])) + 10, self.max_positions - 1)
+                    for i in batch
+                ]
                 ids, mask = ids.to(self.device), mask.to(self.device)
                 generated = self.model.generate(
-                    encoder_outputs=self._encode(ids, mask), attention_mask=mask,
-                    max_new_tokens=max(limits), min_new_tokens=min(min_new_tokens, *limits),
-                    do_sample=False, num_beams=1, forced_bos_token_id=self.forced_bos)
+                    encoder_outputs=self._encode(ids, mask),
+                    attention_mask=mask,
+                    max_new_tokens=max(limits),
+                    min_new_tokens=min(min_new_tokens, *limits),
+                    do_sample=False,
+                    num_beams=1,
+                    forced_bos_token_id=self.forced_bos,
+                )
                 # (Models with a forced EOS, like Marian, end on it at their limit.)
                 keep = 0 if self.model.generation_config.forced_eos_token_id is None else 1
-                rows = [row[:1 + limit - keep].tolist()
-                        for row, limit in zip(generated, limits, strict=True)]
+                rows = [
+                    row[: 1 + limit - keep].tolist()
+                    for row, limit in zip(generated, limits, strict=True)
+                ]
                 texts = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
                 for i, text in zip(batch, texts, strict=True):
                     out[i] = " ".join(text.split())
@@ -337,10 +440,10 @@ class Seq2Seq:
         rows = []
         for row in range(len(ids)):
             n = int(mask[row].sum())
-            rows.append(encoder(input_ids=ids[row:row + 1, :n]).last_hidden_state[0])
+            rows.append(encoder(input_ids=ids[row : row + 1, :n]).last_hidden_state[0])
         states = rows[0].new_zeros((len(rows), ids.shape[1], rows[0].shape[-1]))
         for row, state in enumerate(rows):
-            states[row, :len(state)] = state
+            states[row, : len(state)] = state
         return BaseModelOutput(last_hidden_state=states)
 
 
@@ -372,7 +475,7 @@ class HFSummarizer:
                 used += n
         encoded = [engine.encode(" ".join(p)) for p in pieces]
         limit = engine.max_input
-        return [e[:limit - 1] + e[-1:] if len(e) > limit else e for e in encoded]
+        return [e[: limit - 1] + e[-1:] if len(e) > limit else e for e in encoded]
 
     @staticmethod
     def budget(tokens: int, text_words: int, words: int) -> int:
@@ -382,18 +485,25 @@ class HFSummarizer:
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         texts = ["\n".join(a.text for a in s.articles) for s in stories]
         todo = {i: self.chunks(t) for i, t in enumerate(texts)}
-        budget = self.budget(sum(len(p) for parts in todo.values() for p in parts),
-                             sum(len(t.split()) for t in texts), words)
+        budget = self.budget(
+            sum(len(p) for parts in todo.values() for p in parts),
+            sum(len(t.split()) for t in texts),
+            words,
+        )
         long = [len(parts) for parts in todo.values() if len(parts) > 1]
         if long:
-            log.info("%d of %d stories are longer than the model's %d-token input: each is "
-                     "summarized in parts (up to %d), then the parts' summaries together",
-                     len(long), len(stories), self.engine.max_input, max(long))
+            log.info(
+                "%d of %d stories are longer than the model's %d-token input: each is "
+                "summarized in parts (up to %d), then the parts' summaries together",
+                len(long),
+                len(stories),
+                self.engine.max_input,
+                max(long),
+            )
         done: dict[int, str] = {}
         while todo:
             flat = [(i, p) for i, parts in todo.items() for p in parts]
-            outputs = self.engine.generate([p for _, p in flat], budget,
-                                           what="summarizing")
+            outputs = self.engine.generate([p for _, p in flat], budget, what="summarizing")
             merged: dict[int, list[str]] = {}
             for (i, _), text in zip(flat, outputs, strict=True):
                 merged.setdefault(i, []).append(text)
