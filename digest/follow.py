@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -138,9 +139,14 @@ def _matrix(rows: Sequence[dict[str, float]], column: dict[str, int]) -> sp.csr_
     import numpy as np
     import scipy.sparse as sp
 
-    cols = [column.setdefault(w, len(column)) for r in rows for w in r]
-    data = np.fromiter((v for r in rows for v in r.values()), np.float64, len(cols))
-    starts = np.cumsum([0] + [len(r) for r in rows])
+    words = list(itertools.chain.from_iterable(rows))  # every row's words, in C loops
+    for w in dict.fromkeys(words):
+        column.setdefault(w, len(column))
+    cols = list(map(column.__getitem__, words))
+    data = np.fromiter(
+        itertools.chain.from_iterable(r.values() for r in rows), np.float64, len(cols)
+    )
+    starts = np.cumsum([0, *map(len, rows)])
     m = sp.csr_matrix((data, cols, starts), shape=(len(rows), len(column) or 1))
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     return sp.diags(1 / np.maximum(norms, 1e-12)) @ m
