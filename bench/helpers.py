@@ -143,13 +143,29 @@ def translated_sentences(data: Path, words: int, top: int, minutes: int) -> list
     words, "--top", top, "--minutes", minutes)` gave the translator.
 
     The day's briefing is built again from the run's state database (its articles, and
-    its summaries from its cache), recording what is asked of the translator; each of
-    those sentences must be in the run's translation cache and the cache must hold no
-    other, so they are the run's own, or the bench stops."""
+    its summaries from its cache), recording what is asked of the summarizer (once for
+    each length tried, on a day too long for its minutes) and of the translator; each
+    must be in the run's cache and the cache must hold nothing else, so they are the
+    run's own, or the bench stops."""
     from digest import backends, pipeline
     from digest.state import CachedSummarizer, CachedTranslator, State
 
-    class Recorder:
+    class Summaries:
+        """The run's summarizer, counting the summaries asked: once for each length
+        tried, on a day too long for its minutes."""
+
+        def __init__(self, inner: CachedSummarizer):
+            self.inner, self.name = inner, inner.name
+            self.settings = getattr(inner.inner, "settings", "")
+            self.asked: list[tuple] = []  # (the story's articles, words)
+
+        def summarize(self, stories: list, words: int) -> list[str]:
+            self.asked += [(tuple(map(id, s.articles)), words) for s in stories]
+            return self.inner.summarize(stories, words)
+
+    class Sentences:
+        """The run's translator, recording the sentences asked."""
+
         def __init__(self, inner: CachedTranslator):
             self.inner, self.name, self.asked = inner, inner.name, []
 
@@ -158,24 +174,24 @@ def translated_sentences(data: Path, words: int, top: int, minutes: int) -> list
             return self.inner.translate(texts)
 
     with State(data / "home") as state:
-        summarizer = CachedSummarizer(backends.load("summarizer", "extractive"), state)
+        kept_summaries = CachedSummarizer(backends.load("summarizer", "extractive"), state)
         # From the cache only: the engine loads on a miss, and a miss stops the bench below.
-        cached = CachedTranslator(backends.load("translator", "bergamot"), state)
-        recorder = Recorder(cached)
-        briefing = pipeline.build(
-            state.for_briefing(DAY), DAY, summarizer, recorder, words, ("pt", "en"), top, minutes
+        kept_sentences = CachedTranslator(backends.load("translator", "bergamot"), state)
+        summaries, asked = Summaries(kept_summaries), Sentences(kept_sentences)
+        pipeline.build(
+            state.for_briefing(DAY), DAY, summaries, asked, words, ("pt", "en"), top, minutes
         )
         (kept,) = state.db.execute("SELECT COUNT(*) FROM cache").fetchone()
-    sentences = recorder.asked
-    if (summarizer.hits, cached.hits, kept) != (
-        len(briefing.full),
-        len(sentences),
-        len(briefing.full) + len(sentences),
+    sentences = list(dict.fromkeys(asked.asked))
+    if (kept_summaries.hits, kept_sentences.hits, kept) != (
+        len(summaries.asked),
+        len(asked.asked),
+        len(set(summaries.asked)) + len(sentences),
     ):
         raise SystemExit(
-            f"{data}: the briefing built again is not the run's ({summarizer.hits}"
-            f" summaries and {cached.hits} of {len(sentences)} sentences from "
-            f"its cache, which holds {kept} entries)"
+            f"{data}: the briefing built again is not the run's ({kept_summaries.hits} of "
+            f"{len(summaries.asked)} summaries and {kept_sentences.hits} of "
+            f"{len(asked.asked)} sentences from its cache, which holds {kept} entries)"
         )
     return sentences
 
