@@ -39,9 +39,8 @@ if TYPE_CHECKING:
 class Knobs:
     """The extractive summarizer's few settings, chosen together by 5-fold
     cross-validation on cstnews-dev (bench/tune.py: chosen on four fifths of the stories,
-    scored on the fifth, over 20 random splits). Out of fold, at --words 120, ROUGE-1 is
-    0.546 for one article (its lead 0.497; its lead cut to the same length budget 0.528)
-    and 0.513 for several (the round robin of their leads 0.464)."""
+    scored on the fifth, over 20 random splits); what they score out of fold, beside the
+    lead baselines, is in docs/evaluation.md."""
 
     # One article: a sentence's score is 1/(1 + position) + HEADLINE × the share of the
     # headline's content words it holds.
