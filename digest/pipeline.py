@@ -365,11 +365,22 @@ def _fit(
             low, high = (middle, high) if fits(middle) else (low, middle)
         fits(low)
         return
-    while words > SHORTEST:
-        words = max(SHORTEST, words - 10)
-        _summarize(briefing, summarizer, translator, words)
-        if reading_words(briefing) <= limit:
-            return
+    # Then the longest summaries that fit, ten words shorter at a time, found by halving
+    # the lengths to try (each length tried is summarized and translated again).
+    lengths = [*range(words - 10, SHORTEST, -10), SHORTEST] if words > SHORTEST else []
+
+    def shorter(k: int) -> bool:
+        _summarize(briefing, summarizer, translator, lengths[k])
+        return reading_words(briefing) <= limit
+
+    low, high = 0, len(lengths)  # the first that fits is in lengths[low:high], or none is
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if shorter(middle) else (middle + 1, high)
+    if low < len(lengths):
+        shorter(low)  # from the cache: those summaries and translations were made
+        return
+    # None fits: the last length tried was the shortest, as the briefing now stands.
     took = -(-reading_words(briefing) // WORDS_PER_MINUTE)
     log.warning(
         "this briefing takes %d min to read, more than --minutes %d: %s at the "
