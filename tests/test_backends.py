@@ -86,19 +86,9 @@ def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
 
 def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(
-        plugin,
-        "run",
-        seed,
-        "-d",
-        "2026-11-22",
-        "-o",
-        tmp_path / "out",
-        "--summarizer",
-        "shout",
-        "--translator",
-        "echo",
-    )
+    run = ("run", seed, "-d", "2026-11-22", "-o", tmp_path / "out")
+    backends = ("--summarizer", "shout", "--translator", "echo")
+    done = digest_with(plugin, *run, *backends)
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "out" / "2026-11-22.md").read_text()
     assert "\nKIM JONG-UN PROMETE FAZER ‘TUDO PARA AJUDAR’ A RÚSSIA APÓS REUNIÃO COM PUTIN!\n" in md
@@ -108,20 +98,7 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     # summarized afresh, not taken from the cache.
     settings = tmp_path / "digest.toml"
     settings.write_text('[backends.shout]\nstyle = "?!"\n')
-    again = digest_with(
-        plugin,
-        "run",
-        seed,
-        "-d",
-        "2026-11-22",
-        "-o",
-        tmp_path / "out",
-        "--summarizer",
-        "shout",
-        "--translator",
-        "echo",
-        DIGEST_CONFIG=str(settings),
-    )
+    again = digest_with(plugin, *run, *backends, DIGEST_CONFIG=str(settings))
     assert again.returncode == 0 and "summaries from the cache" not in again.stdout
     assert "REUNIÃO COM PUTIN?!" in (tmp_path / "out" / "2026-11-22.md").read_text()
 

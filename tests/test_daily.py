@@ -100,20 +100,10 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
         "/big.html": b"<p>" + b"x" * (2 * 2**20) + b"</p>",
     }
     out = tmp_path / "out"
+    feeds = [x for f in ("feed", "atom") for x in ("--feed", f"{site.url}/{f}.xml")]
     result = cli(
-        "run",
-        "-d",
-        "2026-11-21",
-        "-o",
-        out,
-        "-l",
-        "pt",
-        "--feed",
-        f"{site.url}/feed.xml",
-        "--feed",
-        f"{site.url}/atom.xml",
-        "--feed",
-        f"{site.url}/broken.xml",
+        *("run", "-d", "2026-11-21", "-o", out, "-l", "pt", *feeds),
+        *("--feed", f"{site.url}/broken.xml"),
         *[x for u in ("gone", "error", "slow", "big") for x in ("--url", f"{site.url}/{u}.html")],
     )
     assert result.exit_code == 0, result.output
@@ -159,19 +149,7 @@ def test_pages_and_feeds_from_a_local_server(site, tmp_path):
         ],
     )
     site.hits.clear()
-    result = cli(
-        "run",
-        "-d",
-        "2026-11-22",
-        "-o",
-        out,
-        "-l",
-        "pt",
-        "--feed",
-        f"{site.url}/feed.xml",
-        "--feed",
-        f"{site.url}/atom.xml",
-    )
+    result = cli("run", "-d", "2026-11-22", "-o", out, "-l", "pt", *feeds)
     assert result.exit_code == 0, result.output
     assert titles(briefing(out, "2026-11-22")) == ["Metrô de São Paulo terá nova linha até 2030"]
     assert sorted(site.hits) == ["/atom.xml", "/feed.xml", "/new.html"]

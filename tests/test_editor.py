@@ -229,39 +229,13 @@ def test_also_today_is_grouped_by_the_sections_sources_give(tmp_path, site):
         "/economia/3.html": page(bodies["economy"][0], bodies["economy"][1:]),
         "/c/4.html": page(bodies["plain"][0], bodies["plain"][1:]),
     }
-    result = cli(
-        "run",
-        "--feed",
-        f"{site.url}/feed.xml",
-        "-d",
-        DATE,
-        "-o",
-        tmp_path,
-        "--top",
-        "0",
-        "-l",
-        "pt",
-        *[x for u in ("b/2", "economia/3", "c/4") for x in ("--url", f"{site.url}/{u}.html")],
-    )
+    urls = [x for u in ("b/2", "economia/3", "c/4") for x in ("--url", f"{site.url}/{u}.html")]
+    day = ("run", "--feed", f"{site.url}/feed.xml", *urls, "-d", DATE, "-o", tmp_path)
+    result = cli(*day, "--top", "0", "-l", "pt")
     assert result.exit_code == 0, result.output
     full = (tmp_path / f"{DATE}.md").read_text()
     assert "Também hoje" not in full  # --top 0: all in full
-    result = cli(
-        "run",
-        "--feed",
-        f"{site.url}/feed.xml",
-        "-d",
-        DATE,
-        "-o",
-        tmp_path,
-        "--top",
-        "1",
-        "-l",
-        "pt,en",
-        "--format",
-        "both",
-        *[x for u in ("b/2", "economia/3", "c/4") for x in ("--url", f"{site.url}/{u}.html")],
-    )
+    result = cli(*day, "--top", "1", "-l", "pt,en", "--format", "both")
     assert result.exit_code == 0, result.output
     md = (tmp_path / f"{DATE}.md").read_text()
     assert "## Também hoje · Also today\n" in md, md

@@ -171,15 +171,13 @@ CRONTAB = (
 )
 
 
-@pytest.mark.parametrize("ending", ["", "\n"], ids=["no newline at the end", "newline"])
-def test_install_and_remove_change_only_the_digest_line(tmp_path, ending):
-    tab = tmp_path / "crontab"
-    tab.write_bytes((CRONTAB + ending).encode())
-    result = cli(
+def install(tab, tmp_path, at):
+    """`digest schedule install` of the seeds at `at` into the crontab file `tab`."""
+    return cli(
         "schedule",
         "install",
         "--at",
-        "07:00",
+        at,
         "--input",
         SEEDS,
         "--out",
@@ -187,6 +185,13 @@ def test_install_and_remove_change_only_the_digest_line(tmp_path, ending):
         "--tabfile",
         tab,
     )
+
+
+@pytest.mark.parametrize("ending", ["", "\n"], ids=["no newline at the end", "newline"])
+def test_install_and_remove_change_only_the_digest_line(tmp_path, ending):
+    tab = tmp_path / "crontab"
+    tab.write_bytes((CRONTAB + ending).encode())
+    result = install(tab, tmp_path, "07:00")
     assert result.exit_code == 0, result.output
     line = result.output.strip()
     # After the last whole line: a last line without a newline stays as it was.
@@ -204,18 +209,7 @@ def test_install_replaces_the_entry_where_it_is(tmp_path):
     )
     head, tail = 'MAILTO=""\n@reboot /bin/true\n', "0 0 1 * * /bin/monthly   %x\n"
     tab.write_bytes(f"{head}{old}\n{tail}".encode())
-    result = cli(
-        "schedule",
-        "install",
-        "--at",
-        "07:30",
-        "--input",
-        SEEDS,
-        "--out",
-        tmp_path / "out",
-        "--tabfile",
-        tab,
-    )
+    result = install(tab, tmp_path, "07:30")
     assert result.exit_code == 0, result.output
     assert tab.read_bytes() == f"{head}{result.output.strip()}\n{tail}".encode()
 
