@@ -38,6 +38,11 @@ def store(site, tmp_path):
     return Pages(tmp_path), Limits(timeout=1, retries=0), f"{site.url}/a.html"
 
 
+def run_day(out, *more):
+    """`digest run` for 21 November in Portuguese, writing to `out`, of what `more` names."""
+    return cli("run", "-d", "2026-11-21", "-o", out, "-l", "pt", *more)
+
+
 def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
     site.routes = {
         "/not%C3%ADcia-a%C3%A7%C3%A3o": RAIN,
@@ -61,14 +66,8 @@ def test_one_bad_link_costs_one_warning_and_the_run_goes_on(site, tmp_path):
     }
     good = [f"{site.url}/notícia-ação", f"{site.url}/ok a", f"{site.url}/hop"]
     out = tmp_path / "out"
-    result = cli(
-        "run",
-        "-d",
-        "2026-11-21",
-        "-o",
+    result = run_day(
         out,
-        "-l",
-        "pt",
         *[x for url in [*bad, *good] for x in ("--url", url)],
     )
     assert result.exit_code == 0, result.output
@@ -90,9 +89,7 @@ def test_a_bad_link_in_a_feed_is_one_warning(site, tmp_path):
         "/feed.xml": rss("http://[::1/broken", "/chuva-ação.html"),
         "/chuva-a%C3%A7%C3%A3o.html": RAIN,
     }
-    result = cli(
-        "run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--feed", f"{site.url}/feed.xml"
-    )
+    result = run_day(tmp_path, "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0, result.output
     assert result.stderr == "digest: warning: http://[::1/broken: Invalid IPv6 URL\n"
     assert titles(briefing(tmp_path, "2026-11-21")) == [
@@ -106,9 +103,7 @@ def test_a_feed_item_naming_no_character_costs_that_item_alone(site, tmp_path):
         b"<title>t</title>", b"<title>&#xD800;</title>", 1
     )
     site.routes = {"/feed.xml": feed, "/chuva.html": RAIN}
-    result = cli(
-        "run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--feed", f"{site.url}/feed.xml"
-    )
+    result = run_day(tmp_path, "--feed", f"{site.url}/feed.xml")
     assert result.exit_code == 0, result.output
     assert result.stderr == (f"digest: warning: {site.url}/nada\ufffd.html: HTTP 404 Not Found\n")
     assert titles(briefing(tmp_path, "2026-11-21")) == [
@@ -156,14 +151,8 @@ def test_a_server_that_drips_is_cut_off_at_the_deadline(site, tmp_path):
     # 8 bytes a second: every read comes well within the 1 s timeout, the answer never.
     site.routes = {"/drip.html": drip(b"<p>" + b"x" * 40 + b"</p>"), "/rain.html": RAIN}
     start = time.monotonic()
-    result = cli(
-        "run",
-        "-d",
-        "2026-11-21",
-        "-o",
+    result = run_day(
         tmp_path,
-        "-l",
-        "pt",
         "--url",
         f"{site.url}/drip.html",
         "--url",
@@ -258,14 +247,8 @@ def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_p
         "/aviso.txt": NOTICE,
     }
     urls = [f"{site.url}/a.txt", f"{site.url}/chuva?id=7", f"{site.url}/aviso.txt"]
-    result = cli(
-        "run",
-        "-d",
-        "2026-11-21",
-        "-o",
+    result = run_day(
         tmp_path,
-        "-l",
-        "pt",
         *[x for url in urls for x in ("--url", url)],
     )
     assert result.exit_code == 0, result.output
@@ -283,7 +266,7 @@ def test_an_article_served_as_plain_text_or_markdown_is_read_as_such(site, tmp_p
 def test_a_page_of_any_markup_goes_through_the_html_extractor(site, tmp_path):
     body = "".join(f"<span>{p}</span><br>" for p in seed_text("001").split("\n") if p)
     site.routes = {"/p": f"<section>{body}</section>".encode()}
-    result = cli("run", "-d", "2026-11-21", "-o", tmp_path, "-l", "pt", "--url", f"{site.url}/p")
+    result = run_day(tmp_path, "--url", f"{site.url}/p")
     assert result.exit_code == 0, result.output
     md = briefing(tmp_path, "2026-11-21")
     assert "reforçar cooperação" in md and "span" not in md and "section" not in md
