@@ -467,9 +467,7 @@ def run(
     from .state import State, home
 
     base = _settings("run()", settings)
-    for name, flag in (("everything", everything), ("send", send), ("force", force)):
-        if not isinstance(flag, bool):
-            raise DigestError(f"run(): {name} must be True or False, not {flag!r}")
+    _flags("run()", everything=everything, send=send, force=force)
     inputs, urls, feeds = (
         _listed("run()", "inputs", inputs, (str, Path)),
         _listed("run()", "urls", urls, (str,)),
@@ -605,9 +603,7 @@ def send(
     from .store import locked
 
     cfg = _settings("send()", settings)
-    for name, flag in (("force", force), ("dry_run", dry_run)):
-        if not isinstance(flag, bool):
-            raise DigestError(f"send(): {name} must be True or False, not {flag!r}")
+    _flags("send()", force=force, dry_run=dry_run)
     day, addresses = _day(date, "send()"), _listed("send()", "to", to, (str,))
     folder = Path(cfg["out"] if out is None else out)
     path, room, done = folder / f"{day.isoformat()}.eml", Mailroom(folder), Delivery()
@@ -715,6 +711,13 @@ def _settings(where: str, settings: Config | None) -> Config:
             f"{where}: settings must be a Config (digest.config.load()), not {settings!r}"
         )
     return settings or load()
+
+
+def _flags(where: str, **flags: Any) -> None:
+    """A DigestError naming the first argument of `where` that is not True or False."""
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise DigestError(f"{where}: {name} must be True or False, not {flag!r}")
 
 
 def _listed(where: str, name: str, value: Any, kinds: tuple[type, ...]) -> list:
