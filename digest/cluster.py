@@ -26,7 +26,8 @@ the threshold; its cost grows with the square of the articles that share a word,
 on a day where that grows too (tens of thousands of articles) they are looked for
 instead among the articles next to each other in the lists of each one's most telling
 words (`candidate_pairs`), at a cost linear in the day: the one approximation, which
-bench/grouping.py measures against the exact grouping.
+bench/grouping.py measures against the exact grouping. Pairs of rows are compared on a
+thread per core.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ LEDE = 300
 COMMON_NAME = 2e-5
 BLOCK = 1024  # rows of the similarity product computed at a time
 CHUNK = 16384  # pairs of rows compared at a time (about 40 MB)
+DENSE = 1 << 22  # numbers of rows made dense at a time (32 MB)
 # The exact product costs, for each word an article holds, a multiply-add per article
 # sharing it. Past this many on average, pairs are looked for by `candidate_pairs`.
 SHARED = 1000
@@ -218,9 +220,22 @@ def _pairwise(
     """f(a, b), for pairs of rows a[k], b[k], worked out CHUNK pairs at a time."""
     import numpy as np
 
+    starts = range(0, len(a), CHUNK)
     return np.concatenate(
-        [f(a[:0], b[:0])] + [f(a[k : k + CHUNK], b[k : k + CHUNK]) for k in range(0, len(a), CHUNK)]
+        [f(a[:0], b[:0]), *_in_threads(lambda k: f(a[k : k + CHUNK], b[k : k + CHUNK]), starts)]
     )
+
+
+def _in_threads(f: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """[f(item) for item in items], on a thread per core: scipy.sparse and numpy let go
+    of the interpreter while they work, so pairs of rows are compared on every core."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(items) < 2:
+        return [f(item) for item in items]
+    with ThreadPoolExecutor(min(len(items), os.cpu_count() or 1)) as pool:
+        return list(pool.map(f, items))
 
 
 def facts(
@@ -284,13 +299,13 @@ def similar_pairs(x: sp.csr_matrix, floor: float) -> sp.csr_matrix:
     import scipy.sparse as sp
 
     n = x.shape[0]
-    rows, cols, values = [], [], []
-    for start in range(0, n, BLOCK):
+
+    def above(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         block = (x[start : start + BLOCK] @ x[start:].T).tocoo()
         keep = (block.data > floor) & (block.col > block.row)
-        rows.append(block.row[keep] + start)
-        cols.append(block.col[keep] + start)
-        values.append(block.data[keep])
+        return block.row[keep] + start, block.col[keep] + start, block.data[keep]
+
+    rows, cols, values = zip(*_in_threads(above, range(0, n, BLOCK)), strict=True)
     return sp.csr_matrix(
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
     )
@@ -416,6 +431,7 @@ def _average_linkage(
     u, v, mean = edges.row[keep], edges.col[keep], edges.data[keep].astype(np.float64)
     checked = np.zeros(len(u), bool)  # found not apart
     dead = np.zeros(0, np.int64)  # pairs of clusters found apart, as u * n + v, in order
+    means = _Means(x)
     while len(u):
         pick = _nearest(n, u, v, mean)  # for each cluster, the index of its nearest's edge
         todo = _distinct(pick[pick >= 0])
@@ -443,6 +459,7 @@ def _average_linkage(
         # of their parts was linked: the parts' means weighted by size; else worked out
         # from the clusters' mean rows. Found apart if any part was.
         weight = size[u] * size[v] * mean
+        means.merge(first, second, size[first] / (size[first] + size[second]))
         parent[second] = first  # the lower row names the merged cluster
         parts = np.ones(n, np.int64)
         parts[first] = 2
@@ -457,7 +474,7 @@ def _average_linkage(
         whole = np.bincount(where, minlength=len(key)) == parts[u] * parts[v]
         checked = whole & (np.bincount(where, ~checked[link], len(key)) == 0)
         mean = total / (size[u] * size[v])
-        mean[~whole] = _dots_of_means(x, _flatten(parent), u[~whole], v[~whole])
+        mean[~whole] = means.dots(_flatten(parent), u[~whole], v[~whole])
         keep = (mean > threshold) & ~_among(key, dead)
         u, v, mean, checked = u[keep], v[keep], mean[keep], checked[keep]
     return _flatten(parent)
@@ -533,31 +550,124 @@ def _flatten(parent: np.ndarray) -> np.ndarray:
 def _mean_rows(x: sp.csr_matrix, label: np.ndarray, clusters: np.ndarray) -> sp.csr_matrix:
     """The mean row of each of `clusters` (the rows of x so labelled)."""
     import numpy as np
-    import scipy.sparse as sp
 
     place = np.full(len(label), -1)
     place[clusters] = np.arange(len(clusters))
     rows = np.flatnonzero(place[label] >= 0)
-    size = np.bincount(label[rows], minlength=len(label))
+    return _averages(x, rows, place[label[rows]], len(clusters))
+
+
+def _averages(x: sp.csr_matrix, rows: np.ndarray, which: np.ndarray, k: int) -> sp.csr_matrix:
+    """The mean of each of k groups of rows of x: rows[i] is in group which[i]. (Of
+    x[rows] alone: scipy's product with all of x costs time in its size, every round.)"""
+    import numpy as np
+    import scipy.sparse as sp
+
+    size = np.bincount(which, minlength=k)
     return (
-        sp.csr_matrix(
-            (1 / size[label[rows]], (place[label[rows]], rows)), shape=(len(clusters), x.shape[0])
-        )
-        @ x
+        sp.csr_matrix((1 / size[which], (which, np.arange(len(rows)))), shape=(k, len(rows)))
+        @ x[rows]
     )
 
 
-def _dots_of_means(x: sp.csr_matrix, label: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The mean similarity of the rows of cluster u[k] to those of cluster v[k]."""
+class _Means:
+    """The mean rows of clusters, for `_average_linkage`'s mean similarities, kept from
+    one round to the next: a cluster's mean changes only when it merges, and then it is
+    its two parts' weighted by size. (Worked out from x again, a large cluster's mean
+    would cost all its rows at each of its many merges.)"""
+
+    def __init__(self, x: sp.csr_matrix):
+        import numpy as np
+
+        self.x = x
+        self.clusters = np.zeros(0, np.int64)  # those of the last round's lookup, in order
+        self.rows = x[:0]  # their mean rows
+        self.first = self.second = np.zeros(0, np.int64)  # merged since
+        self.share = np.zeros(0)  # first's share of each merged cluster's rows
+
+    def merge(self, first: np.ndarray, second: np.ndarray, share: np.ndarray) -> None:
+        """Cluster second[k] joins first[k] (in order), whose rows are share[k] of the
+        merged cluster's."""
+        self.first, self.second, self.share = first, second, share
+
+    def dots(self, label: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The mean similarity of the rows of cluster u[k] to those of cluster v[k]
+        (`label`: each row's cluster)."""
+        import numpy as np
+
+        clusters = _distinct(np.r_[u, v])
+        self.rows, self.clusters = self._rows(label, clusters), clusters
+        self.merge(self.clusters[:0], self.clusters[:0], np.zeros(0))
+        return _row_dots(self.rows, np.searchsorted(clusters, u), np.searchsorted(clusters, v))
+
+    def _kept(self, clusters: np.ndarray) -> np.ndarray:
+        """Where each cluster's mean row is in self.rows (-1: not there)."""
+        import numpy as np
+
+        at = np.minimum(np.searchsorted(self.clusters, clusters), len(self.clusters) - 1)
+        return np.where(_among(clusters, self.clusters), at, -1)
+
+    def _rows(self, label: np.ndarray, clusters: np.ndarray) -> sp.csr_matrix:
+        """The mean rows of these clusters (in order): a kept row as it is, a merged
+        cluster's from its parts' kept rows, the others from x."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        k = len(clusters)
+        own, other, share = self._kept(clusters), np.full(k, -1), np.ones(k)
+        merged = np.flatnonzero(_among(clusters, self.first))
+        if len(merged):
+            which = np.searchsorted(self.first, clusters[merged])
+            other[merged] = self._kept(self.second[which])
+            share[merged] = self.share[which]
+            lost = merged[(own[merged] < 0) | (other[merged] < 0)]
+            own[lost] = other[lost] = -1
+        kept = own >= 0
+        rows = np.r_[np.flatnonzero(kept), np.flatnonzero(other >= 0)]
+        parts, column = _distinct(np.r_[own[kept], other[other >= 0]], inverse=True)
+        weights = np.r_[share[kept], 1 - share[other >= 0]]
+        fresh = np.flatnonzero(~kept)
+        return (
+            sp.csr_matrix((weights, (rows, column)), shape=(k, len(parts))) @ self.rows[parts]
+            + sp.csr_matrix(
+                (np.ones(len(fresh)), (fresh, np.arange(len(fresh)))), shape=(k, len(fresh))
+            )
+            @ _mean_rows(self.x, label, clusters[fresh])
+        ).tocsr()
+
+
+def _row_dots(m: sp.csr_matrix, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """m[p[k]] · m[q[k]] for each k. The elementwise product of two rows costs the
+    length of both; a large cluster's mean row holds thousands of words and meets many
+    neighbours, so a row met so often that making it dense costs less is made dense
+    (DENSE numbers at a time), and the other row of each of its pairs looked up in it,
+    at a cost in that row's length alone."""
     import numpy as np
 
-    clusters = _distinct(np.r_[u, v])
-    rows = _mean_rows(x, label, clusters)
-    return _pairwise(
-        lambda p, q: _dots(rows[p], rows[q]),
-        np.searchsorted(clusters, u),
-        np.searchsorted(clusters, v),
-    )
+    length = np.diff(m.indptr)
+    swap = length[p] < length[q]
+    long, short = np.where(swap, q, p), np.where(swap, p, q)
+    rows, which = _distinct(long, inverse=True)
+    dense = (np.bincount(which) * length[rows] >= m.shape[1])[which]
+    out = np.empty(len(p))
+    out[~dense] = _pairwise(lambda a, b: _dots(m[a], m[b]), long[~dense], short[~dense])
+    # The pairs of dense rows, row by row, DENSE // width rows at a time.
+    pairs = np.flatnonzero(dense)[np.argsort(which[dense], kind="stable")]
+    chosen = _distinct(which[pairs])
+    per = max(1, DENSE // m.shape[1])
+
+    def looked_up(start: int) -> tuple[np.ndarray, np.ndarray]:
+        block = chosen[start : start + per]
+        at = pairs[slice(*np.searchsorted(which[pairs], [block[0], block[-1] + 1]))]
+        table = m[rows[block]].toarray()
+        other = m[short[at]]
+        pair = np.repeat(np.arange(len(at)), np.diff(other.indptr))
+        place = np.searchsorted(block, which[at])[pair]
+        return at, np.bincount(pair, other.data * table[place, other.indices], len(at))
+
+    for at, dots in _in_threads(looked_up, range(0, len(chosen), per)):
+        out[at] = dots
+    return out
 
 
 def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np.ndarray:
@@ -565,37 +675,41 @@ def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np
     `apart`, CHUNK pairs of rows at a time."""
     import numpy as np
 
-    order = np.argsort(label, kind="stable")  # the rows, cluster by cluster
-    size = np.bincount(label, minlength=len(label))
+    involved = np.zeros(len(label), bool)
+    involved[u] = involved[v] = True
+    rows = np.flatnonzero(involved[label])
+    order = rows[np.argsort(label[rows], kind="stable")]  # their rows, cluster by cluster
+    size = np.bincount(label[rows], minlength=len(label))
     start = np.cumsum(size) - size
     count = size[u] * size[v]
     total = np.cumsum(count)
-    out = np.zeros(len(u), bool)
+    ranges = []
     lo = 0
     while lo < len(u):  # as many pairs of clusters as make CHUNK pairs of rows
         hi = max(lo + 1, int(np.searchsorted(total, total[lo] - count[lo] + CHUNK, "right")))
-        k = np.arange(lo, hi)
+        ranges.append((lo, hi))
+        lo = hi
+
+    def any_apart(lo_hi: tuple[int, int]) -> np.ndarray:
+        k = np.arange(*lo_hi)
         edge = np.repeat(k, count[k])
-        within = np.arange(len(edge)) - np.repeat(
-            total[k] - count[k] - total[lo] + count[lo], count[k]
-        )
+        within = np.arange(len(edge)) - np.repeat(np.cumsum(count[k]) - count[k], count[k])
         a = order[start[u[edge]] + within // size[v[edge]]]
         b = order[start[v[edge]] + within % size[v[edge]]]
-        out[k] = np.bincount(edge - lo, apart(a, b), len(k)) > 0
-        lo = hi
-    return out
+        return np.bincount(edge - k[0], apart(a, b), len(k)) > 0
+
+    return np.concatenate([np.zeros(0, bool), *_in_threads(any_apart, ranges)])
 
 
 def means(x: sp.csr_matrix, members: Sequence[Sequence[int]]) -> sp.csr_matrix:
     """The mean row of each group: their dot product is the mean similarity between the
     two groups' rows, what average linkage compares."""
     import numpy as np
-    import scipy.sparse as sp
 
-    rows = np.concatenate([np.full(len(m), k) for k, m in enumerate(members)])
-    cols = np.concatenate([np.asarray(m) for m in members])
-    weights = np.concatenate([np.full(len(m), 1 / len(m)) for m in members])
-    return sp.csr_matrix((weights, (rows, cols)), shape=(len(members), x.shape[0])) @ x
+    rows = np.concatenate([np.asarray(m, np.int64) for m in members])
+    return _averages(
+        x, rows, np.repeat(np.arange(len(members)), [len(m) for m in members]), len(members)
+    )
 
 
 @dataclass
