@@ -84,8 +84,8 @@ LEDE = 300
 # particular.
 COMMON_NAME = 2e-5
 BLOCK = 1024  # rows of the similarity product computed at a time
-CHUNK = 16384  # pairs of rows compared at a time (about 40 MB)
-DENSE = 1 << 22  # numbers of rows made dense at a time (32 MB)
+CHUNK = 16384  # pairs of rows tested at a time
+AT_ONCE = 1 << 21  # numbers of rows compared at a time on each core (16 MB each array)
 # The exact product costs, for each word an article holds, a multiply-add per article
 # sharing it. Past this many on average, pairs are looked for by `candidate_pairs`.
 SHARED = 1000
@@ -214,16 +214,64 @@ def _dots(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
     return np.asarray(x.multiply(y).sum(axis=1)).ravel()
 
 
-def _pairwise(
-    f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """f(a, b), for pairs of rows a[k], b[k], worked out CHUNK pairs at a time."""
+def _row_dots(a: sp.csr_matrix, p: np.ndarray, b: sp.csr_matrix, q: np.ndarray) -> np.ndarray:
+    """a[p[k]] · b[q[k]] for each k, AT_ONCE stored numbers at a time on each core.
+    The elementwise product of two rows costs the length of both; a cluster's mean row
+    holds thousands of words and meets many rows, so a row met so often that making it
+    dense costs less is made dense, and the other row of each of its pairs looked up in
+    it, at a cost in that row's length alone (`_dense_dots`)."""
     import numpy as np
 
-    starts = range(0, len(a), CHUNK)
-    return np.concatenate(
-        [f(a[:0], b[:0]), *_in_threads(lambda k: f(a[k : k + CHUNK], b[k : k + CHUNK]), starts)]
-    )
+    length_a, length_b = np.diff(a.indptr)[p], np.diff(b.indptr)[q]
+    out = np.empty(len(p))
+    plain = np.ones(len(p), bool)
+    for long, i, short, j, longer in (
+        (a, p, b, q, length_a >= length_b),
+        (b, q, a, p, length_a < length_b),
+    ):
+        rows, which = _distinct(i[longer], inverse=True)
+        dense = np.flatnonzero(longer)[
+            (np.bincount(which) * np.diff(long.indptr)[rows] >= long.shape[1])[which]
+        ]
+        out[dense] = _dense_dots(long, i[dense], short, j[dense])
+        plain[dense] = False
+    plain = np.flatnonzero(plain)
+    ends = np.cumsum(length_a[plain] + length_b[plain]) // AT_ONCE
+    chunks = np.split(plain, np.flatnonzero(np.diff(ends)) + 1)
+    for at, dots in zip(
+        chunks, _in_threads(lambda at: _dots(a[p[at]], b[q[at]]), chunks), strict=True
+    ):
+        out[at] = dots
+    return out
+
+
+def _dense_dots(
+    long: sp.csr_matrix, i: np.ndarray, short: sp.csr_matrix, j: np.ndarray
+) -> np.ndarray:
+    """long[i[k]] · short[j[k]] for each k: the rows of `long` made dense, as many at
+    a time as make AT_ONCE numbers, and the rows of `short` paired with them (as many
+    numbers) looked up there."""
+    import numpy as np
+
+    pairs = np.argsort(i, kind="stable")  # row by row
+    new = np.r_[True, i[pairs][1:] != i[pairs][:-1]] if len(i) else np.zeros(0, bool)
+    part = (np.cumsum(new) - 1) // max(1, AT_ONCE // long.shape[1]) + np.cumsum(
+        np.diff(short.indptr)[j[pairs]]
+    ) // AT_ONCE
+    chunks = np.split(pairs, np.flatnonzero(np.diff(part)) + 1)
+
+    def looked_up(at: np.ndarray) -> np.ndarray:
+        block = _distinct(i[at])
+        table = long[block].toarray()
+        other = short[j[at]]
+        pair = np.repeat(np.arange(len(at)), np.diff(other.indptr))
+        place = np.searchsorted(block, i[at])[pair]
+        return np.bincount(pair, other.data * table[place, other.indices], len(at))
+
+    out = np.empty(len(i))
+    for at, dots in zip(chunks, _in_threads(looked_up, chunks), strict=True):
+        out[at] = dots
+    return out
 
 
 def _in_threads(f: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -378,7 +426,7 @@ def _similar(
         done = known.tocoo()
         key = key[~_among(key, _distinct(done.row.astype(np.int64) * n + done.col))]
     i, j = key // n, key % n
-    similarity = _pairwise(lambda p, q: _dots(x[p], x[q]), i, j)
+    similarity = _row_dots(x, i, x, j)
     keep = similarity > floor
     return sp.csr_matrix((similarity[keep], (i[keep], j[keep])), shape=(n, n))
 
@@ -598,7 +646,8 @@ class _Means:
         clusters = _distinct(np.r_[u, v])
         self.rows, self.clusters = self._rows(label, clusters), clusters
         self.merge(self.clusters[:0], self.clusters[:0], np.zeros(0))
-        return _row_dots(self.rows, np.searchsorted(clusters, u), np.searchsorted(clusters, v))
+        at = np.searchsorted(clusters, u), np.searchsorted(clusters, v)
+        return _row_dots(self.rows, at[0], self.rows, at[1])
 
     def _kept(self, clusters: np.ndarray) -> np.ndarray:
         """Where each cluster's mean row is in self.rows (-1: not there)."""
@@ -634,40 +683,6 @@ class _Means:
             )
             @ _mean_rows(self.x, label, clusters[fresh])
         ).tocsr()
-
-
-def _row_dots(m: sp.csr_matrix, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """m[p[k]] · m[q[k]] for each k. The elementwise product of two rows costs the
-    length of both; a large cluster's mean row holds thousands of words and meets many
-    neighbours, so a row met so often that making it dense costs less is made dense
-    (DENSE numbers at a time), and the other row of each of its pairs looked up in it,
-    at a cost in that row's length alone."""
-    import numpy as np
-
-    length = np.diff(m.indptr)
-    swap = length[p] < length[q]
-    long, short = np.where(swap, q, p), np.where(swap, p, q)
-    rows, which = _distinct(long, inverse=True)
-    dense = (np.bincount(which) * length[rows] >= m.shape[1])[which]
-    out = np.empty(len(p))
-    out[~dense] = _pairwise(lambda a, b: _dots(m[a], m[b]), long[~dense], short[~dense])
-    # The pairs of dense rows, row by row, DENSE // width rows at a time.
-    pairs = np.flatnonzero(dense)[np.argsort(which[dense], kind="stable")]
-    chosen = _distinct(which[pairs])
-    per = max(1, DENSE // m.shape[1])
-
-    def looked_up(start: int) -> tuple[np.ndarray, np.ndarray]:
-        block = chosen[start : start + per]
-        at = pairs[slice(*np.searchsorted(which[pairs], [block[0], block[-1] + 1]))]
-        table = m[rows[block]].toarray()
-        other = m[short[at]]
-        pair = np.repeat(np.arange(len(at)), np.diff(other.indptr))
-        place = np.searchsorted(block, which[at])[pair]
-        return at, np.bincount(pair, other.data * table[place, other.indices], len(at))
-
-    for at, dots in _in_threads(looked_up, range(0, len(chosen), per)):
-        out[at] = dots
-    return out
 
 
 def _across(label: np.ndarray, u: np.ndarray, v: np.ndarray, apart: Apart) -> np.ndarray:
@@ -769,7 +784,7 @@ def _leads_first(
     rows = np.concatenate(several)
     story = np.repeat(np.arange(len(several)), [len(g) for g in several])
     centre = means(x, several)
-    closeness = _pairwise(lambda p, q: _dots(x[p], centre[q]), rows, story)
+    closeness = _row_dots(x, rows, centre, story)
     close = dict(zip(rows.tolist(), closeness.tolist(), strict=True))
     out = []
     for g in members:
