@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -22,6 +23,7 @@ from click.testing import CliRunner, Result
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CSTNEWS = ROOT.parent / "shared" / "corpora" / "cstnews-dev"
+DATE = "2026-11-22"  # the date of the tests' briefings
 
 
 def cli(
@@ -34,6 +36,11 @@ def cli(
     return CliRunner().invoke(
         main, [str(a) for a in args], input=input, env=env, catch_exceptions=False
     )
+
+
+def dated_run(inputs: object, out: object, *options: object, **kwargs: Any) -> Result:
+    """`digest run INPUTS -d DATE -o OUT OPTIONS`: the tests' day, written to OUT."""
+    return cli("run", inputs, "-d", DATE, "-o", out, *options, **kwargs)
 
 
 def free_port() -> int:

@@ -5,14 +5,12 @@ import re
 import shutil
 
 import pytest
-from helpers import SEEDS, cli, page, rss, seed_ledes, within_budget
+from helpers import DATE, SEEDS, cli, page, rss, seed_ledes, within_budget
 from markdown_it import MarkdownIt
 
 from digest.config import SETTINGS
 from digest.edit import reports
 from digest.ingest import section_of
-
-DATE = "2026-11-22"
 
 
 def stories_of(md: str) -> tuple[list[str], list[str]]:

@@ -14,11 +14,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, Inbox, aim, cli
+from helpers import DATE, SEEDS, Inbox, aim, cli, dated_run
 
 from digest.store import locked
-
-DATE = "2026-11-22"
 
 
 @pytest.fixture
@@ -113,9 +111,7 @@ def test_article_text_is_escaped_in_html(smtp, tmp_path):
         "O texto da notícia fala de <b>negrito</b> e de R&D nesta segunda-feira, "
         "segundo os editores do jornal que publicou a reportagem completa.\n"
     )
-    result = cli(
-        "run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt", "--send"
-    )
+    result = dated_run(tmp_path / "a.txt", tmp_path / "out", "-l", "pt", "--send")
     assert result.exit_code == 0, result.output
     html = smtp.messages()[0].get_payload()[1].get_content()
     assert "<script>" not in html and "<b>" not in html
@@ -275,7 +271,7 @@ def test_no_recipients_is_a_one_line_error_and_the_email_is_kept(smtp, monkeypat
 
 def test_dry_run_sends_nothing_and_moves_nothing(smtp, tmp_path):
     out = tmp_path / "out"
-    assert cli("run", SEEDS, "-d", DATE, "-o", out, "-l", "pt", "-f", "email").exit_code == 0
+    assert dated_run(SEEDS, out, "-l", "pt", "-f", "email").exit_code == 0
     result = cli("send", "-d", DATE, "-o", out, "--dry-run")
     assert result.exit_code == 0
     assert result.output == (
@@ -297,14 +293,14 @@ def test_send_without_a_briefing_says_how_to_make_one(smtp, tmp_path):
 
 def test_no_stories_means_no_email_unless_asked(smtp, isolated_settings, tmp_path):
     (tmp_path / "in").mkdir()
-    result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    result = dated_run(tmp_path / "in", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
     assert (
         f"digest: info: {DATE} has no stories: not sending it (email.send_empty = true "
         "sends it anyway)"
     ) in result.stderr and smtp.envelopes == []
     isolated_settings.write_text("[email]\nsend_empty = true\n")
-    result = cli("run", tmp_path / "in", "-d", DATE, "-o", tmp_path / "out", "--send")
+    result = dated_run(tmp_path / "in", tmp_path / "out", "--send")
     assert result.exit_code == 0, result.output
     assert (
         "0 notícias de 0 artigos · 0 veículos · 0 stories from 0 articles · 0 outlets"
@@ -337,7 +333,7 @@ def queued(out, date=DATE):
 def test_an_internationalized_address_goes_out_with_smtputf8(smtp, monkeypatch, tmp_path):
     # aiosmtpd's Controller offers SMTPUTF8 unless told not to.
     monkeypatch.setenv("DIGEST_TO", "josé@exemplo.br")
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 0, result.output
     assert f"sent {DATE} to josé@exemplo.br" in result.output
     assert smtp.envelopes[0].rcpt_tos == ["josé@exemplo.br"]
@@ -360,7 +356,7 @@ def test_one_message_the_server_cannot_take_does_not_hold_back_the_rest(
         "SMTPUTF8"
     )
     monkeypatch.setenv("DIGEST_TO", "ana@example.org")
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send", "--all")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send", "--all")
     assert result.exit_code == 3
     (error,) = result.stderr.splitlines()
     assert error.startswith("Error: the SMTP server refused: 2026-11-21.eml: josé@exemplo.br: ")
@@ -432,7 +428,7 @@ def test_credentials_the_server_echoes_are_not_shown(smtp, monkeypatch, tmp_path
     smtp.start(authenticator=authenticator, auth_require_tls=False)
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "s3cret-pw")
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert (
         "login as 'ana' refused (535 5.7.8 AUTH PLAIN ******** refused: ******** is wrong)"
@@ -471,7 +467,7 @@ def test_mail_settings_that_break_headers_are_one_line_errors(
     smtp, monkeypatch, tmp_path, setting, value, error
 ):
     monkeypatch.setenv(setting, value)
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert (result.exit_code, result.stderr) == (1, f"Error: {error}\n")
     assert smtp.envelopes == [] and not (tmp_path / "outbox").exists()
 
@@ -489,7 +485,7 @@ def test_a_recipient_option_with_a_line_break_is_a_one_line_error(smtp, tmp_path
 def test_a_password_smtplib_cannot_send_is_a_one_line_error(smtp, monkeypatch, tmp_path):
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "señha")
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert result.stderr == (
         "Error: smtp.password holds characters other than ASCII, which "
@@ -517,7 +513,7 @@ def test_a_password_command_that_hangs_is_stopped_with_what_it_started(
     )
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
     start = time.monotonic()
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert time.monotonic() - start < 3
     assert result.exit_code == 3
     assert result.stderr.startswith(
@@ -538,7 +534,7 @@ def test_a_password_command_that_fails_leaves_the_message_waiting_and_shows_noth
     # As `pass show smtp >&2; exit 2` would: the secret on stderr, then a failure.
     isolated_settings.write_text('[smtp]\npassword_command = "echo s3cr3t-pw >&2; exit 2"\n')
     monkeypatch.setenv("DIGEST_SMTP_USER", "ana")
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3
     assert result.stderr == (
         "Error: smtp.password_command exited with status 2; run it by "
@@ -608,7 +604,7 @@ def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(
 ):
     to = f"ana@example.org{separator}Bcc: eve@example.net"
     monkeypatch.setenv("DIGEST_TO", to)
-    result = cli("run", ONE_SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(ONE_SEED, tmp_path, "-l", "pt", "--send")
     assert (result.exit_code, result.stderr) == (1, f"Error: email.to: {to!r} {BREAKS}\n")
     monkeypatch.delenv("DIGEST_TO")
     queued(tmp_path)
@@ -620,7 +616,7 @@ def test_a_unicode_line_break_in_a_recipient_is_a_one_line_error(
 def test_send_leaves_a_briefing_without_stories_unless_asked(smtp, isolated_settings, tmp_path):
     (tmp_path / "in").mkdir()
     out = tmp_path / "out"
-    assert cli("run", tmp_path / "in", "-d", DATE, "-o", out, "-f", "email").exit_code == 0
+    assert dated_run(tmp_path / "in", out, "-f", "email").exit_code == 0
     assert read_message_of(out)["X-Digest-Stories"] == "0"
     result = cli("send", "-d", DATE, "-o", out)
     assert (result.exit_code, result.stdout, result.stderr) == (

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, Inbox, aim, cli, free_port, seed_text
+from helpers import DATE, SEEDS, Inbox, aim, cli, dated_run, free_port, seed_text
 
-DATE = "2026-11-22"
 SEED = SEEDS / "001_f1a4ccf0f197fcc1.txt"
 
 
@@ -63,7 +62,7 @@ def test_control_bytes_never_reach_the_briefing(tmp_path):
     (tmp_path / "a.txt").write_bytes(
         f"Chuva alaga São Paulo\n\n{body}\x00\x1b[31mvermelho\x07 fim.".encode()
     )
-    result = cli("run", tmp_path / "a.txt", "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = dated_run(tmp_path / "a.txt", tmp_path / "out", "-l", "pt")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / f"{DATE}.md").read_text()
     assert not any(c in md for c in "\x00\x1b\x07")
@@ -133,7 +132,7 @@ def test_html_past_the_cap_is_parsed_up_to_it_with_a_warning(tmp_path, monkeypat
     monkeypatch.setattr(clean, "MAX_HTML", len(html) - 500)  # the last paragraphs go
     page = tmp_path / "long.html"
     page.write_text(html)
-    result = cli("run", page, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = dated_run(page, tmp_path / "out", "-l", "pt")
     assert result.exit_code == 0, result.output
     kb = f"{len(html) / 1024:.0f} KB of HTML, only the first {(len(html) - 500) / 1024:.0f} KB"
     assert result.stderr == f"digest: warning: {page}: {kb} parsed\n"
@@ -162,7 +161,7 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
     home = Path(os.environ["DIGEST_HOME"])
     home.mkdir(parents=True)
     (home / "state.db").write_bytes(b"this is not sqlite " * 100)
-    result = cli("run", SEED, "-d", DATE, "-o", tmp_path / "out", "-l", "pt")
+    result = dated_run(SEED, tmp_path / "out", "-l", "pt")
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {home / 'state.db'}: damaged or not a digest database "
@@ -174,7 +173,7 @@ def test_a_damaged_database_is_one_line_naming_it(tmp_path):
 def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
     import sqlite3
 
-    assert cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt").exit_code == 0
+    assert dated_run(SEEDS, tmp_path, "-l", "pt").exit_code == 0
     home = Path(os.environ["DIGEST_HOME"])
     with sqlite3.connect(home / "state.db") as db:  # as a hand or another program left them
         db.execute("UPDATE articles SET article = '{\"title\": ' WHERE rowid = 2")
@@ -183,7 +182,7 @@ def test_damaged_article_rows_are_one_warning_and_the_rest_are_used(tmp_path):
         )
         db.execute("UPDATE articles SET article = '[1, 2]' WHERE rowid = 7")
     db.close()
-    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt")
+    result = dated_run(SEEDS, tmp_path, "-l", "pt")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         f"digest: warning: {home / 'state.db'}: 3 rows of the articles "
@@ -208,7 +207,7 @@ def tiny_disk(tmp_path):
 
 def test_a_full_disk_is_one_line_and_nothing_is_half_written(tiny_disk, tmp_path):
     (tiny_disk / "filler").write_bytes(b"x" * 60_000)
-    result = cli("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
+    result = dated_run(SEEDS, tiny_disk, "-l", "pt")
     one_line_error(
         subprocess.CompletedProcess([], result.exit_code, "", result.stderr),
         str(tiny_disk / f"{DATE}.md"),
@@ -217,23 +216,13 @@ def test_a_full_disk_is_one_line_and_nothing_is_half_written(tiny_disk, tmp_path
     assert sorted(p.name for p in tiny_disk.iterdir()) == [".digest.lock", "filler"]
     # Nothing counts as used: with room again, the same run writes the whole briefing.
     (tiny_disk / "filler").unlink()
-    again = cli("run", SEEDS, "-d", DATE, "-o", tiny_disk, "-l", "pt")
+    again = dated_run(SEEDS, tiny_disk, "-l", "pt")
     assert again.exit_code == 0 and "13 stories from 14 articles" in again.stdout
 
 
 def test_a_full_disk_under_the_database_is_one_line(tiny_disk, tmp_path):
     (tiny_disk / "filler").write_bytes(b"x" * 50_000)
-    result = cli(
-        "run",
-        SEEDS,
-        "-d",
-        DATE,
-        "-o",
-        tmp_path / "out",
-        "-l",
-        "pt",
-        env={"DIGEST_HOME": str(tiny_disk)},
-    )
+    result = dated_run(SEEDS, tmp_path / "out", "-l", "pt", env={"DIGEST_HOME": str(tiny_disk)})
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"Error: {tiny_disk / 'state.db'}: cannot use the database")
 
@@ -318,7 +307,7 @@ def test_the_email_is_in_the_outbox_before_its_articles_count_as_used(tmp_path, 
 
     monkeypatch.setattr(State, "assign", crash)
     with pytest.raises(OSError):
-        cli("run", SEED, "-d", DATE, "-o", out, "-l", "pt", "--send")
+        dated_run(SEED, out, "-l", "pt", "--send")
     monkeypatch.undo()
     aim(monkeypatch, inbox, "digest@example.org", "ana@example.org")
     assert (out / "outbox" / f"{DATE}.eml").exists()
@@ -341,7 +330,7 @@ def test_two_runs_on_one_data_folder_do_not_overlap(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "LOCK_WAIT", 0.5)
     with store.locked(home(), "data folder"):
-        result = cli("run", SEED, "-d", DATE, "-o", tmp_path / "other", "-l", "pt")
+        result = dated_run(SEED, tmp_path / "other", "-l", "pt")
     assert result.exit_code == 4
     assert result.stderr == (
         f"Error: {home() / '.digest.lock'}: another digest run is "
@@ -356,6 +345,6 @@ def test_a_refused_smtp_port_keeps_the_message(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGEST_SMTP_PORT", str(free_port()))
     monkeypatch.setenv("DIGEST_SMTP_SECURITY", "none")
     monkeypatch.setenv("DIGEST_TO", "ana@example.org")
-    result = cli("run", SEED, "-d", DATE, "-o", tmp_path, "-l", "pt", "--send")
+    result = dated_run(SEED, tmp_path, "-l", "pt", "--send")
     assert result.exit_code == 3 and len(result.stderr.splitlines()) == 1
     assert (tmp_path / "outbox" / f"{DATE}.eml").exists()

@@ -10,12 +10,11 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from helpers import SEEDS, cli, free_port
+from helpers import DATE, SEEDS, cli, dated_run, free_port
 from models import build_marian, build_t5
 
 from digest import __version__
 
-DATE = "2026-11-22"
 SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 
 
@@ -53,19 +52,8 @@ def empty_hub(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_run_with_hf_models_gives_a_full_briefing(t5, marian, tmp_path):
     # --minutes 0: a random model's summaries are long, and would be fitted to ten minutes.
-    result = cli(
-        "run",
-        SEEDS,
-        "-d",
-        DATE,
-        "-o",
-        tmp_path,
-        "--summarizer",
-        f"hf:{t5}",
-        "--translator",
-        f"hf:{marian}",
-        "--minutes",
-        0,
+    result = dated_run(
+        SEEDS, tmp_path, "--summarizer", f"hf:{t5}", "--translator", f"hf:{marian}", "--minutes", 0
     )
     assert result.exit_code == 0, result.output
     assert "13 stories from 14 articles in 5 files" in result.output
@@ -181,7 +169,7 @@ def test_long_input_is_summarized_in_parts_not_cut(t5, tmp_path):
 
 def test_missing_model_falls_back_and_says_so(tmp_path):
     name = "recogna-nlp/ptt5-base-summ-xlsum"
-    result = cli("run", SEEDS, "-d", DATE, "-o", tmp_path, "-l", "pt", "--summarizer", f"hf:{name}")
+    result = dated_run(SEEDS, tmp_path, "-l", "pt", "--summarizer", f"hf:{name}")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         f"digest: warning: model '{name}' is not in the local cache (HF_HUB_OFFLINE is "
@@ -194,18 +182,8 @@ def test_missing_model_falls_back_and_says_so(tmp_path):
     )
     assert f"*Resumos: extractive · digest {__version__}*" in md
 
-    result = cli(
-        "run",
-        SEEDS,
-        "-d",
-        DATE,
-        "-o",
-        tmp_path / "strict",
-        "-l",
-        "pt",
-        "--summarizer",
-        f"hf:{name}",
-        "--strict",
+    result = dated_run(
+        SEEDS, tmp_path / "strict", "-l", "pt", "--summarizer", f"hf:{name}", "--strict"
     )
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: model '{name}' is not in the local cache")
