@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import SEEDS, cli
+from helpers import DATE, SEEDS, cli
 
 PLUGIN = '''
 class Shout:
@@ -48,6 +48,15 @@ def plugin(tmp_path):
     return tmp_path
 
 
+SEED = SEEDS / "002_92a03ea6e66c8f79.txt"
+
+
+def run_seed(plugins, out, *options, **env) -> subprocess.CompletedProcess:
+    """`digest run` on one seed for the tests' date, into `out`, with the distributions
+    in the folder `plugins` installed (`digest_with`)."""
+    return digest_with(plugins, "run", SEED, "-d", DATE, "-o", out, *options, **env)
+
+
 def digest_with(plugins, *args, input=None, **env) -> subprocess.CompletedProcess:
     """`digest ARGS`, in this process, with the distributions in the folder `plugins` on
     the path as if installed there: importlib.metadata finds their entry points as it
@@ -85,12 +94,11 @@ def test_digest_backends_lists_the_built_in_ones_and_the_plugins(plugin):
 
 
 def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
-    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    run = ("run", seed, "-d", "2026-11-22", "-o", tmp_path / "out")
+    run = ("run", SEED, "-d", DATE, "-o", tmp_path / "out")
     backends = ("--summarizer", "shout", "--translator", "echo")
     done = digest_with(plugin, *run, *backends)
     assert done.returncode == 0, done.stderr
-    md = (tmp_path / "out" / "2026-11-22.md").read_text()
+    md = (tmp_path / "out" / f"{DATE}.md").read_text()
     assert "\nKIM JONG-UN PROMETE FAZER ‘TUDO PARA AJUDAR’ A RÚSSIA APÓS REUNIÃO COM PUTIN!\n" in md
     assert "> **\\[pt-en\\] Kim Jong-un promete" in md  # the options reached it: src, tgt
     assert "*Resumos: shout · tradução: echo · digest " in md
@@ -100,7 +108,7 @@ def test_a_plugin_summarizes_and_translates_a_run(plugin, tmp_path):
     settings.write_text('[backends.shout]\nstyle = "?!"\n')
     again = digest_with(plugin, *run, *backends, DIGEST_CONFIG=str(settings))
     assert again.returncode == 0 and "summaries from the cache" not in again.stdout
-    assert "REUNIÃO COM PUTIN?!" in (tmp_path / "out" / "2026-11-22.md").read_text()
+    assert "REUNIÃO COM PUTIN?!" in (tmp_path / "out" / f"{DATE}.md").read_text()
 
 
 def test_an_unknown_backend_names_those_installed(plugin):
@@ -221,15 +229,13 @@ def test_a_plugin_that_cannot_be_imported_is_listed_with_why(broken):
 
 @pytest.mark.parametrize("name", FAILING)
 def test_a_failing_summarizer_plugin_falls_back_with_a_note(broken, tmp_path, name):
-    seed, out = SEEDS / "002_92a03ea6e66c8f79.txt", tmp_path / "out"
-    done = digest_with(
-        broken, "run", seed, "-d", "2026-11-22", "-o", out, "-l", "pt", "--summarizer", name
-    )
+    out = tmp_path / "out"
+    done = run_seed(broken, out, "-l", "pt", "--summarizer", name)
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         f"digest: warning: {FAILING[name]}; using the embedded extractive instead\n"
     )
-    md = (out / "2026-11-22.md").read_text()
+    md = (out / f"{DATE}.md").read_text()
     how = "unavailable" if name in LOAD_TIME else "failed"
     assert f"*Nota: {name} {how}: summaries by the embedded extractive*" in md
     assert "*Resumos: extractive · digest " in md
@@ -240,23 +246,9 @@ def test_a_failing_summarizer_plugin_falls_back_with_a_note(broken, tmp_path, na
 # that fails to load: one of each.
 @pytest.mark.parametrize("name", ["raises", "missing"])
 def test_with_strict_a_failing_summarizer_plugin_stops_the_run(broken, tmp_path, name):
-    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    strict = digest_with(
-        broken,
-        "run",
-        seed,
-        "-d",
-        "2026-11-22",
-        "-o",
-        tmp_path,
-        "-l",
-        "pt",
-        "--summarizer",
-        name,
-        "--strict",
-    )
+    strict = run_seed(broken, tmp_path, "-l", "pt", "--summarizer", name, "--strict")
     assert (strict.returncode, strict.stderr) == (1, f"Error: {FAILING[name]}\n")
-    assert not (tmp_path / "2026-11-22.md").exists()
+    assert not (tmp_path / f"{DATE}.md").exists()
 
 
 def _corpus(folder):
@@ -270,30 +262,15 @@ def _corpus(folder):
 
 
 def test_a_summarizer_plugin_is_held_to_the_budget_and_to_one_line(broken, tmp_path):
-    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(
-        broken,
-        "run",
-        seed,
-        "-d",
-        "2026-11-22",
-        "-o",
-        tmp_path,
-        "-l",
-        "pt",
-        "--summarizer",
-        "flood",
-        "--words",
-        "20",
-    )
+    done = run_seed(broken, tmp_path, "-l", "pt", "--summarizer", "flood", "--words", "20")
     assert done.returncode == 0, done.stderr
-    md = (tmp_path / "2026-11-22.md").read_text()
+    md = (tmp_path / f"{DATE}.md").read_text()
     # Its lines joined into one paragraph: no heading or list item of its own.
     assert "\n# Manchete falsa" not in md and "\n- item" not in md
     summary = md.split("\n## 1. ")[1].split("\n\n")[1]  # under the story's headline
     assert summary.startswith("\\# Manchete falsa - item Uma frase")
     assert len(summary.split()) <= 20 and len(md) < 5000
-    shown = digest_with(broken, "summarize", seed, "--summarizer", "flood", "--words", "20")
+    shown = digest_with(broken, "summarize", SEED, "--summarizer", "flood", "--words", "20")
     assert shown.returncode == 0, shown.stderr
     _, summary = shown.stdout.strip().split("\n\n")
     assert summary.startswith("# Manchete falsa - item Uma frase") and len(summary.split()) <= 20
@@ -311,12 +288,9 @@ def test_a_failing_summarizer_plugin_is_one_line_in_summarize_and_eval(broken, t
 
 
 def test_a_failing_translator_plugin_costs_its_stories_or_is_one_line(broken, tmp_path):
-    seed = SEEDS / "002_92a03ea6e66c8f79.txt"
-    done = digest_with(
-        broken, "run", seed, "-d", "2026-11-22", "-o", tmp_path, "--translator", "garbled"
-    )
+    done = run_seed(broken, tmp_path, "--translator", "garbled")
     assert done.returncode == 0, done.stderr
-    assert "English translation unavailable" in (tmp_path / "2026-11-22.md").read_text()
+    assert "English translation unavailable" in (tmp_path / f"{DATE}.md").read_text()
     done = digest_with(broken, "translate", "--translator", "garbled", input="Olá.\nTchau.\n")
     assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith("Error: translator garbled failed (ValueError: zip() ")
