@@ -103,28 +103,6 @@ def _frequencies() -> dict[str, float]:
     return wordfreq.get_frequency_dict("pt")
 
 
-def counts(articles: Sequence[Article]) -> tuple[sp.csr_matrix, list[str]]:
-    """Each article's content words (the headline counted twice), as a sparse matrix of
-    counts, and the words of its columns."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    vocabulary: dict[str, int] = {}
-    columns: list[int] = []
-    starts = [0]
-    for a in articles:
-        columns += [
-            vocabulary.setdefault(w, len(vocabulary))
-            for w in content_words(f"{a.title} {a.title} {a.text}")
-        ]
-        starts.append(len(columns))
-    matrix = sp.csr_matrix(
-        (np.ones(len(columns), np.float32), columns, starts), shape=(len(articles), len(vocabulary))
-    )
-    matrix.sum_duplicates()
-    return matrix, list(vocabulary)
-
-
 def vectors(
     articles: Sequence[Article],
     day_weight: float = DAY_WEIGHT,
@@ -286,34 +264,61 @@ def _in_threads(f: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         return list(pool.map(f, items))
 
 
-def facts(
-    articles: Sequence[Article], counted: tuple[sp.csr_matrix, list[str]], test: EventTest = EVENT
-) -> Facts:
-    """The `Facts` of these articles, whose `counts` are `counted`."""
+# Articles tokenized by one worker at a time; a day of more than PARALLEL articles is
+# tokenized by a worker process per core (digest.workers): tokenizing is Python's regex
+# work, on one core each, and was a third of grouping's time.
+TOKENIZE_AT_ONCE = 2048
+PARALLEL = 4096
+
+
+def counts(articles: Sequence[Article]) -> tuple[sp.csr_matrix, list[str]]:
+    """Each article's content words (the headline counted twice), as a sparse matrix of
+    counts, and the words of its columns."""
+    return words_and_facts(articles)[0]
+
+
+def words_and_facts(
+    articles: Sequence[Article], test: EventTest = EVENT
+) -> tuple[tuple[sp.csr_matrix, list[str]], Facts]:
+    """The `counts` of these articles and their `Facts`, from one pass over each text
+    (by worker processes on a large day; the same, words in the order first seen)."""
     import numpy as np
     import scipy.sparse as sp
 
-    matrix, words = counted
-    column = {w: k for k, w in enumerate(words)}
-    freq = _frequencies()
-    named: list[list[int]] = []
+    from . import workers
+
+    items = [
+        (a.title, a.text, f"{a.title}. {a.text[: test.lede]}" if test.lede else a.title)
+        for a in articles
+    ]
+    vocabulary: dict[str, int] = {}
+    columns, starts = [np.zeros(0, np.int64)], [np.zeros(1, np.int64)]
+    stated: list[tuple[list[str], list[str]]] = []
     days: list[list[int]] = []
     scores: list[list[str]] = []
-    for a in articles:
-        lede = f"{a.title}. {a.text[:LEDE]}"
-        head = f"{a.title}. {a.text[: test.lede]}" if test.lede else a.title
-        stated = {
-            w
-            for m in _NAME.finditer(" " + head)
-            for w in content_words(m[0])
-            if not w.isdigit() and freq.get(w, 0.0) < COMMON_NAME
-        }
-        stated |= set(_YEAR.findall(head))
-        named.append(sorted(column[w] for w in stated if w in column))
-        days.append(
-            sorted({int(m[1]) for m in _DAY_OF_MONTH.finditer(lede) if 1 <= int(m[1]) <= 31})
+    for words, local, ends, part_stated, part_days, part_scores in workers.each(
+        _tokens, items, TOKENIZE_AT_ONCE, PARALLEL, "tokenizing the articles"
+    ):
+        column = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+        columns.append(np.array(column, np.int64)[local])
+        starts.append(ends + starts[-1][-1])
+        stated += part_stated
+        days += part_days
+        scores += part_scores
+    matrix = sp.csr_matrix(
+        (np.ones(int(starts[-1][-1]), np.float32), np.concatenate(columns), np.concatenate(starts)),
+        shape=(len(articles), len(vocabulary)),
+    )
+    matrix.sum_duplicates()
+    freq = _frequencies()
+    named = [
+        sorted(
+            vocabulary[w]
+            for w in {w for w in names if freq.get(w, 0.0) < COMMON_NAME}.union(years)
+            if w in vocabulary
         )
-        scores.append(sorted({"-".join(sorted(m.groups())) for m in _SCORE.finditer(lede)}))
+        for names, years in stated
+    ]
     score_column: dict[str, int] = {}
     score_ids = [[score_column.setdefault(s, len(score_column)) for s in row] for row in scores]
 
@@ -330,13 +335,60 @@ def facts(
         [a.published.date().toordinal() - 719163 if a.published else -1e9 for a in articles],
         dtype=np.float64,
     )
-    return Facts(
+    words = list(vocabulary)
+    found = Facts(
         binary(named, len(words)),
         said,
         binary(days, 32),
         binary(score_ids, len(score_column)),
         published,
         score_column,
+    )
+    return (matrix, words), found
+
+
+def _tokens(
+    items: Sequence[tuple[str, str, str]],
+) -> tuple[
+    list[str],
+    np.ndarray,
+    np.ndarray,
+    list[tuple[list[str], list[str]]],
+    list[list[int]],
+    list[list[str]],
+]:
+    """A worker's part of `words_and_facts`, for (title, text, head)s: the words of
+    these texts (first seen first), each text's content words as indices of them, where
+    each text's end; and what each states: the names and years its head gives, the days
+    of the month and the scores its lede gives."""
+    import numpy as np
+
+    vocabulary: dict[str, int] = {}
+    columns: list[int] = []
+    ends: list[int] = []
+    stated, days, scores = [], [], []
+    for title, text, head in items:
+        columns += [
+            vocabulary.setdefault(w, len(vocabulary))
+            for w in content_words(f"{title} {title} {text}")
+        ]
+        ends.append(len(columns))
+        names = {
+            w for m in _NAME.finditer(" " + head) for w in content_words(m[0]) if not w.isdigit()
+        }
+        stated.append((sorted(names), _YEAR.findall(head)))
+        lede = f"{title}. {text[:LEDE]}"
+        days.append(
+            sorted({int(m[1]) for m in _DAY_OF_MONTH.finditer(lede) if 1 <= int(m[1]) <= 31})
+        )
+        scores.append(sorted({"-".join(sorted(m.groups())) for m in _SCORE.finditer(lede)}))
+    return (
+        list(vocabulary),
+        np.array(columns, np.int32),
+        np.array(ends, np.int64),
+        stated,
+        days,
+        scores,
     )
 
 
@@ -752,11 +804,9 @@ def group(
 
     if not articles:
         return None
-    with progress.bar("grouping", 4, " steps") as shown:  # words, facts, groups, leads
-        counted = counts(articles)
+    with progress.bar("grouping", 3, " steps") as shown:  # words and facts, groups, leads
+        counted, found = words_and_facts(articles, test)
         x = vectors(articles, day_weight, counted)
-        shown.update()
-        found = facts(articles, counted, test)
         origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
         shown.update()
 

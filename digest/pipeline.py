@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import backends, clean, ingest, progress, split
+from . import backends, clean, ingest, progress, split, workers
 from .cluster import group
 from .config import Config, langs_of
 from .edit import SHORTEST, WORDS_PER_MINUTE, give_way, rank
@@ -103,7 +103,9 @@ def load(
     articles: list[Article] = []
     paths = ingest.discover(map(Path, _listed("load()", "inputs", inputs, (str, Path))))
     with progress.bar("reading", len(paths), " files") as shown:
-        for done, (part, said) in enumerate(_in_workers(_files, paths)):
+        for done, (part, said) in enumerate(
+            workers.each(_files, paths, READ_AT_ONCE, PARALLEL, "reading the inputs")
+        ):
             for level, message in said:  # what the workers logged, in the files' order
                 log.log(level, "%s", message)
             articles += part
@@ -145,87 +147,6 @@ def _files(paths: Sequence[Path]) -> tuple[list[Article], list[tuple[int, str]]]
     finally:
         log.handlers, log.propagate = handlers, propagate
     return articles, said
-
-
-def _in_workers(work: Any, items: Sequence[Any]) -> Iterator[Any]:
-    """work(a slice of `items`), READ_AT_ONCE items at a time, in order: by a worker
-    process per core when there are more than PARALLEL items. Each worker is a fresh
-    `python -c` reading slices from its stdin and writing results to its stdout
-    (pickled): it holds none of this process's files or locks, ends with it, and never
-    imports the caller's own script (as multiprocessing's spawned workers would, so
-    that a script calling digest.run without a __main__ guard would fail)."""
-    import os
-    import pickle
-    import subprocess
-    import sys
-    import threading
-
-    chunks = [items[i : i + READ_AT_ONCE] for i in range(0, len(items), READ_AT_ONCE)]
-    cores = min(os.cpu_count() or 1, len(chunks))
-    if len(items) <= PARALLEL or cores < 2:
-        yield from map(work, chunks)
-        return
-    here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                f"from digest.pipeline import _serve; _serve({work.__name__!r})",
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        for _ in range(cores)
-    ]
-
-    def feed(n: int) -> None:
-        """Worker n's slices (every cores-th), as fast as it takes them: a thread of
-        its own, so that writing never waits on a worker that waits to be read."""
-        stream = workers[n].stdin
-        assert stream is not None
-        try:
-            with stream:
-                for chunk in chunks[n::cores]:
-                    pickle.dump(chunk, stream)
-                    stream.flush()
-        except (BrokenPipeError, ValueError):  # the worker, or the run, is gone
-            pass
-
-    feeders = [threading.Thread(target=feed, args=(n,), daemon=True) for n in range(cores)]
-    try:
-        for feeder in feeders:
-            feeder.start()
-        for i in range(len(chunks)):
-            stream = workers[i % cores].stdout
-            assert stream is not None
-            try:
-                yield pickle.load(stream)
-            except EOFError:
-                raise DigestError("a worker reading the inputs stopped (its error above)") from None
-    finally:
-        for worker in workers:
-            worker.kill()
-            worker.wait()
-
-
-def _serve(work: str) -> None:
-    """A worker of `_in_workers`: globals()[work] of each slice on stdin, to stdout."""
-    import pickle
-    import sys
-
-    while True:
-        try:
-            items = pickle.load(sys.stdin.buffer)
-        except EOFError:
-            return
-        try:
-            pickle.dump(globals()[work](items), sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # the run is gone
-            return
 
 
 def build(

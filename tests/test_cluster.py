@@ -125,9 +125,8 @@ def test_grouping_is_average_linkage_exactly(cstnews, shared):
     import numpy as np
 
     articles = load([cstnews]) + load([SEEDS])
-    counted = cluster_module.counts(articles)
+    counted, found = cluster_module.words_and_facts(articles)
     x = cluster_module.vectors(articles, counted=counted)
-    found = cluster_module.facts(articles, counted)
     origin = np.unique([str(a.path) for a in articles], return_inverse=True)[1]
 
     def apart(a, b):
@@ -137,3 +136,26 @@ def test_grouping_is_average_linkage_exactly(cstnews, shared):
     expected = _scipy_average_linkage(x, apart, threshold)
     assert 20 < len(expected) < len(articles)  # a day with stories of several reports
     assert cluster_module.groups(x, threshold, apart, shared) == expected
+
+
+def test_a_large_day_is_tokenized_by_workers_as_one_process_tokenizes_it(cstnews, monkeypatch):
+    """Past PARALLEL articles a worker process per core tokenizes them: the same words
+    in the same columns, the same facts, so the same stories."""
+    import numpy as np
+
+    articles = load([cstnews]) + load([SEEDS])
+    # "Large" from 40 articles, 7 at a time: more slices than workers, each with words
+    # the ones before it did not have.
+    monkeypatch.setattr(cluster_module, "PARALLEL", 40)
+    monkeypatch.setattr(cluster_module, "TOKENIZE_AT_ONCE", 7)
+    (matrix, words), found = cluster_module.words_and_facts(articles)
+    in_workers = cluster_module.group(articles)
+    monkeypatch.setattr(cluster_module, "PARALLEL", 10**9)
+    (one_matrix, one_words), one_found = cluster_module.words_and_facts(articles)
+    in_one = cluster_module.group(articles)
+    assert words == one_words and (matrix != one_matrix).nnz == 0
+    for marks in ("names", "said", "days", "scores"):
+        assert (getattr(found, marks) != getattr(one_found, marks)).nnz == 0
+    assert found.score_names == one_found.score_names and found.names.nnz > 0
+    assert in_workers.members == in_one.members and len(in_one.members) < len(articles)
+    assert np.array_equal(found.published, one_found.published)
