@@ -287,12 +287,9 @@ def words_and_facts(
 
     from . import workers
 
-    items = [
-        (a.title, a.text, f"{a.title}. {a.text[: test.lede]}" if test.lede else a.title)
-        for a in articles
-    ]
+    items = _Texts(articles, test.lede)
     vocabulary: dict[str, int] = {}
-    columns, starts = [np.zeros(0, np.int64)], [np.zeros(1, np.int64)]
+    columns, starts = [np.zeros(0, np.int32)], [np.zeros(1, np.int64)]
     stated: list[tuple[list[str], list[str]]] = []
     days: list[list[int]] = []
     scores: list[list[str]] = []
@@ -300,7 +297,7 @@ def words_and_facts(
         _tokens, items, TOKENIZE_AT_ONCE, PARALLEL, "tokenizing the articles"
     ):
         column = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
-        columns.append(np.array(column, np.int64)[local])
+        columns.append(np.array(column, np.int32)[local])
         starts.append(ends + starts[-1][-1])
         stated += part_stated
         days += part_days
@@ -345,6 +342,23 @@ def words_and_facts(
         score_column,
     )
     return (matrix, words), found
+
+
+class _Texts:
+    """The articles as `_tokens` takes them, (title, text, head), made a slice at a time
+    (all at once, they would hold a copy of the day's text)."""
+
+    def __init__(self, articles: Sequence[Article], lede: int):
+        self.articles, self.lede = articles, lede
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __getitem__(self, at: slice) -> list[tuple[str, str, str]]:
+        return [
+            (a.title, a.text, f"{a.title}. {a.text[: self.lede]}" if self.lede else a.title)
+            for a in self.articles[at]
+        ]
 
 
 def _tokens(

@@ -4,18 +4,25 @@ and so holds one core per process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .errors import DigestError
 
 T = TypeVar("T")
 
 
+class Sliceable(Protocol):
+    """A list, or anything that makes its items when sliced."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, at: slice) -> Any: ...
+
+
 def each(
-    work: Callable[[Sequence[Any]], T],
-    items: Sequence[Any],
+    work: Callable[[Any], T],
+    items: Sliceable,
     at_once: int,
     parallel: int,
     doing: str,
@@ -33,10 +40,11 @@ def each(
     import sys
     import threading
 
-    chunks = [items[i : i + at_once] for i in range(0, len(items), at_once)]
-    cores = min(os.cpu_count() or 1, len(chunks))
+    # Each slice taken when it is sent: `items` may make its items as they are sliced.
+    starts = range(0, len(items), at_once)
+    cores = min(os.cpu_count() or 1, len(starts))
     if len(items) <= parallel or cores < 2:
-        yield from map(work, chunks)
+        yield from (work(items[i : i + at_once]) for i in starts)
         return
     here = str(Path(__file__).resolve().parent.parent)  # this digest, not another
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
@@ -55,8 +63,8 @@ def each(
         assert stream is not None
         try:
             with stream:
-                for chunk in chunks[n::cores]:
-                    pickle.dump(chunk, stream)
+                for i in starts[n::cores]:
+                    pickle.dump(items[i : i + at_once], stream)
                     stream.flush()
         except (BrokenPipeError, ValueError):  # the worker, or the run, is gone
             pass
@@ -65,7 +73,7 @@ def each(
     try:
         for feeder in feeders:
             feeder.start()
-        for i in range(len(chunks)):
+        for i in range(len(starts)):
             stream = workers[i % cores].stdout
             assert stream is not None
             try:
