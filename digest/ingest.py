@@ -42,20 +42,28 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
     def unreadable(exc: OSError) -> None:
         log.warning("%s: cannot read the folder (%s), skipped", exc.filename, exc.strerror or exc)
 
+    def walk(folder: str) -> Iterator[str]:
+        """The files under `folder`, as os.walk finds them (symlinked folders not
+        followed), from scandir's entries: no Path and no stat per file."""
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            unreadable(exc)
+            return
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                yield from walk(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                yield entry.path
+
     found: list[Path] = []
     for path in inputs:
         if path.is_dir():
-            files = []
-            for root, folders, names in os.walk(path, onerror=unreadable):
-                folders[:] = [f for f in folders if not f.startswith(".")]
-                files += [
-                    Path(root, n)
-                    for n in names
-                    if not n.startswith(".")
-                    and Path(n).suffix.lower() in SUFFIXES
-                    and Path(root, n).is_file()
-                ]
-            found += sorted(files)
+            # In Path's order, folder by folder: a/z.txt before a-c.txt.
+            found += map(Path, sorted(walk(str(path)), key=lambda name: name.split(os.sep)))
         elif path.is_file():
             found.append(path)
         elif path.exists():

@@ -288,6 +288,28 @@ def test_help_of_every_command_loads_no_library_but_click():
     assert "digest" in loaded and loaded <= HELP_LOADS, loaded
 
 
+def test_a_folder_is_read_in_order_and_what_is_no_article_file_is_left_alone(tmp_path):
+    """Files under a folder are read folder by folder (a/z.txt before a-c.txt), hidden
+    files and folders skipped, as are other kinds of file, a pipe, and a symlinked
+    folder (a symlinked file is read)."""
+    import os
+
+    from digest import load
+
+    inbox, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    for folder in (inbox / "a", inbox / ".git", elsewhere):
+        folder.mkdir(parents=True)
+    text = seed_text("003")
+    for name in ("a/z.txt", "a-c.txt", "b.md", ".hidden.txt", ".git/x.txt", "notes.pdf"):
+        (inbox / name).write_text(text, encoding="utf-8")
+    (elsewhere / "y.txt").write_text(text, encoding="utf-8")
+    (inbox / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (inbox / "c.txt").symlink_to(elsewhere / "y.txt")
+    os.mkfifo(inbox / "pipe.txt")
+    read = [p.relative_to(inbox).as_posix() for p in dict.fromkeys(a.path for a in load(inbox))]
+    assert read == ["a/z.txt", "a-c.txt", "b.md", "c.txt"]
+
+
 def test_a_large_day_is_read_by_workers_as_one_process_reads_it(tmp_path, monkeypatch):
     """Past PARALLEL files a worker process per core reads them: the same articles in
     the same order, and the same warnings (bad files among them), in the files' order."""
