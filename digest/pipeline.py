@@ -414,8 +414,7 @@ def run(
         found = {str(a.path) for a in read}
         for url, *_ in fetched:  # a page that gave no article is fetched again next time
             pages.settle(url, url in found)
-        state.add(read)
-        chosen = state.for_briefing(day, everything)
+        chosen = state.for_briefing(day, everything, state.add(read))
         held = 0 if everything else state.elsewhere(read, day)
         if not read and not chosen:
             log.warning("no article could be read from the inputs given; the briefing is empty")

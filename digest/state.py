@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -192,21 +192,33 @@ class State:
         self.close()
 
     @_guarded
-    def add(self, articles: Iterable[Article]) -> None:
-        """Record articles not seen before (the same text from elsewhere is not new)."""
+    def add(self, articles: Iterable[Article]) -> dict[str, Article]:
+        """Record articles not seen before (the same text from elsewhere is not new);
+        return those recorded now, by hash."""
         now = dt.datetime.now().isoformat(timespec="seconds")
+        by_hash: dict[str, Article] = {}
+        for a in articles:
+            by_hash.setdefault(article_hash(a), a)
+        known = self._rows("SELECT hash FROM articles WHERE hash IN ({marks})", list(by_hash))
+        for (key,) in known:
+            del by_hash[key]
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "INSERT OR IGNORE INTO articles (hash, origin, article, first_seen) "
                 "VALUES (?, ?, ?, ?)",
-                ((article_hash(a), str(a.path), _dump(a), now) for a in articles),
+                ((key, str(a.path), _dump(a), now) for key, a in by_hash.items()),
             )
+        return by_hash
 
     @_guarded
-    def for_briefing(self, date: dt.date, everything: bool = False) -> list[Article]:
+    def for_briefing(
+        self, date: dt.date, everything: bool = False, added: Mapping[str, Article] = {}
+    ) -> list[Article]:
         """The articles of the briefing for `date`: those already in it and those in no
-        briefing yet (or every article, with `everything`), in the order first read."""
+        briefing yet (or every article, with `everything`), in the order first read.
+        Those `added` (what `add` returned) are taken as they are, not loaded again:
+        on a large day, loading them cost seconds and held the day's text twice."""
         rows = self.db.execute(
             "SELECT rowid, hash, article FROM articles"
             + ("" if everything else " WHERE briefing IS NULL OR briefing = ?")
@@ -215,6 +227,9 @@ class State:
         )
         articles, damaged = [], []
         for row, key, text in rows:
+            if key in added:
+                articles.append(added[key])
+                continue
             try:
                 articles.append(_load(text, key))
             except (ValueError, TypeError):  # a row changed by hand or by another program

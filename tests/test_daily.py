@@ -71,6 +71,29 @@ def test_each_day_holds_what_is_new_and_a_rerun_reproduces_it(tmp_path):
     assert "(3 stories from 3 articles in 3 files" in every.stdout
 
 
+def test_an_article_read_again_from_elsewhere_is_the_one_first_recorded(tmp_path):
+    """The same text from a second file, in one run or a later one, is one article: the
+    one first read, with its path and outlet, whichever the run holds in memory."""
+    import datetime as dt
+    from pathlib import Path
+
+    from digest.model import Article
+    from digest.state import State
+
+    day = dt.date(2026, 11, 21)
+    first = Article("Greve no porto", ("Os estivadores pararam.",), Path("a.txt"))
+    copy = Article("Greve no porto", ("Os estivadores pararam.",), Path("b.txt"), outlet="X")
+    other = Article("Chuva forte", ("Choveu muito.",), Path("c.txt"))
+    with State(tmp_path) as state:
+        added = state.add([first, copy])
+        assert list(added.values()) == [first]
+        assert state.for_briefing(day, added=added) == [first]
+    with State(tmp_path) as state:  # a later run, before the day's briefing is made
+        added = state.add([copy, other])
+        assert list(added.values()) == [other]
+        assert state.for_briefing(day, added=added) == [first, other]
+
+
 def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     out = tmp_path / "out"
     cold = cli("run", SEEDS, "-d", "2026-11-22", "-o", out)
