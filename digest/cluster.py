@@ -27,7 +27,8 @@ on a day where that grows too (tens of thousands of articles) they are looked fo
 instead among the articles next to each other in the lists of each one's most telling
 words (`candidate_pairs`), at a cost linear in the day: the one approximation, which
 bench/grouping.py measures against the exact grouping. Pairs of rows are compared on a
-thread per core.
+thread per core, and a large day's texts tokenized by a worker process per core
+(`words_and_facts`).
 """
 
 from __future__ import annotations
