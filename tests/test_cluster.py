@@ -138,6 +138,37 @@ def test_grouping_is_average_linkage_exactly(cstnews, shared):
     assert cluster_module.groups(x, threshold, apart, shared) == expected
 
 
+def test_grouping_is_average_linkage_exactly_on_a_day_of_paragraph_salad(cstnews):
+    """Where the event test keeps clusters apart all the time (the corpus's headlines
+    over paragraphs drawn from every story, as bench/scale.py makes articles), grouping
+    is still scipy's average linkage on the full matrix: no cluster holds two reports
+    the test keeps apart, however it grew."""
+    import random
+
+    import numpy as np
+
+    from digest.model import Article
+
+    articles = load([cstnews])
+    paragraphs = [p for a in articles for p in a.paragraphs]
+    rng = random.Random(20261130)
+    salad = [
+        Article(articles[i % len(articles)].title, tuple(rng.sample(paragraphs, 5)), f"{i}.txt")
+        for i in range(2000)
+    ]
+    counted, found = cluster_module.words_and_facts(salad)
+    x = cluster_module.vectors(salad, counted=counted)
+    threshold = cluster_module.THRESHOLD
+    expected = _scipy_average_linkage(x, found.conflicts, threshold)
+    assert len(expected) < len(salad) / 2 and max(map(len, expected)) > 5
+    assert cluster_module.groups(x, threshold, found.conflicts, float("inf")) == expected
+    assert not any(
+        found.conflicts(*np.array([(a, b) for a in g for b in g if a < b]).T).any()
+        for g in expected
+        if len(g) > 1
+    )
+
+
 def test_a_large_day_is_tokenized_by_workers_as_one_process_tokenizes_it(cstnews, monkeypatch):
     """Past PARALLEL articles a worker process per core tokenizes them: the same words
     in the same columns, the same facts, so the same stories."""
