@@ -294,10 +294,10 @@ def words_and_facts(
     stated: list[tuple[list[str], list[str]]] = []
     days: list[list[int]] = []
     scores: list[list[str]] = []
-    for words, local, ends, part_stated, part_days, part_scores in workers.each(
+    for part_words, local, ends, part_stated, part_days, part_scores in workers.each(
         _tokens, items, TOKENIZE_AT_ONCE, PARALLEL, "tokenizing the articles"
     ):
-        column = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+        column = [vocabulary.setdefault(w, len(vocabulary)) for w in part_words]
         columns.append(np.array(column, np.int32)[local])
         starts.append(ends + starts[-1][-1])
         stated += part_stated

@@ -199,11 +199,12 @@ class State:
         by_hash: dict[str, Article] = {}
         for a in articles:
             by_hash.setdefault(article_hash(a), a)
-        known = self._rows("SELECT hash FROM articles WHERE hash IN ({marks})", list(by_hash))
-        for (key,) in known:
-            del by_hash[key]
         with self.db:
             self.db.execute("BEGIN")
+            for (key,) in self._rows(
+                "SELECT hash FROM articles WHERE hash IN ({marks})", [*by_hash]
+            ):
+                del by_hash[key]
             self.db.executemany(
                 "INSERT OR IGNORE INTO articles (hash, origin, article, first_seen) "
                 "VALUES (?, ?, ?, ?)",
