@@ -217,10 +217,7 @@ def _row_dots(a: sp.csr_matrix, p: np.ndarray, b: sp.csr_matrix, q: np.ndarray) 
     plain = np.flatnonzero(plain)
     ends = np.cumsum(length_a[plain] + length_b[plain]) // AT_ONCE
     chunks = np.split(plain, np.flatnonzero(np.diff(ends)) + 1)
-    for at, dots in zip(
-        chunks, _in_threads(lambda at: _dots(a[p[at]], b[q[at]]), chunks), strict=True
-    ):
-        out[at] = dots
+    _into(out, lambda at: _dots(a[p[at]], b[q[at]]), chunks)
     return out
 
 
@@ -248,9 +245,14 @@ def _dense_dots(
         return np.bincount(pair, other.data * table[place, other.indices], len(at))
 
     out = np.empty(len(i))
-    for at, dots in zip(chunks, _in_threads(looked_up, chunks), strict=True):
-        out[at] = dots
+    _into(out, looked_up, chunks)
     return out
+
+
+def _into(out: np.ndarray, f: Callable[[np.ndarray], np.ndarray], chunks: list[np.ndarray]) -> None:
+    """out[at] = f(at) for each array of indices `at` of `chunks`, on a thread per core."""
+    for at, values in zip(chunks, _in_threads(f, chunks), strict=True):
+        out[at] = values
 
 
 def _in_threads(f: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -758,7 +760,7 @@ class _Means:
 
         clusters = _distinct(np.r_[u, v])
         self.rows, self.clusters = self._rows(label, clusters), clusters
-        self.merge(self.clusters[:0], self.clusters[:0], np.zeros(0))
+        self.merge(self.clusters[:0], self.clusters[:0], np.zeros(0))  # none merged since
         at = np.searchsorted(clusters, u), np.searchsorted(clusters, v)
         return _row_dots(self.rows, at[0], self.rows, at[1])
 
