@@ -251,16 +251,16 @@ def counts(briefing: Briefing) -> str:
     """'13 notícias de 14 artigos · 3 veículos · 13 stories from 14 articles · 3 outlets'
     (and how many articles no outlet is known for)."""
     stories = briefing.stories
-    articles = [a for s in stories for a in s.articles]
-    known = len({name for a in articles if (name := outlet(a))})
-    unknown = sum(outlet(a) is None for a in articles)
+    names = [outlet(a) for s in stories for a in s.articles]  # once each: a long day is
+    known = len(set(names)) - (None in names)  # rendered a dozen times as it is fitted
+    unknown = names.count(None)
     pt = (
         f"{_n(len(stories), 'notícia', 'notícias')} de "
-        f"{_n(len(articles), 'artigo', 'artigos')} · {_n(known, 'veículo', 'veículos')}"
+        f"{_n(len(names), 'artigo', 'artigos')} · {_n(known, 'veículo', 'veículos')}"
     )
     en = (
         f"{_n(len(stories), 'story', 'stories')} from "
-        f"{_n(len(articles), 'article', 'articles')} · {_n(known, 'outlet', 'outlets')}"
+        f"{_n(len(names), 'article', 'articles')} · {_n(known, 'outlet', 'outlets')}"
     )
     if unknown:
         pt += f" e {unknown} sem veículo conhecido"
