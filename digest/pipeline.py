@@ -191,11 +191,18 @@ def build(
         templates=templates,
     )
     english = _Shown(translator) if translator is not None and "en" in langs else None
-    _summarize(briefing, summarizer, english, words)
-    if english:
-        translate_stories(briefing.stories[len(briefing.full) :], english)
+    _summarize(briefing, summarizer, None, words)
+    # The day is fitted to its minutes first, the English counted as long as the
+    # Portuguese, and only what it keeps is translated: a long day's shorter summaries
+    # tried, and the stories left out of the list, never reach the translator.
     if minutes:
-        _fit(briefing, summarizer, english, words, minutes)
+        words = _fit(briefing, summarizer, None, words, minutes, english is not None)
+    if english:
+        _translate(briefing, english)
+        if minutes and reading_words(briefing) > minutes * WORDS_PER_MINUTE:
+            words = _fit(briefing, summarizer, english, words, minutes)  # longer in English
+    if minutes and reading_words(briefing) > minutes * WORDS_PER_MINUTE:
+        _too_long(briefing, minutes)
     if day is not None:
         briefing.memories = memories(
             day, briefing.stories, date, {id(s): n for n, s in enumerate(briefing.full, 1)}
@@ -240,6 +247,17 @@ def _summarize(
         _translate_gists(briefing.full, translator)
 
 
+def _translate(briefing: Briefing, translator: Translator) -> None:
+    """The English of every story the briefing shows: those in full, their lines in
+    brief, and the headlines of the others (not of those left out of the list)."""
+    translate_stories(briefing.full, translator)
+    _translate_gists(briefing.full, translator)
+    left_out = {id(s) for s in briefing.omitted}
+    translate_stories(
+        [s for s in briefing.stories[len(briefing.full) :] if id(s) not in left_out], translator
+    )
+
+
 def _translate_gists(stories: Sequence[Story], translator: Translator) -> None:
     """The English of each story's line in brief that is a clause cut from its lede,
     translated as that clause (render.gist); if the translator fails, the line in brief
@@ -266,15 +284,23 @@ def _fit(
     translator: Translator | None,
     words: int,
     minutes: int,
-) -> None:
-    """Make the rendered briefing read in `minutes` (see `build`), or say it cannot."""
+    as_long: bool = False,
+) -> int:
+    """Make the rendered briefing read in `minutes` (see `build`) as far as it can, from
+    its summaries of `words` and the list as it stands (a second fit only shortens the
+    first's); the words its summaries have then. Summaries made again are translated by
+    `translator`; with `as_long`, an English yet to be made is counted as long as the
+    Portuguese."""
     limit = minutes * WORDS_PER_MINUTE
-    order = give_way(briefing.also)
+    left_out, order = list(briefing.omitted), give_way(briefing.also)
+
+    def measured() -> int:
+        return _as_long(briefing) if as_long else reading_words(briefing)
 
     def fits(kept: int) -> bool:
         """Whether the briefing fits with only the last `kept` of `order` listed."""
-        briefing.omitted = order[: len(order) - kept]
-        return reading_words(briefing) <= limit
+        briefing.omitted = left_out + order[: len(order) - kept]
+        return measured() <= limit
 
     if fits(0):  # the most stories kept that fit (all, if all do): doubling, then
         low, high = 0, 1  # halving, so that no briefing measured lists many more than fit
@@ -285,24 +311,45 @@ def _fit(
             middle = (low + high) // 2
             low, high = (middle, high) if fits(middle) else (low, middle)
         fits(low)
-        return
+        return words
     # Then the longest summaries that fit, ten words shorter at a time, found by halving
-    # the lengths to try (each length tried is summarized and translated again).
+    # the lengths to try (each length tried is summarized, and translated, again).
     lengths = [*range(words - 10, SHORTEST, -10), SHORTEST] if words > SHORTEST else []
 
     def shorter(k: int) -> bool:
         _summarize(briefing, summarizer, translator, lengths[k])
-        return reading_words(briefing) <= limit
+        return measured() <= limit
 
     low, high = 0, len(lengths)  # the first that fits is in lengths[low:high], or none is
     while low < high:
         middle = (low + high) // 2
         low, high = (low, middle) if shorter(middle) else (middle + 1, high)
     if low < len(lengths):
-        shorter(low)  # from the cache: those summaries and translations were made
-        return
-    # None fits: the last length tried was the shortest, as the briefing now stands.
+        shorter(low)  # from the cache: those summaries (and translations) were made
+        return lengths[low]
+    return lengths[-1] if lengths else words  # the last length tried was the shortest
+
+
+def _as_long(briefing: Briefing) -> int:
+    """The briefing's reading words with every story in Portuguese given an English as
+    long as its own, for as long as it is measured: English news runs a little shorter
+    than Portuguese, so what fits so will fit translated (and is checked again then)."""
+    standing_in = [s for s in briefing.stories if s.lang == "pt" and s.summary_en is None]
+    full = {id(s) for s in briefing.full}
+    for s in standing_in:
+        s.title_en, s.summary_en = s.title, s.summary
+        s.gist_en = cut_gist(s) if id(s) in full else None
+    try:
+        return reading_words(briefing)
+    finally:
+        for s in standing_in:
+            s.title_en = s.summary_en = s.gist_en = None
+
+
+def _too_long(briefing: Briefing, minutes: int) -> None:
+    """Say that the briefing, as short as it gets, still takes more than `minutes`."""
     took = -(-reading_words(briefing) // WORDS_PER_MINUTE)
+    left_out = len(briefing.omitted)
     log.warning(
         "this briefing takes %d min to read, more than --minutes %d: %s at the "
         "shortest (%d words)%s",
@@ -310,7 +357,7 @@ def _fit(
         minutes,
         _plural(len(briefing.full), "summary is", "summaries are"),
         SHORTEST,
-        f", and {_plural(len(order), 'story', 'stories')} left out of the list" if order else "",
+        f", and {_plural(left_out, 'story', 'stories')} left out of the list" if left_out else "",
     )
 
 
