@@ -192,17 +192,22 @@ def build(
     )
     english = _Shown(translator) if translator is not None and "en" in langs else None
     _summarize(briefing, summarizer, None, words)
+    read = 0  # the words it reads, when measured to fit its minutes
     # The day is fitted to its minutes first, the English counted as long as the
     # Portuguese, and only what it keeps is translated: a long day's shorter summaries
     # tried, and the stories left out of the list, never reach the translator.
     if minutes:
-        words = _fit(briefing, summarizer, None, words, minutes, english is not None)
+        words, read = _fit(briefing, summarizer, None, words, minutes, english is not None)
     if english:
         _translate(briefing, english)
-        if minutes and reading_words(briefing) > minutes * WORDS_PER_MINUTE:
-            words = _fit(briefing, summarizer, english, words, minutes)  # longer in English
-    if minutes and reading_words(briefing) > minutes * WORDS_PER_MINUTE:
-        _too_long(briefing, minutes)
+        if minutes:
+            read = reading_words(briefing)
+            if read > minutes * WORDS_PER_MINUTE and (
+                words > SHORTEST or give_way(briefing.also)
+            ):  # its English came out longer than the Portuguese: shorter still
+                words, read = _fit(briefing, summarizer, english, words, minutes)
+    if minutes and read > minutes * WORDS_PER_MINUTE:
+        _too_long(briefing, minutes, read)
     if day is not None:
         briefing.memories = memories(
             day, briefing.stories, date, {id(s): n for n, s in enumerate(briefing.full, 1)}
@@ -285,17 +290,22 @@ def _fit(
     words: int,
     minutes: int,
     as_long: bool = False,
-) -> int:
+) -> tuple[int, int]:
     """Make the rendered briefing read in `minutes` (see `build`) as far as it can, from
     its summaries of `words` and the list as it stands (a second fit only shortens the
-    first's); the words its summaries have then. Summaries made again are translated by
+    first's): the words its summaries have then, and the briefing's reading words as
+    it was last measured. Summaries made again are translated by
     `translator`; with `as_long`, an English yet to be made is counted as long as the
     Portuguese."""
     limit = minutes * WORDS_PER_MINUTE
     left_out, order = list(briefing.omitted), give_way(briefing.also)
 
+    read, tried = 0, -1  # the words it read when last measured; the last length tried
+
     def measured() -> int:
-        return _as_long(briefing) if as_long else reading_words(briefing)
+        nonlocal read
+        read = _as_long(briefing) if as_long else reading_words(briefing)
+        return read
 
     def fits(kept: int) -> bool:
         """Whether the briefing fits with only the last `kept` of `order` listed."""
@@ -311,12 +321,14 @@ def _fit(
             middle = (low + high) // 2
             low, high = (middle, high) if fits(middle) else (low, middle)
         fits(low)
-        return words
+        return words, read
     # Then the longest summaries that fit, ten words shorter at a time, found by halving
     # the lengths to try (each length tried is summarized, and translated, again).
     lengths = [*range(words - 10, SHORTEST, -10), SHORTEST] if words > SHORTEST else []
 
     def shorter(k: int) -> bool:
+        nonlocal tried
+        tried = k
         _summarize(briefing, summarizer, translator, lengths[k])
         return measured() <= limit
 
@@ -325,9 +337,10 @@ def _fit(
         middle = (low + high) // 2
         low, high = (low, middle) if shorter(middle) else (middle + 1, high)
     if low < len(lengths):
-        shorter(low)  # from the cache: those summaries (and translations) were made
-        return lengths[low]
-    return lengths[-1] if lengths else words  # the last length tried was the shortest
+        if tried != low:
+            shorter(low)  # from the cache: those summaries (and translations) were made
+        return lengths[low], read
+    return (lengths[-1] if lengths else words), read  # the last tried was the shortest
 
 
 def _as_long(briefing: Briefing) -> int:
@@ -346,9 +359,10 @@ def _as_long(briefing: Briefing) -> int:
             s.title_en = s.summary_en = s.gist_en = None
 
 
-def _too_long(briefing: Briefing, minutes: int) -> None:
-    """Say that the briefing, as short as it gets, still takes more than `minutes`."""
-    took = -(-reading_words(briefing) // WORDS_PER_MINUTE)
+def _too_long(briefing: Briefing, minutes: int, read: int) -> None:
+    """Say that the briefing, as short as it gets, still takes more than `minutes`
+    (`read`: its reading words)."""
+    took = -(-read // WORDS_PER_MINUTE)
     left_out = len(briefing.omitted)
     log.warning(
         "this briefing takes %d min to read, more than --minutes %d: %s at the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import urllib.parse
 from collections.abc import Sequence
@@ -95,10 +96,15 @@ def display_path(path: Path | str, inputs: tuple[Path, ...] = ()) -> str:
     """A local file as a reader may see it: relative to the working folder when it lies
     below it, else to the input folder it was read from, else its name alone (a
     reader's briefing never shows where files lie on the machine); a URL as it is."""
-    if isinstance(path, str):
-        return path
+    return path if isinstance(path, str) else _below(path, tuple(inputs), os.getcwd())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _below(path: Path, inputs: tuple[Path, ...], cwd: str) -> str:
+    """display_path's answer, kept: resolving a path asks the file system about each of
+    its folders, and a long day's render is made a dozen times as the day is fitted."""
     full = path.resolve()
-    for folder in (Path.cwd(), *inputs):
+    for folder in (Path(cwd), *inputs):
         try:
             return str(full.relative_to(_resolved(folder)))
         except ValueError:
