@@ -17,8 +17,10 @@ budget and a share of the story's own length, and reads in the articles' order.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -60,6 +62,8 @@ KNOBS = Knobs()
 # Past this many candidate sentences (the earliest of each article are kept), the
 # program would grow without changing the choice: late sentences are rarely worth it.
 CANDIDATES = 200
+# Articles whose sentences a summarizer keeps analysed (about 5 KB each).
+ARTICLES_KEPT = 1 << 14
 _QUOTE = re.compile(r"[\"“”«»]")
 
 
@@ -78,16 +82,26 @@ class _Sentence:
         return set(zip(self.tokens, self.tokens[1:], strict=False))
 
 
-def _sentences(story: Story) -> list[_Sentence]:
-    """The sentences of a story's articles, in order, article by article."""
-    out = []
-    for d, article in enumerate(story.articles):
-        texts = [s for p in article.paragraphs for s in sentences(p)]
-        out += [
-            _Sentence(s, d, pos, word_count(s), content_words(s), lean)
-            for pos, (s, lean) in enumerate(zip(texts, leaning(texts), strict=True))
-        ]
-    return out
+def _sentences(
+    story: Story, analysed: Callable[[tuple[str, ...]], tuple] | None = None
+) -> list[_Sentence]:
+    """The sentences of a story's articles, in order, article by article (each article's
+    `analysed` by `_analysed`, or by a cache of it)."""
+    return [
+        _Sentence(s, d, pos, *facts)
+        for d, article in enumerate(story.articles)
+        for pos, (s, *facts) in enumerate((analysed or _analysed)(article.paragraphs))
+    ]
+
+
+def _analysed(paragraphs: tuple[str, ...]) -> tuple[tuple[str, int, list[str], bool], ...]:
+    """An article's sentences, each with its words, content words (interned: a long
+    day's articles repeat them) and whether it leans on the one before."""
+    texts = [s for p in paragraphs for s in sentences(p)]
+    return tuple(
+        (s, word_count(s), list(map(sys.intern, content_words(s))), lean)
+        for s, lean in zip(texts, leaning(texts), strict=True)
+    )
 
 
 def budget(story: Story, words: int, knobs: Knobs = KNOBS) -> int:
@@ -110,6 +124,9 @@ class Extractive:
         if options is not None and options.model:
             raise DigestError("the extractive summarizer takes no model")
         self.knobs = knobs
+        # The articles last summarized, analysed: a day too long for its minutes is
+        # summarized again at each shorter length tried, and this was most of the work.
+        self._analysed = functools.lru_cache(maxsize=ARTICLES_KEPT)(_analysed)
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         return [self.summarize_one(story, words) for story in stories]
@@ -123,7 +140,7 @@ class Extractive:
         return self._choose(story, budget(story, words, self.knobs))
 
     def _choose(self, story: Story, limit: int) -> list[_Sentence]:
-        sents = _sentences(story)
+        sents = _sentences(story, self._analysed)
         if not sents:
             return []
         if story.seen:  # a story that continues: what earlier briefings said is not news
