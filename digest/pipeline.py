@@ -293,13 +293,11 @@ def _fit(
 ) -> tuple[int, int]:
     """Make the rendered briefing read in `minutes` (see `build`) as far as it can, from
     its summaries of `words` and the list as it stands (a second fit only shortens the
-    first's): the words its summaries have then, and the briefing's reading words as
-    it was last measured. Summaries made again are translated by
-    `translator`; with `as_long`, an English yet to be made is counted as long as the
-    Portuguese."""
+    first's). Returns the words its summaries have then, and its reading words as last
+    measured. Summaries made again are translated by `translator`; with `as_long`, an
+    English yet to be made is counted as long as the Portuguese."""
     limit = minutes * WORDS_PER_MINUTE
     left_out, order = list(briefing.omitted), give_way(briefing.also)
-
     read, tried = 0, -1  # the words it read when last measured; the last length tried
 
     def measured() -> int:
@@ -345,8 +343,9 @@ def _fit(
 
 def _as_long(briefing: Briefing) -> int:
     """The briefing's reading words with every story in Portuguese given an English as
-    long as its own, for as long as it is measured: English news runs a little shorter
-    than Portuguese, so what fits so will fit translated (and is checked again then)."""
+    long as its own, for as long as it is measured. English news usually runs a little
+    shorter than Portuguese, so what fits so mostly fits translated (`build` measures it
+    again once it is)."""
     standing_in = [s for s in briefing.stories if s.lang == "pt" and s.summary_en is None]
     full = {id(s) for s in briefing.full}
     for s in standing_in:
