@@ -337,16 +337,21 @@ class State:
             ).fetchall()
         return rows
 
-    def through(self, keys: Sequence[str], items: Sequence, make) -> tuple[list[str], int]:
+    def through(
+        self, keys: Sequence[str], items: Sequence, make, made: set[str]
+    ) -> tuple[list[str], int]:
         """The cached value of each key; those missing made from their items by
-        `make(items)` (once per key) and kept. Also returns how many were cached."""
+        `make(items)` (once per key) and kept, and added to `made`. Also returns how
+        many were cached by an earlier run: not made, nor in `made` (this run's)."""
         found = dict(self._rows("SELECT key, value FROM cache WHERE key IN ({marks})", keys))
         todo = {k: item for k, item in zip(keys, items, strict=True) if k not in found}
         if todo:
             new = dict(zip(todo, make(list(todo.values())), strict=True))
             self.put(new)
             found.update(new)
-        return [found[k] for k in keys], len(keys) - len(todo)
+        earlier = sum(k not in todo and k not in made for k in keys)
+        made.update(todo)
+        return [found[k] for k in keys], earlier
 
     @_guarded
     def put(self, items: dict[str, str]) -> None:
@@ -360,7 +365,8 @@ class _Kept:
 
     def __init__(self, inner, state: State):
         self.inner, self.state, self.name = inner, state, inner.name
-        self.hits = 0  # results taken from the cache
+        self.hits = 0  # results an earlier run made, taken from the cache
+        self.made: set[str] = set()  # the keys of those it made
 
 
 class CachedSummarizer(_Kept):
@@ -375,7 +381,7 @@ class CachedSummarizer(_Kept):
         ]
         # Held to the protocol before it is kept: a plugin's failure is not cached.
         out, hits = self.state.through(
-            keys, stories, lambda todo: summaries_of(self.inner, todo, words)
+            keys, stories, lambda todo: summaries_of(self.inner, todo, words), self.made
         )
         self.hits += hits
         return out
@@ -387,6 +393,6 @@ class CachedTranslator(_Kept):
     def translate(self, texts: Sequence[str]) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), __version__)
         keys = [digest_of("translation", how, t) for t in texts]
-        out, hits = self.state.through(keys, texts, self.inner.translate)
+        out, hits = self.state.through(keys, texts, self.inner.translate, self.made)
         self.hits += hits
         return out

@@ -109,6 +109,20 @@ def test_a_warm_rerun_makes_no_summary_or_translation(tmp_path):
     assert briefing(out, "2026-11-22") == md
 
 
+def test_a_first_run_says_nothing_is_from_the_cache(tmp_path):
+    """What a run made and asked for again (here the headline two events share, one in
+    full and one in the list) is not "from the cache": that is an earlier run's."""
+    pages, out = tmp_path / "in", tmp_path / "out"
+    pages.mkdir()
+    for name, seed in (("a", 0), ("b", 2)):
+        body = sorted(SEEDS.glob("*.txt"))[seed].read_text().split("\n\n")[1:4]
+        (pages / f"{name}.txt").write_text("\n\n".join(["Notícias da manhã", *body]))
+    cold = cli("run", pages, "-d", "2026-11-22", "-o", out, "--top", 1)
+    assert cold.stdout == f"{out}/2026-11-22.md (2 stories from 2 articles in 2 files)\n"
+    warm = cli("run", pages, "-d", "2026-11-22", "-o", out, "--top", 1)
+    assert warm.stdout.endswith("1 summary from the cache; 4 translations from the cache)\n")
+
+
 def test_pages_and_feeds_from_a_local_server(site, tmp_path):
     site.routes = {
         "/rain.html": RAIN,
