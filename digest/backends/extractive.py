@@ -17,12 +17,11 @@ budget and a share of the story's own length, and reads in the articles' order.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -82,15 +81,13 @@ class _Sentence:
         return set(zip(self.tokens, self.tokens[1:], strict=False))
 
 
-def _sentences(
-    story: Story, analysed: Callable[[tuple[str, ...]], tuple] | None = None
-) -> list[_Sentence]:
-    """The sentences of a story's articles, in order, article by article (each article's
-    `analysed` by `_analysed`, or by a cache of it)."""
+def _sentences(story: Story, analysed: Callable[[tuple[str, ...]], tuple]) -> list[_Sentence]:
+    """The sentences of a story's articles, in order, article by article, each article
+    `analysed` (by `_analysed`, through a summarizer's cache of it)."""
     return [
         _Sentence(s, d, pos, *facts)
         for d, article in enumerate(story.articles)
-        for pos, (s, *facts) in enumerate((analysed or _analysed)(article.paragraphs))
+        for pos, (s, *facts) in enumerate(analysed(article.paragraphs))
     ]
 
 
@@ -126,7 +123,7 @@ class Extractive:
         self.knobs = knobs
         # The articles last summarized, analysed: a day too long for its minutes is
         # summarized again at each shorter length tried, and this was most of the work.
-        self._analysed = functools.lru_cache(maxsize=ARTICLES_KEPT)(_analysed)
+        self._analysed = lru_cache(maxsize=ARTICLES_KEPT)(_analysed)
 
     def summarize(self, stories: Sequence[Story], words: int) -> list[str]:
         return [self.summarize_one(story, words) for story in stories]
