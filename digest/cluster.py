@@ -114,7 +114,7 @@ def vectors(
     import numpy as np
     import scipy.sparse as sp
 
-    matrix, words = counted or counts(articles)
+    matrix, words = counted or words_and_facts(articles)[0]
     tf = matrix.copy()
     df = np.bincount(tf.indices, minlength=tf.shape[1])
     tf.data = 1 + np.log(tf.data)
@@ -147,8 +147,9 @@ _NAME = re.compile(r"(?<![.!?:;\"“—–]\s)(?<=\s)(?:[A-ZÀ-Ý][\wÀ-ÿ]+(?:-
 @dataclass
 class Facts:
     """What each article states first, to tell one event's reports from another's: the
-    names (headline and start of the lede) and years, as columns of `counts`; the days
-    of the month given with a weekday; the scores; the publication day."""
+    names (headline and start of the lede) and years, as columns of the word counts
+    (`words_and_facts`); the days of the month given with a weekday; the scores; the
+    publication day."""
 
     names: sp.csr_matrix  # articles × words: 1 where the article states that name or year
     said: sp.csr_matrix  # articles × words: 1 where the article mentions the word at all
@@ -274,17 +275,13 @@ TOKENIZE_AT_ONCE = 2048
 PARALLEL = 4096
 
 
-def counts(articles: Sequence[Article]) -> tuple[sp.csr_matrix, list[str]]:
-    """Each article's content words (the headline counted twice), as a sparse matrix of
-    counts, and the words of its columns."""
-    return words_and_facts(articles)[0]
-
-
 def words_and_facts(
     articles: Sequence[Article], test: EventTest = EVENT
 ) -> tuple[tuple[sp.csr_matrix, list[str]], Facts]:
-    """The `counts` of these articles and their `Facts`, from one pass over each text
-    (by worker processes on a large day; the same, words in the order first seen)."""
+    """Each article's content words (the headline counted twice), as a sparse matrix of
+    counts with the words of its columns, and the articles' `Facts`: from one pass over
+    each text (by worker processes on a large day; the same, words in the order first
+    seen)."""
     import numpy as np
     import scipy.sparse as sp
 
