@@ -248,15 +248,17 @@ def _summarize(
         story.notes = []
     briefing.summarizer = summarizer.name  # whose they are: a fallback's, if it took over
     if translator is not None:
-        translate_stories(briefing.full, translator)
-        _translate_gists(briefing.full, translator)
+        _translate(briefing, translator, full_only=True)
 
 
-def _translate(briefing: Briefing, translator: Translator) -> None:
-    """The English of every story the briefing shows: those in full, their lines in
-    brief, and the headlines of the others (not of those left out of the list)."""
+def _translate(briefing: Briefing, translator: Translator, full_only: bool = False) -> None:
+    """The English of every story the briefing shows: those in full and their lines in
+    brief, then (unless `full_only`) the headlines of the others, not of those left out
+    of the list."""
     translate_stories(briefing.full, translator)
     _translate_gists(briefing.full, translator)
+    if full_only:
+        return
     left_out = {id(s) for s in briefing.omitted}
     translate_stories(
         [s for s in briefing.stories[len(briefing.full) :] if id(s) not in left_out], translator
