@@ -1,6 +1,7 @@
 """Throughput of a whole `digest run` against its peers, measured in one run.
 
-    python bench/pipeline.py [-n 500] [--words 60] [--corpus ../shared/corpora/cstnews-dev]
+    python bench/pipeline.py [-n 500] [--words 60] [--repeats 3]
+                             [--corpus ../shared/corpora/cstnews-dev]
 
 Builds N synthetic articles from the seeds and the corpus (each a headline plus 4-8
 paragraphs drawn at random, with a fixed seed), writes them as files, then measures,
@@ -20,26 +21,33 @@ each in a fresh process so that time and peak RSS are its own:
   lexrank    sumy's LexRank on the same articles, each alone (summarization only,
              3 sentences, fed this project's sentence segmentation: NLTK's data is
              not to be had offline)
+
+Each is measured --repeats times, taking turns (a slow spell of the machine falls on
+all four alike), and the measurement of median time is the one shown.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpers import (
     CORPUS,
     DAY,
+    Child,
     digest_run,
     engine_ceiling,
+    interleaved,
     make_articles,
     measured,
     run_counts,
@@ -125,6 +133,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=500, help="synthetic articles [500]")
     ap.add_argument("--words", type=int, default=60)
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        metavar="R",
+        help="times each is measured, in turns; the median is shown [3]",
+    )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--measure", choices=("summarize", "lexrank"), help=argparse.SUPPRESS)
     ap.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -158,29 +173,38 @@ def main() -> None:
         folder = Path(tmp) / "articles"
         folder.mkdir()
         make_articles(opts.n, opts.corpus, folder)
-        data = Path(tmp) / "data"
-        run = digest_run(
-            folder,
-            data,
-            "--lang",
-            "pt,en",
-            "--words",
-            str(opts.words),
-            "--top",
-            "0",
-            "--minutes",
-            "0",
-        )
-        translated = translated_sentences(data, opts.words, top=0, minutes=0)
-        engine_s, engine = engine_ceiling(translated)
-        ours = child("summarize")
-        lexrank = child("lexrank")
+        turns = itertools.count()
+        translated: list[str] = []
 
+        def pipeline_run() -> Child:
+            data = Path(tmp) / f"data{next(turns)}"
+            options = ("--words", str(opts.words), "--top", "0", "--minutes", "0")
+            run = digest_run(folder, data, "--lang", "pt,en", *options)
+            if not translated:
+                translated.extend(translated_sentences(data, opts.words, top=0, minutes=0))
+            return run
+
+        runs, engines, ourss, lexranks = interleaved(
+            opts.repeats,
+            pipeline_run,
+            lambda: engine_ceiling(translated),
+            lambda: child("summarize"),
+            lambda: child("lexrank"),
+        )
+
+    def middle(results: list, seconds: Callable = lambda r: r[0]) -> Any:
+        """The result of median time (of an odd number; the upper middle of an even)."""
+        return sorted(results, key=seconds)[len(results) // 2]
+
+    run = middle(runs, lambda r: r.seconds)
+    engine_s, engine = middle(engines)
+    ours, lexrank = middle(ourss), middle(lexranks)
     made = what_run_made(run)
     _, n, _ = run_counts(run)
     cores = os.cpu_count()
     print(f"{opts.n} synthetic files; `digest run --top 0 --minutes 0`: {made}; {cores} cores")
     print(f"{len(translated)} distinct sentences translated, all of them found in the run's cache")
+    print(f"each measured {opts.repeats} times, taking turns; the run of median time:")
     print(f"{'':28}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
     for name, secs, rss in (
         ("pipeline (digest run)", run.seconds, run.rss_mb),
@@ -198,6 +222,13 @@ def main() -> None:
     print(
         f"editor (ranking, related stories): {ours[2]['rank'] * 1000:.0f} ms on "
         f"{ours[2]['stories']} stories, {ours[2]['rank'] / run.seconds:.1%} of the pipeline"
+    )
+    print(
+        "each turn, pipeline, engine, ours, LexRank: "
+        + "; ".join(
+            f"{r.seconds:.1f}, {e[0]:.1f}, {o[0]:.2f}, {x[0]:.2f} s"
+            for r, e, o, x in zip(runs, engines, ourss, lexranks, strict=True)
+        )
     )
 
 

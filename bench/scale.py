@@ -1,7 +1,7 @@
 """`digest run` as a whole process at growing sizes: how its time and memory grow.
 
     python bench/scale.py [--sizes 1000,10000,100000] [--translate 10000]
-                          [--corpus ../shared/corpora/cstnews-dev]
+                          [--repeats 3] [--corpus ../shared/corpora/cstnews-dev]
 
 For the issue "100,000 articles a day on a laptop". At each size N synthetic articles
 (made as bench/pipeline.py makes them) go through `digest run --lang pt` (no
@@ -15,13 +15,18 @@ Then (unless --translate 0) one more run, of --translate N articles, with transl
 time leaves, never under 30, on so long a day) and translated, against the Bergamot
 engine alone on the same sentences (the ceiling), as bench/pipeline.py measures it;
 and the same run without English (`--lang pt --top 0`), so that the time translation
-adds (the model's load included) is compared with the engine's.
+adds (the model's load included) is compared with the engine's. The three are each
+measured --repeats times, taking turns, and their medians compared: one pair of runs
+of half a minute each swings by seconds with the machine, as much as the figure
+compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -30,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpers import (
     CORPUS,
+    Child,
     digest_run,
     engine_ceiling,
+    interleaved,
     make_articles,
     run_counts,
     translated_sentences,
@@ -55,6 +62,13 @@ def main() -> None:
         default=10000,
         metavar="N",
         help="articles in the run with translation; 0: no such run [10000]",
+    )
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        metavar="R",
+        help="times each part of the run with translation is measured, in turns [3]",
     )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     opts = ap.parse_args()
@@ -95,26 +109,41 @@ def main() -> None:
 
     words, minutes = SETTINGS["words"].default, SETTINGS["minutes"].default
     with tempfile.TemporaryDirectory() as tmp:
-        folder, data = fresh(opts.translate, tmp)
-        run = digest_run(folder, data, "--lang", "pt,en", "--top", "0")
-        translated = translated_sentences(data, words, top=0, minutes=minutes)
-        untranslated = digest_run(folder, Path(tmp) / "pt", "--lang", "pt", "--top", "0")
-    engine_s, engine = engine_ceiling(translated)
+        folder, _ = fresh(opts.translate, tmp)
+        turns = itertools.count()
+        translated: list[str] = []
+
+        def english() -> Child:
+            data = Path(tmp) / f"en{next(turns)}"
+            run = digest_run(folder, data, "--lang", "pt,en", "--top", "0")
+            if not translated:
+                translated.extend(translated_sentences(data, words, top=0, minutes=minutes))
+            return run
+
+        def portuguese() -> Child:
+            return digest_run(folder, Path(tmp) / f"pt{next(turns)}", "--lang", "pt", "--top", "0")
+
+        withs, withouts, engines = interleaved(
+            opts.repeats, english, portuguese, lambda: engine_ceiling(translated)
+        )
     n = len(translated)
+    run, untranslated = median(withs), median(withouts)
+    engine_s = statistics.median(s for s, _ in engines)
     print(
         f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
-        f"{what_run_made(run)}"
+        f"{what_run_made(withs[0])}"
     )
     print(f"{n} distinct sentences translated, all of them found in the run's cache")
+    print(f"each measured {opts.repeats} times, taking turns; the medians (peak RSS: the largest):")
     print(f"{'':24}{'seconds':>9}{'sentences/s':>13}{'peak RSS MB':>13}")
     for name, secs, rss in (
-        ("digest run (whole)", run.seconds, run.rss_mb),
-        ("engine alone (ceiling)", engine_s, engine.rss_mb),
+        ("digest run (whole)", run, max(r.rss_mb for r in withs)),
+        ("engine alone (ceiling)", engine_s, max(c.rss_mb for _, c in engines)),
     ):
         print(f"{name:24}{secs:9.2f}{n / secs:13.1f}{rss:13.0f}")
-    added = run.seconds - untranslated.seconds
+    added = run - untranslated
     print(
-        f"the same run without English (`--lang pt --top 0`): {untranslated.seconds:.2f} s; "
+        f"the same run without English (`--lang pt --top 0`): {untranslated:.2f} s; "
         f"translation adds {added:.2f} s: "
         + (
             f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
@@ -122,6 +151,17 @@ def main() -> None:
             else "nothing measurable"
         )
     )
+    print(
+        "each turn, with English, without, the engine alone: "
+        + "; ".join(
+            f"{w.seconds:.1f}, {o.seconds:.1f}, {e:.1f} s"
+            for w, o, (e, _) in zip(withs, withouts, engines, strict=True)
+        )
+    )
+
+
+def median(runs: list[Child]) -> float:
+    return statistics.median(r.seconds for r in runs)
 
 
 if __name__ == "__main__":

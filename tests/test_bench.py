@@ -25,8 +25,8 @@ from digest.config import SETTINGS
 
 BENCHES = {  # a bench and its tiny size; the longest first, as they start in this order
     "hf_batching": ["--tiny", "-n", "2"],
-    "scale": ["--sizes", "10,20", "--translate", "10"],
-    "pipeline": ["-n", "6"],
+    "scale": ["--sizes", "10,20", "--translate", "10", "--repeats", "2"],
+    "pipeline": ["-n", "6", "--repeats", "2"],
     "rerun": ["-n", "6"],
     "follow": ["-n", "10", "--days", "2"],
     "translate": ["--lines", "10", "--headlines", "3"],
@@ -112,8 +112,9 @@ def test_pipeline(benches):
         lines[0],
     )
     all_cached(lines[1])
+    assert lines[2] == "each measured 2 times, taking turns; the run of median time:"
     table(
-        lines[2:7],
+        lines[3:8],
         ["seconds", "articles/s", "peak RSS MB"],
         [
             "pipeline (digest run)",
@@ -123,15 +124,17 @@ def test_pipeline(benches):
         ],
         3,
     )
-    assert re.fullmatch(rf"pipeline / engine ceiling: {NUMBER}% of the engine's speed", lines[7])
-    assert re.fullmatch(rf"summarize: ours takes {NUMBER}x LexRank.s time \(.+\)", lines[8])
-    assert re.fullmatch(rf"engine: {NUMBER} sentences/s on \d+ threads", lines[9])
+    assert re.fullmatch(rf"pipeline / engine ceiling: {NUMBER}% of the engine's speed", lines[8])
+    assert re.fullmatch(rf"summarize: ours takes {NUMBER}x LexRank.s time \(.+\)", lines[9])
+    assert re.fullmatch(rf"engine: {NUMBER} sentences/s on \d+ threads", lines[10])
     assert re.fullmatch(
         rf"editor \(ranking, related stories\): \d+ ms on \d+ stories, "
         rf"{NUMBER}% of the pipeline",
-        lines[10],
+        lines[11],
     )
-    assert len(lines) == 11
+    turn = rf"{NUMBER}, {NUMBER}, {NUMBER}, {NUMBER} s"
+    assert re.fullmatch(rf"each turn, pipeline, engine, ours, LexRank: {turn}; {turn}", lines[12])
+    assert len(lines) == 13
 
 
 @pytest.mark.slow
@@ -160,8 +163,9 @@ def test_scale(benches):
         lines[6],
     )
     all_cached(lines[7])
+    assert lines[8] == "each measured 2 times, taking turns; the medians (peak RSS: the largest):"
     table(
-        lines[8:11],
+        lines[9:12],
         ["seconds", "sentences/s", "peak RSS MB"],
         ["digest run (whole)", "engine alone (ceiling)"],
         3,
@@ -170,9 +174,13 @@ def test_scale(benches):
         rf"the same run without English \(`--lang pt --top 0`\): {NUMBER} s; "
         rf"translation adds -?{NUMBER} s: ({NUMBER} sentences/s, \d+% of the "
         r"engine's speed|nothing measurable)",
-        lines[11],
+        lines[12],
     )
-    assert len(lines) == 12
+    turn = rf"{NUMBER}, {NUMBER}, {NUMBER} s"
+    assert re.fullmatch(
+        rf"each turn, with English, without, the engine alone: {turn}; {turn}", lines[13]
+    )
+    assert len(lines) == 14
 
 
 def test_rerun(benches):
