@@ -15,10 +15,10 @@ Then (unless --translate 0) one more run, of --translate N articles, with transl
 time leaves, never under 30, on so long a day) and translated, against the Bergamot
 engine alone on the same sentences (the ceiling), as bench/pipeline.py measures it;
 and the same run without English (`--lang pt --top 0`), so that the time translation
-adds (the model's load included) is compared with the engine's. The three are each
-measured --repeats times, taking turns, and their medians compared: one pair of runs
-of half a minute each swings by seconds with the machine, as much as the figure
-compared.
+adds (the model's load included) is compared with the engine's. The three are
+measured --repeats times, taking turns, each turn's added time against its engine's,
+and the median of those ratios given: two whole runs of half a minute each swing by
+seconds with the machine, as much as the difference between them.
 """
 
 from __future__ import annotations
@@ -141,21 +141,28 @@ def main() -> None:
         ("engine alone (ceiling)", engine_s, max(c.rss_mb for _, c in engines)),
     ):
         print(f"{name:24}{secs:9.2f}{n / secs:13.1f}{rss:13.0f}")
-    added = run - untranslated
+    # Each turn's three runs follow one another: the time translation adds and the
+    # engine's are set against each other turn by turn, and the middle turn's ratio
+    # given (the medians of the three, from different turns, would mix the machine's
+    # spells).
+    added = [w.seconds - o.seconds for w, o in zip(withs, withouts, strict=True)]
+    ratios = [e / a if a > 0 else float("inf") for (e, _), a in zip(engines, added, strict=True)]
+    middle = statistics.median(added)
     print(
         f"the same run without English (`--lang pt --top 0`): {untranslated:.2f} s; "
-        f"translation adds {added:.2f} s: "
+        f"translation adds {middle:.2f} s: "
         + (
-            f"{n / added:.1f} sentences/s, {engine_s / added:.0%} of the engine's speed"
-            if added > 0
+            f"{n / middle:.1f} sentences/s, {statistics.median(ratios):.0%} of the engine's "
+            "speed (turn by turn, the median)"
+            if middle > 0
             else "nothing measurable"
         )
     )
     print(
         "each turn, with English, without, the engine alone: "
         + "; ".join(
-            f"{w.seconds:.1f}, {o.seconds:.1f}, {e:.1f} s"
-            for w, o, (e, _) in zip(withs, withouts, engines, strict=True)
+            f"{w.seconds:.1f}, {o.seconds:.1f}, {e:.1f} s ({r:.0%})"
+            for w, o, (e, _), r in zip(withs, withouts, engines, ratios, strict=True)
         )
     )
 

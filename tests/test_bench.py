@@ -124,8 +124,15 @@ def test_pipeline(benches):
         ],
         3,
     )
-    assert re.fullmatch(rf"pipeline / engine ceiling: {NUMBER}% of the engine's speed", lines[8])
-    assert re.fullmatch(rf"summarize: ours takes {NUMBER}x LexRank.s time \(.+\)", lines[9])
+    assert re.fullmatch(
+        rf"pipeline / engine ceiling: {NUMBER}% of the engine's speed \(turn by turn, the "
+        r"median\)",
+        lines[8],
+    )
+    assert re.fullmatch(
+        rf"summarize: ours takes {NUMBER}x LexRank.s time \(turn by turn, the median; .+\)",
+        lines[9],
+    )
     assert re.fullmatch(rf"engine: {NUMBER} sentences/s on \d+ threads", lines[10])
     assert re.fullmatch(
         rf"editor \(ranking, related stories\): \d+ ms on \d+ stories, "
@@ -173,10 +180,10 @@ def test_scale(benches):
     assert re.fullmatch(
         rf"the same run without English \(`--lang pt --top 0`\): {NUMBER} s; "
         rf"translation adds -?{NUMBER} s: ({NUMBER} sentences/s, \d+% of the "
-        r"engine's speed|nothing measurable)",
+        r"engine's speed \(turn by turn, the median\)|nothing measurable)",
         lines[12],
     )
-    turn = rf"{NUMBER}, {NUMBER}, {NUMBER} s"
+    turn = rf"{NUMBER}, {NUMBER}, {NUMBER} s \((\d+|inf)%\)"
     assert re.fullmatch(
         rf"each turn, with English, without, the engine alone: {turn}; {turn}", lines[13]
     )
