@@ -28,7 +28,7 @@ BENCHES = {  # a bench and its tiny size; the longest first, as they start in th
     "scale": ["--sizes", "10,20", "--translate", "10", "--repeats", "2"],
     "pipeline": ["-n", "6", "--repeats", "2"],
     "rerun": ["-n", "6"],
-    "follow": ["-n", "10", "--days", "2"],
+    "follow": ["-n", "10", "--days", "2", "--repeats", "2"],
     "translate": ["--lines", "10", "--headlines", "3"],
     "linear": ["--sizes", "0.02,0.04", "--attributes", "200,400"],
     "tune": ["--stories", "4", "--shuffles", "1", "--folds", "2", "--coarse"],
@@ -337,12 +337,14 @@ def test_follow(benches):
         "10 synthetic articles a day, 2 earlier days; `digest run --lang pt`, "
         f"whole process; {os.cpu_count()} cores"
     )
-    table(lines[1:4], ["seconds", "peak RSS MB"], ["--follow 2", "--follow 0"], 2)
+    assert lines[1] == "each measured 2 times, taking turns; the medians:"
+    table(lines[2:5], ["seconds", "peak RSS MB"], ["--follow 2", "--follow 0"], 2)
     assert re.fullmatch(
-        r"looking back 2 days costs [+-]\d+% \(target: at most \+10%\); "
-        r"\d+ of \d+ stories marked as continuing",
-        lines[4],
+        r"looking back 2 days costs [+-]\d+% \(target: at most \+10%; turn by turn, the "
+        r"median: [+-]\d+%, [+-]\d+%\); \d+ of \d+ stories marked as continuing",
+        lines[5],
     )
+    assert len(lines) == 6
 
 
 def test_grouping(benches):
