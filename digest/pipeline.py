@@ -202,10 +202,8 @@ def build(
         _translate(briefing, english)
         if minutes:
             read = reading_words(briefing)
-            if read > minutes * WORDS_PER_MINUTE and (
-                words > SHORTEST or give_way(briefing.also)
-            ):  # its English came out longer than the Portuguese: shorter still
-                words, read = _fit(briefing, summarizer, english, words, minutes)
+            if read > minutes * WORDS_PER_MINUTE:  # its English came out longer: shorter still
+                words, read = _fit(briefing, summarizer, english, words, minutes, read=read)
     if minutes and read > minutes * WORDS_PER_MINUTE:
         _too_long(briefing, minutes, read)
     if day is not None:
@@ -292,15 +290,19 @@ def _fit(
     words: int,
     minutes: int,
     as_long: bool = False,
+    read: int = 0,
 ) -> tuple[int, int]:
     """Make the rendered briefing read in `minutes` (see `build`) as far as it can, from
     its summaries of `words` and the list as it stands (a second fit only shortens the
     first's). Returns the words its summaries have then, and its reading words as last
-    measured. Summaries made again are translated by `translator`; with `as_long`, an
-    English yet to be made is counted as long as the Portuguese."""
+    measured (`read`: as measured before, if it was). Summaries made again are
+    translated by `translator`; with `as_long`, an English yet to be made is counted as
+    long as the Portuguese."""
     limit = minutes * WORDS_PER_MINUTE
     left_out, order = list(briefing.omitted), give_way(briefing.also)
-    read, tried = 0, -1  # the words it read when last measured; the last length tried
+    if read and not order and words <= SHORTEST:
+        return words, read  # nothing can give way: the briefing stands as measured
+    tried = -1  # the last length tried
 
     def measured() -> int:
         nonlocal read

@@ -337,21 +337,16 @@ class State:
             ).fetchall()
         return rows
 
-    def through(
-        self, keys: Sequence[str], items: Sequence, make, made: set[str]
-    ) -> tuple[list[str], int]:
+    def through(self, keys: Sequence[str], items: Sequence, make) -> tuple[list[str], set[str]]:
         """The cached value of each key; those missing made from their items by
-        `make(items)` (once per key) and kept, and added to `made`. Also returns how
-        many were cached by an earlier run: not made, nor in `made` (this run's)."""
+        `make(items)` (once per key) and kept. Also returns the keys it made."""
         found = dict(self._rows("SELECT key, value FROM cache WHERE key IN ({marks})", keys))
         todo = {k: item for k, item in zip(keys, items, strict=True) if k not in found}
         if todo:
             new = dict(zip(todo, make(list(todo.values())), strict=True))
             self.put(new)
             found.update(new)
-        earlier = sum(k not in todo and k not in made for k in keys)
-        made.update(todo)
-        return [found[k] for k in keys], earlier
+        return [found[k] for k in keys], set(todo)
 
     @_guarded
     def put(self, items: dict[str, str]) -> None:
@@ -368,6 +363,14 @@ class _Kept:
         self.hits = 0  # results an earlier run made, taken from the cache
         self.made: set[str] = set()  # the keys of those it made
 
+    def _through(self, keys: Sequence[str], items: Sequence, make) -> list[str]:
+        """`State.through`, counting as hits only what an earlier run made (what this
+        run made and asks for again, as a headline two stories share, is no hit)."""
+        out, made = self.state.through(keys, items, make)
+        self.hits += sum(k not in made and k not in self.made for k in keys)
+        self.made |= made
+        return out
+
 
 class CachedSummarizer(_Kept):
     """A summarizer whose summaries are kept: a story summarized before, from the same
@@ -380,11 +383,7 @@ class CachedSummarizer(_Kept):
             for s in stories
         ]
         # Held to the protocol before it is kept: a plugin's failure is not cached.
-        out, hits = self.state.through(
-            keys, stories, lambda todo: summaries_of(self.inner, todo, words), self.made
-        )
-        self.hits += hits
-        return out
+        return self._through(keys, stories, lambda todo: summaries_of(self.inner, todo, words))
 
 
 class CachedTranslator(_Kept):
@@ -393,6 +392,4 @@ class CachedTranslator(_Kept):
     def translate(self, texts: Sequence[str]) -> list[str]:
         how = (self.inner.name, getattr(self.inner, "settings", ""), __version__)
         keys = [digest_of("translation", how, t) for t in texts]
-        out, hits = self.state.through(keys, texts, self.inner.translate, self.made)
-        self.hits += hits
-        return out
+        return self._through(keys, texts, self.inner.translate)
