@@ -31,10 +31,28 @@ TOPIC_BREAK = 0.1
 ECHO = 0.5
 
 
-def _cosine(a: str, b: str) -> float:
-    x, y = Counter(content_words(a)), Counter(content_words(b))
+class _Words:
+    """Each block's content words, counted when first asked for: the windows
+    `_opens_story` compares overlap, and tokenizing each window again cost a quarter of
+    reading a file."""
+
+    def __init__(self, blocks: list[str]):
+        self.blocks = blocks
+        self.counts: list[Counter[str] | None] = [None] * len(blocks)
+
+    def __call__(self, lo: int, hi: int) -> Counter[str]:
+        """The content words of blocks[lo:hi], counted."""
+        out: Counter[str] = Counter()
+        for k in range(lo, min(hi, len(self.blocks))):
+            if (counts := self.counts[k]) is None:
+                counts = self.counts[k] = Counter(content_words(self.blocks[k]))
+            out.update(counts)
+        return out
+
+
+def _cosine(x: Counter[str], y: Counter[str]) -> float:
     norm = math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
-    return sum(x[t] * y[t] for t in x) / norm if norm else 0.0
+    return sum(v * y[t] for t, v in x.items() if t in y) / norm if norm else 0.0
 
 
 def _opens_story(
@@ -42,6 +60,7 @@ def _opens_story(
     i: int,
     start: int,
     body: int,
+    counted: _Words,
     topic_break: float = TOPIC_BREAK,
     echo: float = ECHO,
 ) -> bool:
@@ -65,10 +84,10 @@ def _opens_story(
     heading = is_heading(blocks[i])
     if heading and word_count(blocks[i]) >= 6 and _LEDE_TIME.search(first):
         return True
-    if _cosine(" ".join(blocks[max(start, i - 3) : i]), " ".join(blocks[i : i + 4])) >= topic_break:
+    if _cosine(counted(max(start, i - 3), i), counted(i, i + 4)) >= topic_break:
         return False
-    words = set(content_words(blocks[i]))
-    echoed = len(words & set(content_words(" ".join(blocks[i + 1 : i + 4])))) / (len(words) or 1)
+    words = counted(i, i + 1).keys()
+    echoed = len(words & counted(i + 1, i + 4).keys()) / (len(words) or 1)
     return heading or echoed >= echo
 
 
@@ -79,12 +98,15 @@ def stories(
     blocks = cleaned.blocks
     if not blocks:
         return
+    counted = _Words(blocks)
     title = title_of(blocks)
     i, start = (1 if title else 0), 0
     body: list[str] = []
     while i < len(blocks):
         block = blocks[i]
-        if i in cleaned.breaks or _opens_story(blocks, i, start, len(body), topic_break, echo):
+        if i in cleaned.breaks or _opens_story(
+            blocks, i, start, len(body), counted, topic_break, echo
+        ):
             if body:
                 yield title or short_title(body[0]), body
             title, body, start = block.rstrip("."), [], i
