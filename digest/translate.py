@@ -395,9 +395,9 @@ def _prepare(sentence: str, glossary: Glossary) -> str:
 
 # pt→en: a glossary for the institutions and words of Brazilian news the engine gets
 # wrong ("relator" as "reporter", "vaia" as "vain", "Mesa Diretora" as "Board of
-# Directors", "PF" left as it is). A term goes to the engine already in English, which it
-# keeps ("recebido com booing" → "greeted with booing"). Users add or drop entries in a
-# TOML file (see glossary_path).
+# Directors", "PF" left as it is, "enchente" as "filler", "atirador" as "guner"). A term
+# goes to the engine already in English, which it keeps ("recebido com booing" →
+# "greeted with booing"). Users add or drop entries in a TOML file (see glossary_path).
 _AVIATION = (
     "avião",
     "aviões",
@@ -413,6 +413,8 @@ _AVIATION = (
     "airbus",
     "boeing",
 )
+# "bomba": a bomb beside an attack or the police, else the pump of "bomba de gasolina"
+_VIOLENCE = ("atac*", "ataque*", "atentado*", "explo*", "deton*", "terror*", "polici*", "políci*")
 _MASCULINE = ("o", "do", "ao", "pelo", "no")  # "o MP": prosecutors; "a MP": a decree
 GLOSSARY: dict[str, dict] = {
     "relator": {"english": "rapporteur"},
@@ -426,6 +428,13 @@ GLOSSARY: dict[str, dict] = {
     "vaias": {"english": "booing"},
     "pista": {"english": "runway", "near": _AVIATION},
     "pistas": {"english": "runways", "near": _AVIATION},
+    "enchente": {"english": "flood"},
+    "enchentes": {"english": "floods"},
+    "bomba": {"english": "bomb", "near": _VIOLENCE},
+    "bombas": {"english": "bombs", "near": _VIOLENCE},
+    "atirador": {"english": "shooter"},
+    "atiradores": {"english": "shooters"},
+    "salto com vara": {"english": "pole vault"},
     "PF": {"english": "Federal Police"},
     "PRF": {"english": "Federal Highway Police"},
     "PM": {"english": "Military Police"},

@@ -214,6 +214,16 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
         ("A PF prendeu 3 suspeitos em Curitiba.", "Federal Police", "PF"),
         ("O MP denunciou o ex-prefeito por peculato.", "Public Prosecutor's Office", "MP"),
         ("O STF julgou a ação nesta quinta-feira.", "Supreme Court", "STF"),
+        # The engine's own slips in headlines and ledes of a real day.
+        ("Enchente no Reino Unido é a pior dos últimos 60 anos", "Flood", "filler"),
+        ("Fabiana Murer é ouro no salto com vara", "pole vault", "heel"),
+        ("Bomba atinge MP de SP em novos ataques do PCC", "Bomb", "Pump"),
+        (
+            "Um atirador matou ao menos 30 pessoas em dois diferentes locais da Universidade "
+            "Técnica da Virgínia, em Blacksburg (Virgínia), nesta segunda-feira.",
+            "shooter",
+            "guner",
+        ),
     ],
 )
 def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
@@ -225,10 +235,11 @@ def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english
     "portuguese, kept",
     [
         # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
-        # an acronym glossed in brackets stays as it is.
+        # an acronym glossed in brackets stays as it is; a petrol pump is no bomb.
         ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
         ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
         ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
+        ("O preço da bomba de gasolina subiu.", "bomb"),
     ],
 )
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
