@@ -470,10 +470,11 @@ class Glossary:
     def lookup(self) -> dict[str, dict]:
         return {t if t.isupper() else t.lower(): e for t, e in self.entries.items()}
 
-    def apply(self, text: str) -> str:
+    def apply(self, text: str, context: str = "") -> str:
+        """The text with its terms in English; a `near` word may also be in `context`."""
         if self.pattern is None:
             return text
-        words = re.findall(r"\w+", text.lower())
+        words = re.findall(r"\w+", f"{text} {context}".lower())
 
         def safe(m: re.Match[str], entry: dict) -> bool:
             if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
@@ -684,7 +685,15 @@ def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
 
 
 def _fill(stories: Sequence[Story], translator: Translator) -> None:
-    texts = [t for s in stories for t in (s.title, s.summary)]
-    english = translate_texts(texts, translator, "pt-en")
+    # A headline is too short to say which sense a word has ("Pista de Cumbica fecha"):
+    # its story's summary, or its lede, says it (the glossary's English passes it again
+    # unchanged).
+    glossary = load_glossary()
+    texts = [
+        t
+        for s in stories
+        for t in (glossary.apply(s.title, s.summary or s.articles[0].paragraphs[0]), s.summary)
+    ]
+    english = translate_texts(texts, translator, "pt-en", glossary)
     for i, story in enumerate(stories):
         story.title_en, story.summary_en = english[2 * i], english[2 * i + 1]

@@ -247,6 +247,14 @@ def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
     assert kept not in translated
 
 
+def test_a_headline_takes_a_words_sense_from_its_story():
+    title = "Pista de Cumbica fecha para reforma em março de 2008"
+    airport = _story(title, "Os vôos serão transferidos para o Aeroporto de Viracopos.")
+    road = _story(title, "O trânsito na marginal ficará lento durante as obras.")
+    translate_stories([airport, road], BERGAMOT)
+    assert "Runway" in airport.title_en and "Runway" not in road.title_en
+
+
 def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
     glossary = tmp_path / "glossary.toml"
     glossary.write_text(
