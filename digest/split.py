@@ -33,8 +33,8 @@ ECHO = 0.5
 
 class _Words:
     """Each block's content words, counted when first asked for: the windows
-    `_opens_story` compares overlap, and tokenizing each window again cost a quarter of
-    reading a file."""
+    `_opens_story` compares overlap, so each block is tokenized once, not once for each
+    window that holds it."""
 
     def __init__(self, blocks: list[str]):
         self.blocks = blocks
