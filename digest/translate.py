@@ -386,11 +386,11 @@ _DOUBLE_DASH = re.compile(r"\s*--\s*")
 _SPACED_STOP = re.compile(r"(?<=\w)\s+(?=[.,;:!?](?:\s|$))")
 
 
-def _prepare(sentence: str, glossary: Glossary) -> str:
+def _prepare(sentence: str, glossary: Glossary, context: str = "") -> str:
     """A Portuguese sentence as the engine reads it best: straight quotes, dashes spaced
-    and stops not, the glossary's terms in English."""
+    and stops not, the glossary's terms in English (`context`: see Glossary.apply)."""
     text = _DOUBLE_DASH.sub(" — ", sentence.translate(_QUOTES))
-    return glossary.apply(_SPACED_STOP.sub("", text))
+    return glossary.apply(_SPACED_STOP.sub("", text), context)
 
 
 # pt→en: a glossary for the institutions and words of Brazilian news the engine gets
@@ -610,25 +610,34 @@ def translate_texts(
     translator: Translator,
     direction: str | None = None,
     glossary: Glossary | None = None,
+    contexts: Sequence[str] | None = None,
 ) -> list[str]:
     """Translations of whole texts: split into sentences, translated in one batch (each
     distinct sentence once), and put back together paragraph by paragraph.
 
     From Portuguese into English (`direction`, else the translator's, else "pt-en")
     every figure is checked through (see _faithful), and the glossary (default:
-    load_glossary()) applied."""
-    split = [segments(t) for t in texts]
-    unique = list(dict.fromkeys(s for t in split for p in t for s in p if _translatable(s)))
-    if (direction or getattr(translator, "direction", "pt-en")) == "pt-en":
-        glossary = glossary or load_glossary()
-        prepared = [_prepare(s, glossary) for s in unique]
-        english = _faithful(prepared, translator)
-        _headlines(prepared, english, translator)
+    load_glossary()) applied, a text's words of `contexts` (one for each text, if given)
+    counting as near its terms: a headline is too short to say which sense a word has
+    ("Pista de Cumbica fecha"), its story says it."""
+    pt_en = (direction or getattr(translator, "direction", "pt-en")) == "pt-en"
+    glossary = (glossary or load_glossary()) if pt_en else None
+    # Each piece as written and as the translator is given it, paragraph by paragraph.
+    pieces = [
+        [[(s, _prepare(s, glossary, c) if glossary else s) for s in p] for p in segments(t)]
+        for t, c in zip(texts, contexts or [""] * len(texts), strict=True)
+    ]
+    unique = list(dict.fromkeys(y for t in pieces for p in t for x, y in p if _translatable(x)))
+    if pt_en:
+        english = _faithful(unique, translator)
+        _headlines(unique, english, translator)
     else:
         english = translator.translate(unique)
     done = dict(zip(unique, english, strict=True))
-    done.update((s, s) for t in split for p in t for s in p if not _translatable(s))
-    return ["\n".join(" ".join(done[s] for s in p) for p in t) for t in split]
+    return [
+        "\n".join(" ".join(done[y] if _translatable(x) else x for x, y in p) for p in t)
+        for t in pieces
+    ]
 
 
 def translate_lines(lines: Iterable[str], translator: Translator, chunk: int = 64) -> Iterator[str]:
@@ -685,15 +694,9 @@ def translate_stories(stories: Sequence[Story], translator: Translator) -> None:
 
 
 def _fill(stories: Sequence[Story], translator: Translator) -> None:
-    # A headline is too short to say which sense a word has ("Pista de Cumbica fecha"):
-    # its story's summary, or its lede, says it (the glossary's English passes it again
-    # unchanged).
-    glossary = load_glossary()
-    texts = [
-        t
-        for s in stories
-        for t in (glossary.apply(s.title, s.summary or s.articles[0].paragraphs[0]), s.summary)
-    ]
-    english = translate_texts(texts, translator, "pt-en", glossary)
+    texts = [t for s in stories for t in (s.title, s.summary)]
+    # A headline's context is its story: its summary, or its lede when it has none.
+    contexts = [c for s in stories for c in (s.summary or s.articles[0].paragraphs[0], "")]
+    english = translate_texts(texts, translator, "pt-en", contexts=contexts)
     for i, story in enumerate(stories):
         story.title_en, story.summary_en = english[2 * i], english[2 * i + 1]

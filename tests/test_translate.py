@@ -255,6 +255,16 @@ def test_a_headline_takes_a_words_sense_from_its_story():
     assert "Runway" in airport.title_en and "Runway" not in road.title_en
 
 
+def test_a_headline_goes_through_the_glossary_once(tmp_path, monkeypatch):
+    # An English that holds its own term is not glossed again.
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('PF = "PF (Federal Police)"\n')
+    monkeypatch.setenv("DIGEST_GLOSSARY", str(glossary))
+    story = _story("PF prende 3 suspeitos em Curitiba", "A PF prendeu 3 suspeitos.")
+    translate_stories([story], BERGAMOT)
+    assert story.title_en.count("Federal Police") == 1, story.title_en
+
+
 def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
     glossary = tmp_path / "glossary.toml"
     glossary.write_text(
