@@ -25,7 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import CORPUS, DAY, Child, digest_run, interleaved, make_articles, run_counts
+from helpers import (
+    CORPUS,
+    DAY,
+    Child,
+    digest_run,
+    interleaved,
+    make_articles,
+    middle,
+    run_counts,
+)
 
 
 def main() -> None:
@@ -79,7 +88,7 @@ def main() -> None:
     print(f"each measured {opts.repeats} times, taking turns; the medians:")
     print(f"{'':22}seconds  peak RSS MB")
     for follow, runs in ((opts.days, looking), (0, not_looking)):
-        seconds = statistics.median(r.seconds for r in runs)
+        seconds = middle(runs).seconds
         rss = max(r.rss_mb for r in runs)
         print(f"{'--follow ' + str(follow):22}{seconds:7.2f}  {rss:11.0f}")
     costs = [a.seconds / b.seconds - 1 for a, b in zip(looking, not_looking, strict=True)]

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,6 +100,12 @@ def interleaved(repeats: int, *measures: Callable[[], T]) -> list[list[T]]:
         for results, measure in zip(out, measures):
             results.append(measure())
     return out
+
+
+def middle(results: list[T], seconds: Callable[[Any], float] = lambda r: r.seconds) -> T:
+    """The result of median time (of an odd number; the upper middle of an even): the
+    run whose figures the bench shows beside that time."""
+    return sorted(results, key=seconds)[len(results) // 2]
 
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> Child:

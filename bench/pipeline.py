@@ -39,9 +39,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -54,6 +53,7 @@ from helpers import (
     interleaved,
     make_articles,
     measured,
+    middle,
     run_counts,
     translated_sentences,
     what_run_made,
@@ -196,13 +196,9 @@ def main() -> None:
             lambda: child("lexrank"),
         )
 
-    def middle(results: list, seconds: Callable = lambda r: r[0]) -> Any:
-        """The result of median time (of an odd number; the upper middle of an even)."""
-        return sorted(results, key=seconds)[len(results) // 2]
-
-    run = middle(runs, lambda r: r.seconds)
-    engine_s, engine = middle(engines)
-    ours, lexrank = middle(ourss), middle(lexranks)
+    run = middle(runs)
+    engine_s, engine = middle(engines, lambda r: r[0])
+    ours, lexrank = middle(ourss, lambda r: r[0]), middle(lexranks, lambda r: r[0])
     made = what_run_made(run)
     _, n, _ = run_counts(run)
     cores = os.cpu_count()

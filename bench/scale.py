@@ -40,6 +40,7 @@ from helpers import (
     engine_ceiling,
     interleaved,
     make_articles,
+    middle,
     run_counts,
     translated_sentences,
     what_run_made,
@@ -127,8 +128,8 @@ def main() -> None:
             opts.repeats, english, portuguese, lambda: engine_ceiling(translated)
         )
     n = len(translated)
-    run, untranslated = median(withs), median(withouts)
-    engine_s = statistics.median(s for s, _ in engines)
+    run, untranslated = middle(withs).seconds, middle(withouts).seconds
+    engine_s = middle(engines, lambda e: e[0])[0]
     print(
         f"with translation, {opts.translate} articles: `digest run --lang pt,en --top 0`: "
         f"{what_run_made(withs[0])}"
@@ -147,14 +148,14 @@ def main() -> None:
     # spells).
     added = [w.seconds - o.seconds for w, o in zip(withs, withouts, strict=True)]
     ratios = [e / a if a > 0 else float("inf") for (e, _), a in zip(engines, added, strict=True)]
-    middle = statistics.median(added)
+    typical = statistics.median(added)
     print(
         f"the same run without English (`--lang pt --top 0`): {untranslated:.2f} s; "
-        f"translation adds {middle:.2f} s: "
+        f"translation adds {typical:.2f} s: "
         + (
-            f"{n / middle:.1f} sentences/s, {statistics.median(ratios):.0%} of the engine's "
+            f"{n / typical:.1f} sentences/s, {statistics.median(ratios):.0%} of the engine's "
             "speed (turn by turn, the median)"
-            if middle > 0
+            if typical > 0
             else "nothing measurable"
         )
     )
@@ -165,10 +166,6 @@ def main() -> None:
             for w, o, (e, _), r in zip(withs, withouts, engines, ratios, strict=True)
         )
     )
-
-
-def median(runs: list[Child]) -> float:
-    return statistics.median(r.seconds for r in runs)
 
 
 if __name__ == "__main__":
