@@ -177,6 +177,51 @@ def test_what_several_sources_report_is_taken_once():
     assert summary.count(s1) == 1 and s2 in summary
 
 
+def test_two_outlets_saying_the_same_thing_are_taken_once():
+    # Two outlets' ledes in other words: each holds pairs of words the other lacks,
+    # which is what the concept program covers, and a reader would get the news twice.
+    lede = (
+        "Quinze voluntários da ONG francesa Ação Contra a Fome foram assassinados no "
+        "nordeste do Sri Lanka, informou hoje um porta-voz da organização."
+    )
+    again = (
+        "Os quinze voluntários da organização francesa Ação Contra a Fome foram mortos "
+        "no nordeste do Sri Lanka, segundo a ONG."
+    )
+    news = (
+        "O governo do Sri Lanka e os rebeldes tâmeis trocam acusações pelo crime "
+        "contra os voluntários."
+    )
+    own = [
+        "Os corpos de 11 homens e 4 mulheres de etnia tâmil apareceram no escritório "
+        "da organização em Muttur.",
+        "A organização suspendeu o trabalho no leste da ilha e retirou a equipe que "
+        "atendia as vítimas do tsunami.",
+        "A União Europeia pediu uma investigação independente e cobrou do governo a "
+        "proteção dos trabalhadores humanitários.",
+    ]
+    story = _story(
+        ("Voluntários mortos", "\n".join([lede, own[0], own[1]])),
+        ("ONG perde voluntários", "\n".join([again, news, own[2]])),
+        ("Sri Lanka", "\n".join([again, news])),
+    )
+    summary = Extractive().summarize_one(story, 120)
+    assert summary.startswith(lede) and again not in summary
+    assert news in summary  # what two outlets report, and the lede does not say
+
+
+def test_no_summary_says_the_same_thing_twice(cstnews):
+    from digest.backends.extractive import REPEATS, _overlap
+    from digest.evaluate import read_corpus
+
+    summarizer = Extractive()
+    for folder in read_corpus(cstnews):
+        for story in [d.story for d in folder.documents] + [folder.story]:
+            chosen = summarizer.choose(story, 120)
+            for i, s in enumerate(chosen):
+                assert all(_overlap(s, t) <= REPEATS for t in chosen[:i]), s.text
+
+
 def test_unknown_summarizer_is_a_clear_error():
     with pytest.raises(
         DigestError, match="unknown summarizer 'magic': choose from extractive, hf:MODEL"

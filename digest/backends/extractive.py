@@ -17,6 +17,7 @@ budget and a share of the story's own length, and reads in the articles' order.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -61,6 +62,11 @@ KNOBS = Knobs()
 # Past this many candidate sentences (the earliest of each article are kept), the
 # program would grow without changing the choice: late sentences are rarely worth it.
 CANDIDATES = 200
+# Two sentences say the same when more than this share of the shorter one's content
+# words are in the other (two outlets' ledes, a deck and the sentence it sums up): a
+# summary holds one of them. Not tuned: ROUGE does not count a repetition against a
+# summary, and a reader does.
+REPEATS = 0.5
 # Articles whose sentences a summarizer keeps analysed (about 5 KB each).
 ARTICLES_KEPT = 1 << 14
 _QUOTE = re.compile(r"[\"“”«»]")
@@ -185,7 +191,7 @@ class Extractive:
             if used + words[end] - words[start] > limit or unusable[end] - unusable[start]:
                 continue
             group = sents[start:end]
-            if any(_overlap(x, c) > 0.5 for x in group for c in chosen):
+            if any(_overlap(x, c) > REPEATS for x in group for c in chosen):
                 continue
             chosen += group
             taken[k:k] = range(start, end)
@@ -196,6 +202,11 @@ class Extractive:
         """The concept-coverage program: the lead article's lede (it opens the summary,
         under its headline), then the sentences whose concepts are worth most together,
         their words within `limit`.
+
+        Covering concepts does not stop two outlets' ways of saying one thing from
+        both being chosen, each with a pair of words the other lacks; so of two
+        candidates that repeat each other (REPEATS) at most one is chosen, and none that
+        repeats the lede.
 
         The program is made as small as the same optimum allows, since solving it is
         what costs time: the lede is taken before (its words spent, its concepts
@@ -236,29 +247,41 @@ class Extractive:
         for holders, w in shared.items():
             gain[list(holders)] += w
         taken = set(_knapsack(gain, words, limit))
-        if all(before[j] in taken for j in taken & before.keys()) and all(
-            len(taken.intersection(holders)) <= 1 for holders in shared
+        chosen = [sents[cand[j]] for j in sorted(taken)]
+        if (
+            all(before[j] in taken for j in taken & before.keys())
+            and all(len(taken.intersection(holders)) <= 1 for holders in shared)
+            and all(_overlap(a, b) <= REPEATS for a, b in itertools.combinations(chosen, 2))
         ):
-            return [lede] + [sents[cand[j]] for j in sorted(taken)]
+            return [lede, *chosen]
+        repeats = _repeating([sents[i] for i in cand])
         import scipy.sparse as sp
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         # x = (shared concepts covered, candidates chosen); rows of a·x ≤ 0: a concept is
-        # covered only by a chosen holder; a leaning sentence comes only with its antecedent.
+        # covered only by a chosen holder; a leaning sentence comes only with its
+        # antecedent. Rows of a·x ≤ 1: of two that repeat each other, one at most.
         n_c = len(shared)
         rows = [[(n, 1.0)] + [(n_c + j, -1.0) for j in js] for n, js in enumerate(shared)]
         rows += [[(n_c + j, 1.0), (n_c + k, -1.0)] for j, k in before.items()]
         length = np.r_[np.zeros(n_c), words]
         constraints = [LinearConstraint(length[None, :], 0, limit)]
-        if rows:
-            r, c, v = zip(
-                *((n, col, val) for n, row in enumerate(rows) for col, val in row), strict=True
-            )
-            constraints.append(
-                LinearConstraint(
-                    sp.csr_matrix((v, (r, c)), shape=(len(rows), len(length))), -np.inf, 0
+        for bound, part in (
+            (0, rows),
+            (1, [[(n_c + j, 1.0), (n_c + k, 1.0)] for j, k in repeats]),
+        ):
+            if part:
+                r, c, v = zip(
+                    *((n, col, val) for n, row in enumerate(part) for col, val in row),
+                    strict=True,
                 )
-            )
+                constraints.append(
+                    LinearConstraint(
+                        sp.csr_matrix((v, (r, c)), shape=(len(part), len(length))),
+                        -np.inf,
+                        bound,
+                    )
+                )
         cost = -np.r_[list(shared.values()), own + early]
         with warnings.catch_warnings():
             # scipy passes HiGHS an option it does not know of, and says so.
@@ -300,8 +323,8 @@ class Extractive:
     def _candidates(self, sents: list[_Sentence], limit: int) -> tuple[list[int], dict[int, int]]:
         """The sentences the program may add to the lede (sents[0]): indices into `sents`,
         earliest first, at most CANDIDATES, each text once with what it leans on, none
-        longer than `limit`; and, for each that leans on another candidate (its place in
-        that list), that one's place."""
+        longer than `limit`, none that repeats the lede (REPEATS); and, for each that
+        leans on another candidate (its place in that list), that one's place."""
         chain: list[tuple] = []  # a sentence's text, after those it leans on
         for s in sents:
             chain.append((s.text, chain[-1] if s.leans and s.pos else None))
@@ -316,6 +339,7 @@ class Extractive:
                 or i == 0
                 or not self._usable(s)
                 or s.words > limit
+                or _overlap(s, sents[0]) > REPEATS
             ):
                 continue
             if s.leans:
@@ -349,6 +373,26 @@ def _knapsack(values: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
             out.append(k)
             room -= int(weights[k])
     return out
+
+
+def _repeating(sents: list[_Sentence]) -> list[tuple[int, int]]:
+    """The pairs (j, k), j < k, of these sentences that repeat each other: `_overlap`
+    above REPEATS, for all pairs at once (shared words, by a sparse product)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    ids: dict[str, int] = {}
+    rows = [{ids.setdefault(t, len(ids)) for t in s.tokens} for s in sents]
+    sizes = np.array([len(r) for r in rows])
+    flat = [t for r in rows for t in r]
+    m = sp.csr_matrix(
+        (np.ones(len(flat)), flat, np.r_[0, np.cumsum(sizes)]), shape=(len(rows), len(ids))
+    )
+    shared = (m @ m.T).tocoo()
+    keep = (shared.row < shared.col) & (
+        shared.data > REPEATS * np.minimum(sizes[shared.row], sizes[shared.col])
+    )
+    return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True))
 
 
 def _overlap(a: _Sentence, b: _Sentence) -> float:
