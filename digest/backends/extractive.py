@@ -49,7 +49,7 @@ class Knobs:
     headline: float = 0.25
     # Several articles: a concept first seen at sentence position p is worth
     # sources × (1 + CONCEPT_POSITION / (1 + p)).
-    concept_position: float = 2.0
+    concept_position: float = 0.5
     # Sentences shorter than this (captions, fragments, datelines) are never picked,
     # except a lede.
     min_words: int = 6
