@@ -395,9 +395,10 @@ def _prepare(sentence: str, glossary: Glossary, context: str = "") -> str:
 
 # pt→en: a glossary for the institutions and words of Brazilian news the engine gets
 # wrong ("relator" as "reporter", "vaia" as "vain", "Mesa Diretora" as "Board of
-# Directors", "PF" left as it is, "enchente" as "filler", "atirador" as "guner"). A term
-# goes to the engine already in English, which it keeps ("recebido com booing" →
-# "greeted with booing"). Users add or drop entries in a TOML file (see glossary_path).
+# Directors", "PF" left as it is, "enchente" as "filler", "atirador" as "guner", a
+# runway's "cabeceira" as "headboard"). A term goes to the engine already in English,
+# which it keeps ("recebido com booing" → "greeted with booing"). Users add or drop
+# entries in a TOML file (see glossary_path).
 _AVIATION = (
     "avião",
     "aviões",
@@ -412,6 +413,7 @@ _AVIATION = (
     "jato*",
     "airbus",
     "boeing",
+    "cabeceira*",
 )
 # "bomba": a bomb beside an attack or the police, else the pump of "bomba de gasolina"
 _VIOLENCE = ("atac*", "ataque*", "atentado*", "explo*", "deton*", "terror*", "polici*", "políci*")
@@ -428,6 +430,8 @@ GLOSSARY: dict[str, dict] = {
     "vaias": {"english": "booing"},
     "pista": {"english": "runway", "near": _AVIATION},
     "pistas": {"english": "runways", "near": _AVIATION},
+    "cabeceira": {"english": "threshold", "near": ("pista", "pistas")},
+    "cabeceiras": {"english": "thresholds", "near": ("pista", "pistas")},
     "enchente": {"english": "flood"},
     "enchentes": {"english": "floods"},
     "bomba": {"english": "bomb", "near": _VIOLENCE},
