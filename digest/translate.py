@@ -436,6 +436,7 @@ GLOSSARY: dict[str, dict] = {
     "enchentes": {"english": "floods"},
     "bomba": {"english": "bomb", "near": _VIOLENCE},
     "bombas": {"english": "bombs", "near": _VIOLENCE},
+    "feridas": {"english": "injured", "after": ["#"]},  # "165 feridas": people, not wounds
     "atirador": {"english": "shooter"},
     "atiradores": {"english": "shooters"},
     "salto com vara": {"english": "pole vault"},
@@ -456,7 +457,7 @@ GLOSSARY: dict[str, dict] = {
 class Glossary:
     """Terms put into English before the engine sees them, each only where it is safe:
     as a whole word, not alone in brackets ("Polícia Federal (PF)"), and, as an entry
-    asks, near one of some words or right after one."""
+    asks, near one of some words or right after one ("#": any number)."""
 
     entries: dict[str, dict]
 
@@ -484,6 +485,7 @@ class Glossary:
             if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
                 return False  # "Polícia Federal (PF)": glossed already
             before = set(re.findall(r"\w+", text[: m.start()].lower())[-1:])
+            before |= {"#" for w in before if w.isdigit()}  # "#": after any number
             if entry.get("after") and not before & set(entry["after"]):
                 return False
             return not entry.get("near") or any(

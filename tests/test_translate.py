@@ -219,6 +219,12 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
         ("Fabiana Murer é ouro no salto com vara", "pole vault", "heel"),
         ("Bomba atinge MP de SP em novos ataques do PCC", "Bomb", "Pump"),
         (
+            "Uma colisão entre dois trens de passageiros provocou a morte de pelo menos 80 "
+            "pessoas e deixou 165 feridas.",
+            "165 injured",
+            "wounds",
+        ),
+        (
             "Na primeira etapa, será reformado um terço da pista, em uma das cabeceiras, "
             "ficando o restante disponível para pousos e decolagens.",
             "thresholds",
@@ -242,12 +248,13 @@ def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english
     [
         # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
         # an acronym glossed in brackets stays as it is; a petrol pump is no bomb; a
-        # river's head is no runway's threshold.
+        # river's head is no runway's threshold; a knee's wounds are no injured people.
         ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
         ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
         ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
         ("O preço da bomba de gasolina subiu.", "bomb"),
         ("A nascente fica na cabeceira do rio, longe do aeroporto.", "threshold"),
+        ("O atleta tratou as feridas no joelho.", "injured"),
     ],
 )
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
