@@ -437,6 +437,8 @@ GLOSSARY: dict[str, dict] = {
     "bomba": {"english": "bomb", "near": _VIOLENCE},
     "bombas": {"english": "bombs", "near": _VIOLENCE},
     "feridas": {"english": "injured", "after": ["#"]},  # "165 feridas": people, not wounds
+    # a traffic report's "113 km de lentidão": slow traffic, not slowness
+    "lentidão": {"english": "slow traffic", "after": ["de"], "near": ["km", "quilômetro*"]},
     "atirador": {"english": "shooter"},
     "atiradores": {"english": "shooters"},
     "salto com vara": {"english": "pole vault"},

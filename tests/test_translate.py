@@ -225,6 +225,11 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
             "wounds",
         ),
         (
+            "Às 9 horas, cidade registra 113 km de lentidão e oito pontos de alagamento.",
+            "113 km of slow traffic",
+            "slowness",
+        ),
+        (
             "Na primeira etapa, será reformado um terço da pista, em uma das cabeceiras, "
             "ficando o restante disponível para pousos e decolagens.",
             "thresholds",
@@ -248,13 +253,15 @@ def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english
     [
         # A road's lane is no runway; "a MP" is a provisional decree, not the prosecutors;
         # an acronym glossed in brackets stays as it is; a petrol pump is no bomb; a
-        # river's head is no runway's threshold; a knee's wounds are no injured people.
+        # river's head is no runway's threshold; a knee's wounds are no injured people;
+        # a trial's slowness is no traffic.
         ("Os motoristas enfrentavam lentidão na pista expressa da marginal.", "runway"),
         ("A MP 1.154 perdeu a validade nesta semana.", "Prosecutor"),
         ("A Polícia Federal (PF) prendeu 3 suspeitos.", "(Federal Police)"),
         ("O preço da bomba de gasolina subiu.", "bomb"),
         ("A nascente fica na cabeceira do rio, longe do aeroporto.", "threshold"),
         ("O atleta tratou as feridas no joelho.", "injured"),
+        ("A lentidão do processo irritou os advogados.", "traffic"),
     ],
 )
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
