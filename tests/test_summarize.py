@@ -199,15 +199,36 @@ def test_two_outlets_saying_the_same_thing_are_taken_once():
         "atendia as vítimas do tsunami.",
         "A União Europeia pediu uma investigação independente e cobrou do governo a "
         "proteção dos trabalhadores humanitários.",
+        "Outras organizações estrangeiras avaliam deixar a região até que a segurança "
+        "das equipes seja garantida.",
+        "O cessar-fogo assinado em 2002 é violado quase todos os dias desde o começo "
+        "do ano, segundo observadores nórdicos.",
     ]
     story = _story(
         ("Voluntários mortos", "\n".join([lede, own[0], own[1]])),
         ("ONG perde voluntários", "\n".join([again, news, own[2]])),
-        ("Sri Lanka", "\n".join([again, news])),
+        ("Sri Lanka", "\n".join([again, news, own[3], own[4]])),
     )
     summary = Extractive().summarize_one(story, 120)
+    # Room for all three, and both of the others worth taking: the lede's words again
+    # are not.
+    assert budget(story, 120) >= sum(map(word_count, (lede, again, news)))
     assert summary.startswith(lede) and again not in summary
     assert news in summary  # what two outlets report, and the lede does not say
+
+
+def test_repeats_found_at_once_are_those_found_pair_by_pair():
+    from digest.backends.extractive import REPEATS, _analysed, _overlap, _repeating, _Sentence
+
+    text = seed_text("000")
+    sents = [_Sentence(s, 0, i, *facts) for i, (s, *facts) in enumerate(_analysed((text,)))]
+    pairs = {
+        (j, k)
+        for j in range(len(sents))
+        for k in range(j + 1, len(sents))
+        if _overlap(sents[j], sents[k]) > REPEATS
+    }
+    assert pairs and set(_repeating(sents)) == pairs
 
 
 def test_no_summary_says_the_same_thing_twice(cstnews):

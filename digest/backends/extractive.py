@@ -17,13 +17,12 @@ budget and a share of the story's own length, and reads in the articles' order.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, combinations
 from typing import TYPE_CHECKING
 
 from ..clean import content_words
@@ -85,6 +84,10 @@ class _Sentence:
     @cached_property
     def concepts(self) -> set[tuple[str, str]]:
         return set(zip(self.tokens, self.tokens[1:], strict=False))
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:  # its distinct content words
+        return frozenset(self.tokens)
 
 
 def _sentences(story: Story, analysed: Callable[[tuple[str, ...]], tuple]) -> list[_Sentence]:
@@ -240,9 +243,10 @@ class Extractive:
         # Among equal coverings, the earlier sentences: a tie-break far below any concept.
         early = 1e-3 / (1 + np.array([sents[i].pos for i in cand]))
         # First the program without its links: a shared concept counted for each holder,
-        # no antecedent needed. When the best choice there covers no concept twice and
-        # takes the antecedents it needs, it is the program's best too (it is worth as
-        # much, and nothing is worth more), and no solver is needed.
+        # no antecedent needed, repetition allowed. When the best choice there covers no
+        # concept twice, takes the antecedents it needs and no two that repeat each
+        # other, it is the program's best too (it is worth as much, and nothing is worth
+        # more), and no solver is needed.
         gain = own + early
         for holders, w in shared.items():
             gain[list(holders)] += w
@@ -251,7 +255,7 @@ class Extractive:
         if (
             all(before[j] in taken for j in taken & before.keys())
             and all(len(taken.intersection(holders)) <= 1 for holders in shared)
-            and all(_overlap(a, b) <= REPEATS for a, b in itertools.combinations(chosen, 2))
+            and all(_overlap(a, b) <= REPEATS for a, b in combinations(chosen, 2))
         ):
             return [lede, *chosen]
         repeats = _repeating([sents[i] for i in cand])
@@ -382,7 +386,7 @@ def _repeating(sents: list[_Sentence]) -> list[tuple[int, int]]:
     import scipy.sparse as sp
 
     ids: dict[str, int] = {}
-    rows = [{ids.setdefault(t, len(ids)) for t in s.tokens} for s in sents]
+    rows = [[ids.setdefault(t, len(ids)) for t in s.kinds] for s in sents]
     sizes = np.array([len(r) for r in rows])
     flat = [t for r in rows for t in r]
     m = sp.csr_matrix(
@@ -397,5 +401,4 @@ def _repeating(sents: list[_Sentence]) -> list[tuple[int, int]]:
 
 def _overlap(a: _Sentence, b: _Sentence) -> float:
     """Share of the shorter sentence's content words found in the other."""
-    x, y = set(a.tokens), set(b.tokens)
-    return len(x & y) / (min(len(x), len(y)) or 1)
+    return len(a.kinds & b.kinds) / (min(len(a.kinds), len(b.kinds)) or 1)
