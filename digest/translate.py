@@ -413,7 +413,6 @@ _AVIATION = (
     "jato*",
     "airbus",
     "boeing",
-    "cabeceira*",
 )
 # "bomba": a bomb beside an attack or the police, else the pump of "bomba de gasolina"
 _VIOLENCE = ("atac*", "ataque*", "atentado*", "explo*", "deton*", "terror*", "polici*", "políci*")
@@ -436,9 +435,9 @@ GLOSSARY: dict[str, dict] = {
     "enchentes": {"english": "floods"},
     "bomba": {"english": "bomb", "near": _VIOLENCE},
     "bombas": {"english": "bombs", "near": _VIOLENCE},
-    "feridas": {"english": "injured", "after": ["#"]},  # "165 feridas": people, not wounds
+    "feridas": {"english": "injured", "after": ("#",)},  # "165 feridas": people, not wounds
     # a traffic report's "113 km de lentidão": slow traffic, not slowness
-    "lentidão": {"english": "slow traffic", "after": ["de"], "near": ["km", "quilômetro*"]},
+    "lentidão": {"english": "slow traffic", "after": ("de",), "near": ("km", "quilômetro*")},
     "atirador": {"english": "shooter"},
     "atiradores": {"english": "shooters"},
     "salto com vara": {"english": "pole vault"},
@@ -455,11 +454,14 @@ GLOSSARY: dict[str, dict] = {
 }
 
 
+_NUMBER_BEFORE = re.compile(r"\d\s+$")
+
+
 @dataclass(frozen=True)
 class Glossary:
     """Terms put into English before the engine sees them, each only where it is safe:
     as a whole word, not alone in brackets ("Polícia Federal (PF)"), and, as an entry
-    asks, near one of some words or right after one ("#": any number)."""
+    asks, near one of some words or right after one ("#": a number)."""
 
     entries: dict[str, dict]
 
@@ -487,7 +489,8 @@ class Glossary:
             if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
                 return False  # "Polícia Federal (PF)": glossed already
             before = set(re.findall(r"\w+", text[: m.start()].lower())[-1:])
-            before |= {"#" for w in before if w.isdigit()}  # "#": after any number
+            if _NUMBER_BEFORE.search(text, 0, m.start()):
+                before.add("#")  # "#": right after a number ("3.043 feridas")
             if entry.get("after") and not before & set(entry["after"]):
                 return False
             return not entry.get("near") or any(

@@ -262,6 +262,7 @@ def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english
         ("A nascente fica na cabeceira do rio, longe do aeroporto.", "threshold"),
         ("O atleta tratou as feridas no joelho.", "injured"),
         ("A lentidão do processo irritou os advogados.", "traffic"),
+        ("Os clientes reclamam de lentidão no atendimento.", "traffic"),
     ],
 )
 def test_the_glossary_holds_back_where_it_is_not_safe(portuguese, kept):
@@ -302,6 +303,17 @@ def test_a_users_glossary_adds_and_drops_entries(tmp_path, monkeypatch):
     tucano, delegado = result.stdout.splitlines()
     assert "PSDB candidate" in tucano and "booing" not in tucano
     assert "police chief" in delegado
+
+
+def test_a_glossary_term_may_ask_for_a_number_right_before_it(tmp_path):
+    from digest.translate import load_glossary
+
+    glossary = tmp_path / "glossary.toml"
+    glossary.write_text('"vítimas" = { english = "casualties", after = ["#"] }\n')
+    terms = load_glossary(glossary)
+    assert terms.apply("O ataque deixou 3.043 vítimas.") == "O ataque deixou 3.043 casualties."
+    for kept in ("As vítimas foram enterradas.", "No km 30, vítimas esperavam socorro."):
+        assert terms.apply(kept) == kept
 
 
 def test_a_broken_glossary_is_a_one_line_error(tmp_path, monkeypatch):
