@@ -454,9 +454,6 @@ GLOSSARY: dict[str, dict] = {
 }
 
 
-_NUMBER_BEFORE = re.compile(r"\d\s+$")
-
-
 @dataclass(frozen=True)
 class Glossary:
     """Terms put into English before the engine sees them, each only where it is safe:
@@ -488,8 +485,9 @@ class Glossary:
         def safe(m: re.Match[str], entry: dict) -> bool:
             if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
                 return False  # "Polícia Federal (PF)": glossed already
-            before = set(re.findall(r"\w+", text[: m.start()].lower())[-1:])
-            if _NUMBER_BEFORE.search(text, 0, m.start()):
+            head = text[: m.start()]
+            before = set(re.findall(r"\w+", head.lower())[-1:])
+            if head[-1:].isspace() and head.rstrip()[-1:].isdigit():
                 before.add("#")  # "#": right after a number ("3.043 feridas")
             if entry.get("after") and not before & set(entry["after"]):
                 return False
