@@ -266,6 +266,15 @@ def test_tune(benches):
     )
     chosen = [line.strip() for line in lines if line.strip().startswith("chosen on all")]
     assert len(chosen) == 4
+    # Grouping is chosen by F0.5 (a wrong merge costs more) and scored by F1.
+    assert any(
+        re.search(
+            r"chosen by B-cubed F0\.5; mean B-cubed F1 out of fold: [01]\.\d{3} "
+            r"\(precision [01]\.\d{3}, recall [01]\.\d{3}\)$",
+            line,
+        )
+        for line in lines
+    )
     # --coarse: each choice is one of the two ends of its grid.
     summaries = re.fullmatch(
         r"chosen on all stories: Knobs\(headline=(\S+), "
