@@ -384,13 +384,19 @@ _QUOTES = str.maketrans(
 )
 _DOUBLE_DASH = re.compile(r"\s*--\s*")
 _SPACED_STOP = re.compile(r"(?<=\w)\s+(?=[.,;:!?](?:\s|$))")
+# "devido às mas condições": "más" (bad) without its accent, a slip of the source the
+# engine reads as "but" ("the airport's but conditions"). Right after an article the
+# conjunction cannot stand ("fez as contas, mas" has its comma).
+_BAD_UNACCENTED = re.compile(r"(?i)\b([àa]s|das|nas|pelas) mas(?= [^\W\d_])")
 
 
 def _prepare(sentence: str, glossary: Glossary, context: str = "") -> str:
     """A Portuguese sentence as the engine reads it best: straight quotes, dashes spaced
-    and stops not, the glossary's terms in English (`context`: see Glossary.apply)."""
+    and stops not, "más" with its accent, the glossary's terms in English (`context`:
+    see Glossary.apply)."""
     text = _DOUBLE_DASH.sub(" — ", sentence.translate(_QUOTES))
-    return glossary.apply(_SPACED_STOP.sub("", text), context)
+    text = _BAD_UNACCENTED.sub(r"\1 más", _SPACED_STOP.sub("", text))
+    return glossary.apply(text, context)
 
 
 # pt→en: a glossary for the institutions and words of Brazilian news the engine gets

@@ -199,6 +199,16 @@ def test_the_engines_own_english_and_curly_quotes_and_dashes():
     assert "(signed in Brasilia)" in english and "purchase/sale" in english
 
 
+def test_bad_without_its_accent_is_not_read_as_but():
+    # A source's slip that digest printed as "due to the airport's but conditions".
+    (english,) = translate_texts(
+        ["As empresas transferem vôos devido às mas condições do aeroporto."], BERGAMOT
+    )
+    assert "but" not in english and "poor conditions" in english
+    (english,) = translate_texts(["Ele fez as contas, mas não fechou."], BERGAMOT)
+    assert "but" in english
+
+
 @pytest.mark.parametrize(
     "portuguese, english, wrong",
     [
