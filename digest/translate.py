@@ -402,9 +402,10 @@ def _prepare(sentence: str, glossary: Glossary, context: str = "") -> str:
 # pt→en: a glossary for the institutions and words of Brazilian news the engine gets
 # wrong ("relator" as "reporter", "vaia" as "vain", "Mesa Diretora" as "Board of
 # Directors", "PF" left as it is, "enchente" as "filler", "atirador" as "guner", a
-# runway's "cabeceira" as "headboard"). A term goes to the engine already in English,
-# which it keeps ("recebido com booing" → "greeted with booing"). Users add or drop
-# entries in a TOML file (see glossary_path).
+# runway's "cabeceira" as "headboard", São Paulo's CGE as "Emerence Management
+# Center"). A term goes to the engine already in English, which it keeps ("recebido com
+# booing" → "greeted with booing"). Users add or drop entries in a TOML file (see
+# glossary_path).
 _AVIATION = (
     "avião",
     "aviões",
@@ -447,6 +448,7 @@ GLOSSARY: dict[str, dict] = {
     "atirador": {"english": "shooter"},
     "atiradores": {"english": "shooters"},
     "salto com vara": {"english": "pole vault"},
+    "Centro de Gerenciamento de Emergências": {"english": "Emergency Management Center"},
     "PF": {"english": "Federal Police"},
     "PRF": {"english": "Federal Highway Police"},
     "PM": {"english": "Military Police"},
@@ -463,8 +465,8 @@ GLOSSARY: dict[str, dict] = {
 @dataclass(frozen=True)
 class Glossary:
     """Terms put into English before the engine sees them, each only where it is safe:
-    as a whole word, not alone in brackets ("Polícia Federal (PF)"), and, as an entry
-    asks, near one of some words or right after one ("#": a number)."""
+    as a whole word, not an acronym alone in brackets ("Polícia Federal (PF)"), and, as
+    an entry asks, near one of some words or right after one ("#": a number)."""
 
     entries: dict[str, dict]
 
@@ -489,8 +491,9 @@ class Glossary:
         words = re.findall(r"\w+", f"{text} {context}".lower())
 
         def safe(m: re.Match[str], entry: dict) -> bool:
-            if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
-                return False  # "Polícia Federal (PF)": glossed already
+            bracketed = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+            if bracketed == "()" and m[0].isupper():
+                return False  # "Polícia Federal (PF)": glossed already; not "CGE (Centro…)"
             head = text[: m.start()]
             before = set(re.findall(r"\w+", head.lower())[-1:])
             if head[-1:].isspace() and head.rstrip()[-1:].isdigit():

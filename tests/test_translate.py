@@ -251,6 +251,12 @@ def test_bad_without_its_accent_is_not_read_as_but():
             "shooter",
             "guner",
         ),
+        (
+            "O CGE (Centro de Gerenciamento de Emergências) da Prefeitura de São Paulo "
+            "registrava oito pontos de alagamento na cidade.",
+            "(Emergency Management Center)",
+            "Emerence",
+        ),
     ],
 )
 def test_the_glossary_puts_brazilian_institutions_in_english(portuguese, english, wrong):
