@@ -37,6 +37,7 @@ from digest.evaluate import (
     b_cubed,
     b_cubed_items,
     day,
+    f_measure,
     glued_pages,
     grouped,
     read_corpus,
@@ -286,12 +287,10 @@ def tune_grouping(
 
 
 def _measure(p: float, r: float, measure: str) -> float:
-    """B-cubed precision, recall, F1 or F0.5 (which weighs precision twice as much as
-    recall) from precision and recall."""
+    """B-cubed precision, recall, F1 or F0.5 from precision and recall."""
     if measure in ("precision", "recall"):
         return p if measure == "precision" else r
-    beta2 = {"f1": 1.0, "f0.5": 0.25}[measure]
-    return (1 + beta2) * p * r / (beta2 * p + r) if p + r else 0.0
+    return f_measure(p, r, {"f1": 1.0, "f0.5": 0.5}[measure])
 
 
 def _setting(setting: tuple) -> str:

@@ -121,7 +121,12 @@ def b_cubed(
     chosen = [scores[i] for i in (range(len(gold)) if items is None else items)]
     p = statistics.mean(x for x, _ in chosen)
     r = statistics.mean(y for _, y in chosen)
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r)}
+    return {"precision": p, "recall": r, "f1": f_measure(p, r)}
+
+
+def f_measure(p: float, r: float, beta: float = 1.0) -> float:
+    """F-beta of a precision and a recall: beta < 1 weighs precision more (F0.5: twice)."""
+    return (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
 
 
 @dataclass

@@ -5,7 +5,7 @@ import json
 import pytest
 from helpers import cli
 
-from digest.evaluate import b_cubed, reference, rouge
+from digest.evaluate import b_cubed, f_measure, reference, rouge
 
 
 def test_rouge_matches_rouge_score_with_a_unicode_tokenizer():
@@ -29,6 +29,14 @@ def test_b_cubed():
     assert b_cubed([[0, 1], [2]], [0, 0, 1]) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     split = b_cubed([[0], [1], [2]], [0, 0, 1])
     assert split["precision"] == 1.0 and split["recall"] == pytest.approx(2 / 3)
+    # Three reports of one event and one of another: F1 prefers all four in one story,
+    # F0.5 (by which grouping is tuned: a wrong merge misleads) all four apart.
+    apart = b_cubed([[0], [1], [2], [3]], [0, 0, 0, 1])
+    merged = b_cubed([[0, 1, 2, 3]], [0, 0, 0, 1])
+    assert apart["f1"] < merged["f1"]
+    assert f_measure(apart["precision"], apart["recall"], 0.5) > f_measure(
+        merged["precision"], merged["recall"], 0.5
+    )
 
 
 def test_a_corpus_file_it_cannot_read_is_one_warning(tmp_path):
